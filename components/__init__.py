@@ -1,0 +1,1 @@
+"""The tkg-aws program: config, components and the composition root (stack.build)."""

@@ -1,0 +1,498 @@
+"""The stack configuration: typed models, every default, and every validation rule.
+
+This module is the user interface of the program. `load_config()` reads the `tkg-aws:*` keys
+(and `aws:region`) of the running stack, `parse_config()` turns the raw values into a frozen
+`StackConfig`, and every problem found is reported at once, one line each, as
+`tkg-aws:<key.path>: <what is wrong> (got <value>)`, through `ConfigError`, a `pulumi.RunError`,
+so that `pulumi up` prints the lines without a Python traceback.
+
+Keys are camelCase in YAML and snake_case in Python. Unknown keys are errors: a typo must never be
+silently ignored. Defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic.alias_generators import to_camel
+
+from components import validators as check
+
+NAMESPACE = "tkg-aws"
+SECTIONS = (
+    "environment",
+    "tags",
+    "network",
+    "iam",
+    "keyPair",
+    "workloadAccounts",
+    "managementCluster",
+    "gpu",
+)
+SECRET_PLACEHOLDER = "[secret]"
+
+# --- defaults (the only place they are written) -------------------------------------------------
+DEFAULT_VPC_CIDR = "10.0.0.0/16"
+DEFAULT_NAT_GATEWAYS = "single"
+TKG_NAME_SUFFIX = ".tkg.cloud.vmware.com"
+CAPA_NAME_SUFFIX = ".cluster-api-provider-aws.sigs.k8s.io"
+DEFAULT_IAM_PATH = "/"
+DEFAULT_IDENTITY_DURATION_SECONDS = 3600  # CAPA e2e moved off 900 s after STS ExpiredToken bugs
+DEFAULT_IDENTITY_API_VERSION = "v1beta2"
+DEFAULT_GPU_CHART_VERSION = "v26.7.0"
+DEFAULT_GPU_NAMESPACE = "gpu-operator"
+DEFAULT_GPU_CLUSTER_NAMESPACE = "default"
+DEFAULT_GPU_SELECTOR = {"gpu": "nvidia"}
+DEFAULT_GPU_INSTANCE_TYPE = "g4dn.xlarge"
+DEFAULT_CRS_API_VERSION = "v1beta2"
+DERIVED_SUBNET_MIN_PREFIX = 16  # AWS's largest VPC
+DERIVED_SUBNET_MAX_PREFIX = 22  # public subnets are VPC/6 bits: a /22 VPC gives /28, AWS's smallest
+
+
+class ConfigError(pulumi.RunError):
+    """Every problem of the stack config, one `tkg-aws:<path>: <problem> (got <value>)` per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"invalid stack config ({count}):\n" + "\n".join(problems))
+
+
+class Model(BaseModel):
+    """Base of every config model: camelCase keys, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False)
+
+
+DnsLabel = Annotated[str, AfterValidator(check.dns1123_label)]
+DnsSubdomain = Annotated[str, AfterValidator(check.dns1123_subdomain)]
+AccountId = Annotated[str, BeforeValidator(check.account_id)]
+RoleArn = Annotated[str, AfterValidator(check.role_arn)]
+PolicyArn = Annotated[str, AfterValidator(check.policy_arn)]
+PrincipalArn = Annotated[str, AfterValidator(check.principal_arn)]
+ExternalId = Annotated[str, AfterValidator(check.external_id)]
+SessionName = Annotated[str, AfterValidator(check.session_name)]
+LabelMap = Annotated[dict[str, str], AfterValidator(check.label_map)]
+
+
+# --- network -------------------------------------------------------------------------------------
+class VpcEndpointsConfig(Model):
+    s3: bool = True
+    """S3 gateway endpoint on every route table (free). Default: true."""
+    interface: Annotated[list[str], AfterValidator(check.interface_endpoint_services)] = []
+    """Interface endpoints by service short name, e.g. ec2, elasticloadbalancing, sts. Default: []."""
+
+
+class SubnetCidrs(Model):
+    public: ipaddress.IPv4Network
+    private: ipaddress.IPv4Network
+
+
+SubnetIdsByAz = Annotated[
+    dict[str, Annotated[str, AfterValidator(check.subnet_id)]], AfterValidator(check.az_keys_in_region)
+]
+
+
+class ExistingVpcConfig(Model):
+    """A VPC the stack only tags (bring your own VPC): subnets keyed by AZ name."""
+
+    vpc_id: Annotated[str, AfterValidator(check.vpc_id)]
+    public_subnet_ids: SubnetIdsByAz = {}
+    private_subnet_ids: SubnetIdsByAz = {}
+
+
+class NetworkConfig(Model):
+    cidr: Annotated[ipaddress.IPv4Network, AfterValidator(check.private_cidr)] = ipaddress.IPv4Network(DEFAULT_VPC_CIDR)
+    """VPC CIDR: private (RFC 1918), /16../22 when subnet CIDRs are derived. Default: 10.0.0.0/16."""
+    availability_zones: Annotated[list[str], AfterValidator(check.availability_zones)] = []
+    """AZ names in aws:region. Default: the region's `a` zone (or the existingVpc's AZs)."""
+    nat_gateways: Literal["none", "single", "onePerAz"] = DEFAULT_NAT_GATEWAYS
+    """none | single (in the alphabetically first AZ) | onePerAz. Default: single."""
+    cluster_names: Annotated[list[DnsLabel], AfterValidator(check.unique_items)] = []
+    """Clusters whose subnets get kubernetes.io/cluster/<name>=shared. Default: []."""
+    vpc_endpoints: VpcEndpointsConfig = VpcEndpointsConfig()
+    map_public_ip_on_launch: bool = False
+    """Public subnets give instances public IPs. CAPA nodes need none. Default: false."""
+    subnet_cidrs: Annotated[dict[str, SubnetCidrs], AfterValidator(check.az_keys_in_region)] = {}
+    """Explicit per-AZ CIDRs, overriding the derived ones. Default: {}."""
+    existing_vpc: ExistingVpcConfig | None = None
+    """Bring your own VPC: tag its subnets, create no network. Default: none."""
+
+    @property
+    def az_names(self) -> list[str]:
+        """The AZs in the order the user gave them."""
+        return list(self.availability_zones)
+
+    def subnet_cidrs_for(self, az: str) -> tuple[str, str]:
+        """(public, private) CIDR of one AZ; depends only on the AZ's letter, never on list order.
+
+        Layout of the VPC in eighths: eighths 0..5 are the private subnets of AZ letters a..f,
+        eighth 6 is kept free, eighth 7 is cut into eight public subnets (letters a..h).
+        A /16 gives /19 private subnets (8,187 usable addresses) and /22 public ones (1,019).
+        """
+        if az in self.subnet_cidrs:
+            pair = self.subnet_cidrs[az]
+            return str(pair.public), str(pair.private)
+        slot = ord(az[-1]) - ord("a")
+        eighths = list(self.cidr.subnets(prefixlen_diff=3))
+        public = list(eighths[7].subnets(prefixlen_diff=3))[slot]
+        return str(public), str(eighths[slot])
+
+
+# --- IAM -----------------------------------------------------------------------------------------
+class ExtraPolicyArns(Model):
+    control_plane: list[PolicyArn] = []
+    nodes: list[PolicyArn] = []
+    controllers: list[PolicyArn] = []
+
+
+class IamConfig(Model):
+    profile: Literal["tkg", "capa"] = "tkg"
+    """tkg: TKG's template (CAPA v2.0 action sets); capa: CAPA v2.11 with allowAssumeRole."""
+    name_suffix: Annotated[str, AfterValidator(check.iam_name_suffix)] | None = None
+    """Suffix of every role, profile and policy name. Default: by profile, TKG's or CAPA's."""
+    tmc_permissions: bool = True
+    """TMC read statements on control-plane and nodes (false == DISABLE_TMC_CLOUD_PERMISSIONS)."""
+    path: Annotated[str, AfterValidator(check.iam_path)] = DEFAULT_IAM_PATH
+    permissions_boundary: PolicyArn | None = None
+    extra_policy_arns: ExtraPolicyArns = ExtraPolicyArns()
+    protect: bool = True
+    """Protect roles, profiles and policies from deletion (running clusters use them)."""
+    eks_local_cluster_role: bool = False
+    """Also create the EKS-on-Outposts local cluster role. Default: false."""
+
+    @property
+    def suffix(self) -> str:
+        if self.name_suffix is not None:
+            return self.name_suffix
+        return TKG_NAME_SUFFIX if self.profile == "tkg" else CAPA_NAME_SUFFIX
+
+
+# --- key pair ------------------------------------------------------------------------------------
+class KeyPairConfig(Model):
+    name: Annotated[str, AfterValidator(check.key_pair_name)] | None = None
+    """EC2 key pair name. Default: tkg-<environment>."""
+    public_key: Annotated[str, AfterValidator(check.ssh_rsa_public_key)] | None = None
+    """OpenSSH RSA public key (>= 2048 bits). Absent: generate RSA 4096 with pulumi-tls."""
+
+
+# --- workload accounts and identities ------------------------------------------------------------
+class LabelSelectorRequirement(Model):
+    key: str
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
+    values: list[str] = []
+
+
+class LabelSelector(Model):
+    match_labels: LabelMap = {}
+    match_expressions: list[LabelSelectorRequirement] = []
+
+    def is_empty(self) -> bool:
+        return not self.match_labels and not self.match_expressions
+
+    def render(self) -> dict[str, Any]:
+        rendered: dict[str, Any] = {}
+        if self.match_labels:
+            rendered["matchLabels"] = dict(sorted(self.match_labels.items()))
+        if self.match_expressions:
+            rendered["matchExpressions"] = [
+                e.model_dump(by_alias=True, exclude_defaults=True) for e in self.match_expressions
+            ]
+        return rendered
+
+
+class AllowedNamespaces(Model):
+    """Which namespaces may use an identity. CAPA reads absent, [] and {} selectors as *none*."""
+
+    all: bool = False
+    list_: list[DnsLabel] | None = Field(default=None, alias="list")
+    selector: LabelSelector | None = None
+
+    @classmethod
+    def from_config(cls, value: Any) -> Any:
+        """Accept `[a, b]`, `all`, or `{list: [...], selector: {...}}`."""
+        if value == "all":
+            return {"all": True}
+        if isinstance(value, list):
+            return {"list": value}
+        return value
+
+    def render(self) -> dict[str, Any]:
+        if self.all:
+            return {}
+        rendered: dict[str, Any] = {}
+        if self.list_:
+            rendered["list"] = list(self.list_)
+        if self.selector is not None:
+            rendered["selector"] = self.selector.render()
+        return rendered
+
+
+class IdentityConfig(Model):
+    name: DnsSubdomain | None = None
+    """AWSClusterRoleIdentity name. Default: the account's name."""
+    allowed_namespaces: Annotated[
+        AllowedNamespaces, BeforeValidator(AllowedNamespaces.from_config), AfterValidator(check.grants_namespaces)
+    ]
+    """Required: a namespace list, a selector, or `all`."""
+    duration_seconds: Annotated[int, Field(ge=900, le=43200)] = DEFAULT_IDENTITY_DURATION_SECONDS
+    session_name: SessionName | None = None
+    external_id: ExternalId | None = None
+
+
+class WorkloadAccountConfig(Model):
+    name: DnsLabel
+    account_id: AccountId
+    deploy_role_arn: RoleArn
+    """Role the stack assumes to build this account (e.g. OrganizationAccountAccessRole)."""
+    deploy_external_id: ExternalId | None = None
+    deploy_session_name: SessionName | None = None
+    identity: IdentityConfig
+    key_pair: bool = False
+    """Import the stack's key pair into this account too. Default: false."""
+
+    @property
+    def identity_name(self) -> str:
+        return self.identity.name or self.name
+
+
+# --- management cluster --------------------------------------------------------------------------
+class ManagementClusterConfig(Model):
+    kubeconfig: str | None = None
+    """Kubeconfig of the management cluster; set it with `pulumi config set --secret`."""
+    context: str | None = None
+    render_yaml_to_directory: str | None = None
+    """Write manifests to this directory instead of applying them (GitOps, offline dev)."""
+    account_id: AccountId | None = None
+    """Management account id. Default: the caller identity of the stack's AWS credentials."""
+    capa_principal_arns: list[PrincipalArn] = []
+    """Who runs CAPA (IRSA / Pod Identity role). Default: the management control-plane role."""
+    identity_api_version: Literal["v1beta2", "v1beta1", "v1alpha4"] = DEFAULT_IDENTITY_API_VERSION
+
+
+# --- GPU -----------------------------------------------------------------------------------------
+class ManifestFile(Model):
+    path: str
+    sha256: Annotated[str, AfterValidator(check.sha256_hex)]
+
+
+class GpuConfig(Model):
+    enabled: bool = False
+    delivery: Literal["helmChartProxy", "clusterResourceSet"] = "helmChartProxy"
+    chart_version: Annotated[str, AfterValidator(check.chart_version)] = DEFAULT_GPU_CHART_VERSION
+    namespace: DnsLabel = DEFAULT_GPU_NAMESPACE
+    """Namespace of the operator in each workload cluster."""
+    cluster_namespace: DnsLabel = DEFAULT_GPU_CLUSTER_NAMESPACE
+    """Management-cluster namespace of the Cluster objects (CAPI selects within one namespace)."""
+    cluster_selector: Annotated[LabelSelector, AfterValidator(check.non_empty_selector)] = LabelSelector.model_validate(
+        {"matchLabels": DEFAULT_GPU_SELECTOR}
+    )
+    driver_preinstalled: bool = False
+    """The AMI already has the NVIDIA driver: the operator installs no driver."""
+    values: dict[str, Any] = {}
+    """Helm values merged over our defaults."""
+    manifests: list[ManifestFile] = []
+    """clusterResourceSet delivery: manifest files, each pinned by sha256."""
+    cluster_resource_set_api_version: Literal["v1beta2", "v1beta1"] = DEFAULT_CRS_API_VERSION
+    worker_instance_type: Annotated[str, AfterValidator(check.nvidia_instance_type)] = DEFAULT_GPU_INSTANCE_TYPE
+
+
+# --- the whole stack -----------------------------------------------------------------------------
+class StackConfig(Model):
+    region: str
+    environment: Annotated[str, AfterValidator(check.environment_name)]
+    tags: Annotated[dict[str, str], AfterValidator(check.aws_tags)] = {}
+    network: NetworkConfig = NetworkConfig()
+    iam: IamConfig = IamConfig()
+    key_pair: KeyPairConfig = KeyPairConfig()
+    workload_accounts: list[WorkloadAccountConfig] = []
+    management_cluster: ManagementClusterConfig = ManagementClusterConfig()
+    gpu: GpuConfig = GpuConfig()
+
+    @property
+    def partition(self) -> str:
+        return check.partition_of(self.region)
+
+    @property
+    def availability_zones(self) -> list[str]:
+        if self.network.existing_vpc is not None:
+            vpc = self.network.existing_vpc
+            return sorted(set(vpc.public_subnet_ids) | set(vpc.private_subnet_ids))
+        return self.network.az_names or [f"{self.region}a"]
+
+    @property
+    def key_pair_name(self) -> str:
+        return self.key_pair.name or f"tkg-{self.environment}"
+
+    @property
+    def default_tags(self) -> dict[str, str]:
+        """Tags on every AWS resource (provider default tags): ours, then the user's."""
+        return {"environment": self.environment, "managed-by": "tkg-aws", **self.tags}
+
+    @property
+    def pushes_kubernetes_objects(self) -> bool:
+        return bool(self.workload_accounts) or self.gpu.enabled
+
+
+# --- loading -------------------------------------------------------------------------------------
+def load_config() -> StackConfig:
+    """Read the running stack's config (as set by the Pulumi CLI's language host)."""
+    raw: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    secret_paths: set[str] = set()
+    for key in _all_config_keys():
+        if not key.startswith(f"{NAMESPACE}:"):
+            continue
+        section = key.split(":", 1)[1]
+        value = _decode(pulumi.runtime.get_config(key))
+        if pulumi.runtime.is_config_secret(key):
+            secret_paths.add(section)
+        (raw if section in SECTIONS else unknown)[section] = value
+    region = pulumi.runtime.get_config("aws:region")
+    return parse_config(raw, region, unknown=unknown, secret_paths=secret_paths)
+
+
+def _all_config_keys() -> list[str]:
+    return sorted(set(pulumi.runtime.config.CONFIG.get()) | set(pulumi.runtime.get_config_env()))
+
+
+def _decode(value: Any) -> Any:
+    """Structured config arrives JSON-encoded; plain strings stay strings."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def parse_config(
+    raw: dict[str, Any],
+    region: str | None,
+    *,
+    unknown: dict[str, Any] | None = None,
+    secret_paths: set[str] | frozenset[str] = frozenset(),
+    project_dir: Path | None = None,
+) -> StackConfig:
+    """Validate raw config (tkg-aws keys without the namespace); raise ConfigError with every problem."""
+    project_dir = project_dir or Path.cwd()
+    problems = [f"{NAMESPACE}:{key}: unknown key (got {_show(v)})" for key, v in sorted((unknown or {}).items())]
+    problems += _region_problems(region)
+    valid_region = region if region and check.REGION.match(region) else ""
+    context = {"region": valid_region}
+    data = {"environment": None, **raw, "region": valid_region or "invalid"}
+    config = None
+    try:
+        config = StackConfig.model_validate(data, context=context)
+    except ValidationError as err:
+        problems += _format_pydantic(err, secret_paths)
+    problems += section_rules(raw, valid_region, project_dir)
+    if problems or config is None:
+        raise ConfigError(list(dict.fromkeys(problems)))
+    return config
+
+
+def _region_problems(region: str | None) -> list[str]:
+    if not region:
+        return ["aws:region: required key is missing (pulumi config set aws:region us-west-2)"]
+    if not check.REGION.match(region):
+        return [f"aws:region: not an AWS region name like us-west-2 (got {_show(region)})"]
+    return []
+
+
+def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[str]:
+    """Rules spanning several keys of one section, run on every section that parses by itself.
+
+    Sections are parsed one by one so that a mistake in one does not hide the others' problems.
+    """
+    context = {"region": region}
+
+    def parsed(section: str, model: Any) -> Any:
+        try:
+            return TypeAdapter(model).validate_python(
+                raw.get(section, {} if model is not list else []), context=context
+            )
+        except ValidationError:
+            return None
+
+    problems = []
+    network = parsed("network", NetworkConfig)
+    if network is not None and region:
+        problems += check.network_layout(network, region)
+    iam = parsed("iam", IamConfig)
+    if iam is not None:
+        problems += check.iam_names(iam.suffix, iam.eks_local_cluster_role)
+    accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
+    if accounts is not None and region:
+        problems += check.workload_accounts(accounts, check.partition_of(region))
+    cluster = parsed("managementCluster", ManagementClusterConfig)
+    gpu = parsed("gpu", GpuConfig)
+    needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
+    if cluster is not None:
+        problems += check.management_cluster(cluster, needs_cluster)
+    if gpu is not None:
+        problems += check.gpu_manifests(gpu, project_dir)
+    return problems
+
+
+def _format_pydantic(err: ValidationError, secret_paths: set[str] | frozenset[str]) -> list[str]:
+    lines = []
+    for e in err.errors():
+        path = _path(e["loc"])
+        if e["type"] == "missing":
+            hint = " (pulumi config set tkg-aws:environment dev)" if path == "environment" else ""
+            lines.append(f"{NAMESPACE}:{path}: required key is missing{hint}")
+            continue
+        value = SECRET_PLACEHOLDER if _is_secret(path, secret_paths) else e.get("input")
+        lines.append(f"{NAMESPACE}:{path}: {_message(e)} (got {_show(value)})")
+    return lines
+
+
+def _path(loc: tuple) -> str:
+    """pydantic's error location as the user's key path, e.g. workloadAccounts[0].identity.name."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith(("function-", "constrained-", "list[", "dict[")):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _message(e: dict) -> str:
+    kind, msg = e["type"], e["msg"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    if kind == "literal_error":
+        return "must be one of " + msg.removeprefix("Input should be ")
+    if kind in ("greater_than_equal", "less_than_equal") and "durationSeconds" in e["loc"]:
+        return "must be between 900 and 43200 seconds (CAPA's and STS's limits)"
+    if kind == "ip_v4_network":
+        return "not an IPv4 CIDR block like 10.0.0.0/16"
+    return msg[0].lower() + msg[1:]
+
+
+def _is_secret(path: str, secret_paths: set[str] | frozenset[str]) -> bool:
+    return path.split(".")[0].split("[")[0] in secret_paths or "kubeconfig" in path
+
+
+def _show(value: Any) -> str:
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)

@@ -1,0 +1,1 @@
+"""Kubernetes objects as pure functions returning plain dicts: no resources, no Outputs."""

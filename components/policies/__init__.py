@@ -1,0 +1,1 @@
+"""IAM documents as pure functions returning plain dicts: no resources, no Outputs."""

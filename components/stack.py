@@ -1,0 +1,52 @@
+"""Composition root: a validated StackConfig in, every component built, the stack outputs out.
+
+`__main__.py` (for `pulumi up`) and tools/program.py (for the offline plan and the tests) both
+call `build()`, so what reviewers and tests see is what the CLI deploys.
+
+Every AWS resource of the management account goes through one explicit provider that carries the
+stack's default tags; workload accounts get their own providers (components/cross_account.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import StackConfig
+from components.management_cluster import management_cluster_provider
+
+
+def management_provider(config: StackConfig) -> aws.Provider:
+    account = config.management_cluster.account_id
+    return aws.Provider(
+        "management",
+        region=config.region,
+        default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags),
+        # When the account is known, a stack run with the wrong credentials fails before any change.
+        allowed_account_ids=[account] if account else None,
+    )
+
+
+def management_account_id(config: StackConfig, provider: aws.Provider) -> pulumi.Input[str]:
+    if config.management_cluster.account_id:
+        return config.management_cluster.account_id
+    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+    return identity.account_id
+
+
+def build(config: StackConfig) -> dict[str, Any]:
+    """Create every resource of the stack and return its outputs, keyed by output name."""
+    outputs: dict[str, Any] = {"region": config.region, "environment": config.environment}
+    provider = management_provider(config)
+    in_management = pulumi.ResourceOptions(providers=[provider])
+    account_id = management_account_id(config, provider)
+    kubernetes = management_cluster_provider("management-cluster", config.management_cluster)
+
+    # --- network (issue 3) ---
+    # --- IAM and key pairs (issue 4) ---
+    # --- workload accounts and identities (issue 5) ---
+    # --- GPU operator (issue 6) ---
+    del in_management, account_id, kubernetes  # used as the components land
+    return outputs

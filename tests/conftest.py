@@ -1,0 +1,84 @@
+"""Shared test setup: the program run under tools/mocks.py, stack configs, golden files.
+
+Every test that needs resources runs the whole program through `plan(raw)` (tools/program.py),
+which uses the same TkgMocks and RecordingMonitor as the offline plan tool, so a test sees what
+`python -m tools.plan` writes and what `pulumi up` would register.
+
+Golden files live under tests/golden/ and are rewritten only by `pytest --update-golden`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tools.plan import read_stack_file
+from tools.program import ProgramRun, run_program
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGION = "us-west-2"
+DATA = Path(__file__).resolve().parent / "data"
+# Real public keys made with ssh-keygen for these tests; their private halves were discarded.
+RSA_2048_PUBLIC_KEY = (DATA / "rsa2048.pub").read_text().strip()
+RSA_1024_PUBLIC_KEY = (DATA / "rsa1024.pub").read_text().strip()
+ED25519_PUBLIC_KEY = (DATA / "ed25519.pub").read_text().strip()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files")
+
+
+def stack_file(stack: str) -> tuple[dict[str, Any], str, set[str]]:
+    raw, region, secrets, _ = read_stack_file(REPO / f"Pulumi.{stack}.yaml")
+    return raw, region, secrets
+
+
+@pytest.fixture
+def dev_raw() -> dict[str, Any]:
+    """The dev stack's tkg-aws config (a fresh copy a test may change)."""
+    return copy.deepcopy(stack_file("dev")[0])
+
+
+@pytest.fixture
+def prod_raw() -> dict[str, Any]:
+    return copy.deepcopy(stack_file("prod")[0])
+
+
+def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwargs: Any) -> ProgramRun:
+    """Run the whole program on `raw` config under mocks."""
+    return run_program(raw, region, stack, project_dir=REPO, **kwargs)
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """golden(relative_path, data): compare canonical JSON/YAML text with tests/golden/<path>."""
+    update = request.config.getoption("--update-golden")
+
+    def check(relative: str, data: Any) -> None:
+        path = GOLDEN / relative
+        if relative.endswith((".yaml", ".yml")):
+            text = (
+                yaml.safe_dump_all(data, sort_keys=True)
+                if isinstance(data, list)
+                else yaml.safe_dump(data, sort_keys=True)
+            )
+        else:
+            text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            return
+        assert path.is_file(), f"missing golden file {path}; create it with pytest --update-golden"
+        expected = path.read_text()
+        if text != expected:
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "actual"))
+            pytest.fail(f"{relative} differs from its golden file:\n{diff}")
+
+    return check

@@ -1,0 +1,1 @@
+"""Developer and reviewer tools: the offline plan (tools.plan) and the mocks it runs on."""

@@ -1,0 +1,226 @@
+"""Pulumi mocks shared by the tests and the offline plan tool.
+
+`TkgMocks` plays the AWS, TLS and Kubernetes providers: it returns deterministic ids and ARNs
+shaped like AWS's (`vpc-0…`, `arn:aws:iam::<account>:role/<name>`), answers the invokes the
+program uses, and JSON-encodes the dict inputs the real provider would receive as strings.
+Resources created through an explicit aws.Provider land in that provider's account, so ARNs
+name the account a resource really lives in.
+
+`RecordingMonitor` is a MockMonitor that also keeps what the engine would see of each resource:
+parent, provider, dependencies and options, which the plain mocks do not expose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+
+MANAGEMENT_ACCOUNT_ID = "111111111111"
+
+# Ids EC2 gives its resources: prefix + 17 hex digits.
+_EC2_ID_PREFIXES = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/keyPair:KeyPair": "key",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+}
+# IAM resources: ARN resource type, and whether the path belongs in the ARN.
+_IAM_ARN_KINDS = {
+    "aws:iam/role:Role": "role",
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/instanceProfile:InstanceProfile": "instance-profile",
+}
+# Inputs the provider takes as JSON strings but our code may pass as typed documents.
+_JSON_STRING_INPUTS = {"assumeRolePolicy", "policy"}
+
+
+def _digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("::".join(parts).encode()).hexdigest()[:length]
+
+
+@dataclass
+class TkgMocks(Mocks):
+    """Deterministic stand-in for the providers; the same program always gets the same values."""
+
+    region: str = "us-west-2"
+    management_account_id: str = MANAGEMENT_ACCOUNT_ID
+    calls: list[str] = field(default_factory=list)
+
+    @property
+    def partition(self) -> str:
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws-cn" if self.region.startswith("cn-") else "aws"
+
+    def account_of(self, provider_ref: str) -> str:
+        """Provider ids are `provider-<account>` (see new_resource), so refs carry the account."""
+        provider_id = provider_ref.rsplit("::", 1)[-1] if provider_ref else ""
+        if provider_id.startswith("provider-"):
+            return provider_id.removeprefix("provider-")
+        return self.management_account_id
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
+        state = {k: self._as_state(k, v) for k, v in args.inputs.items()}
+        if args.typ.startswith("pulumi:providers:"):
+            return self._provider(args), state
+        account = self.account_of(args.provider)
+        resource_id = self._id(args)
+        state.update(self._computed(args, account, resource_id))
+        return resource_id, state
+
+    def call(self, args: MockCallArgs) -> dict:
+        self.calls.append(args.token)
+        account = self.account_of(args.provider)
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": account,
+                "arn": f"arn:{self.partition}:iam::{account}:user/plan",
+                "userId": "AIDAPLAN",
+                "id": account,
+            }
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": self.partition, "dnsSuffix": "amazonaws.com", "id": self.partition}
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": self.region, "name": self.region, "id": self.region}
+        raise NotImplementedError(f"the mocks do not answer {args.token}; add it to tools/mocks.py")
+
+    # --- helpers -----------------------------------------------------------------------------
+    def _provider(self, args: MockResourceArgs) -> str:
+        allowed = args.inputs.get("allowedAccountIds")
+        accounts = json.loads(allowed) if isinstance(allowed, str) else allowed
+        if args.typ == "pulumi:providers:aws" and accounts:
+            return f"provider-{accounts[0]}"
+        return f"{args.name}-provider"  # the management account's, or a non-AWS provider
+
+    def _id(self, args: MockResourceArgs) -> str:
+        if args.typ in _EC2_ID_PREFIXES:
+            return f"{_EC2_ID_PREFIXES[args.typ]}-0{_digest(args.typ, args.name, length=16)}"
+        if args.typ in _IAM_ARN_KINDS:
+            return args.inputs.get("name", args.name)
+        return f"{args.name}-{_digest(args.typ, args.name, length=8)}"
+
+    def _computed(self, args: MockResourceArgs, account: str, resource_id: str) -> dict:
+        inputs, typ = args.inputs, args.typ
+        if typ in _IAM_ARN_KINDS:
+            path = inputs.get("path", "/")
+            name = inputs.get("name", args.name)
+            arn = f"arn:{self.partition}:iam::{account}:{_IAM_ARN_KINDS[typ]}{path}{name}"
+            return {"arn": arn, "name": name, "uniqueId": "AROA" + _digest(arn, length=17).upper()}
+        if typ == "aws:ec2/eip:Eip":
+            octets = hashlib.sha256(args.name.encode()).digest()
+            return {"publicIp": f"198.51.100.{octets[0] % 250 + 1}", "allocationId": resource_id}
+        if typ == "aws:ec2/keyPair:KeyPair":
+            return {
+                "arn": f"arn:{self.partition}:ec2:{self.region}:{account}:key-pair/{inputs.get('keyName')}",
+                "keyPairId": resource_id,
+                "fingerprint": ":".join(_digest("fp", args.name, length=32)[i : i + 2] for i in range(0, 32, 2)),
+            }
+        if typ == "tls:index/privateKey:PrivateKey":
+            return _fake_private_key(args.name)
+        if typ.startswith("aws:"):
+            return {"arn": f"arn:{self.partition}:ec2:{self.region}:{account}:{resource_id}"}
+        return {}
+
+    @staticmethod
+    def _as_state(key: str, value: Any) -> Any:
+        if key in _JSON_STRING_INPUTS and isinstance(value, dict) and not rpc.is_rpc_secret(value):
+            return json.dumps(value)
+        return value
+
+
+def _fake_private_key(name: str) -> dict:
+    """A well-formed but fake OpenSSH RSA public key; the private parts are secret placeholders."""
+    import base64
+    import struct
+
+    modulus = b"\x00\xc0" + hashlib.sha256(name.encode()).digest() * 16  # 4096 bits, deterministic
+    blob = b"".join(struct.pack(">I", len(p)) + p for p in (b"ssh-rsa", b"\x01\x00\x01", modulus))
+    public = "ssh-rsa " + base64.b64encode(blob).decode()
+    secret = rpc.wrap_rpc_secret("-----BEGIN RSA PRIVATE KEY-----\nplan\n-----END RSA PRIVATE KEY-----\n")
+    return {
+        "publicKeyOpenssh": public + "\n",
+        "publicKeyFingerprintSha256": "SHA256:" + _digest("sha", name, length=43),
+        "publicKeyFingerprintMd5": ":".join(_digest("md5", name, length=32)[i : i + 2] for i in range(0, 32, 2)),
+        "privateKeyPem": secret,
+        "privateKeyOpenssh": secret,
+    }
+
+
+@dataclass
+class Registration:
+    """What the engine would know of one resource (beyond what Mocks.new_resource sees)."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    provider: str
+    depends_on: list[str]
+    options: dict[str, Any]
+    inputs: dict[str, Any]
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that records parent, provider, dependencies and options of every resource."""
+
+    def __init__(self, mocks: Mocks):
+        super().__init__(mocks)
+        self.registrations: dict[str, Registration] = {}
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        self.registrations[response.urn] = Registration(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            custom=request.custom,
+            parent=request.parent,
+            provider=request.provider.rsplit("::", 1)[0] if request.provider else "",
+            depends_on=sorted(set(request.dependencies)),
+            options=_options(request),
+            inputs=rpc.deserialize_properties(request.object),
+        )
+        return response
+
+
+def _options(request) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if request.HasField("protect") and request.protect:
+        options["protect"] = True
+    if request.deleteBeforeReplace:
+        options["deleteBeforeReplace"] = True
+    if request.HasField("retainOnDelete") and request.retainOnDelete:
+        options["retainOnDelete"] = True
+    if request.ignoreChanges:
+        options["ignoreChanges"] = sorted(request.ignoreChanges)
+    if request.replaceOnChanges:
+        options["replaceOnChanges"] = sorted(request.replaceOnChanges)
+    if request.additionalSecretOutputs:
+        options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+    return options
+
+
+def install(region: str, project: str, stack: str, monitor_class=RecordingMonitor) -> RecordingMonitor:
+    """Set up mocks and a recording monitor for one program run."""
+    mocks = TkgMocks(region=region)
+    monitor = monitor_class(mocks)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    return monitor
