@@ -393,7 +393,7 @@ def parse_config(
     problems += _region_problems(region)
     valid_region = region if region and check.REGION.match(region) else ""
     context = {"region": valid_region}
-    data = {"environment": None, **raw, "region": valid_region or "invalid"}
+    data = {**raw, "region": valid_region or "invalid"}
     config = None
     try:
         config = StackConfig.model_validate(data, context=context)

@@ -1,0 +1,90 @@
+"""The offline plan tool as a reviewer uses it: files, determinism, exit codes, secrets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import REPO
+from tools.plan import main, plan_stack, write_plan
+
+BAD_CONFIG = """
+config:
+  aws:region: us-west-2
+  tkg-aws:environment: Dev
+  tkg-aws:netwrk: {}
+  tkg-aws:network:
+    cidr: 8.8.0.0/16
+    natGateways: perAz
+  tkg-aws:workloadAccounts:
+    - name: lob-dev
+      accountId: "22222222222"
+      deployRoleArn: arn:aws:iam::222222222222:role/OrganizationAccountAccessRole
+      identity: {allowedNamespaces: [], durationSeconds: 100}
+  tkg-aws:managementCluster:
+    kubeconfig: {secure: v1:AAAA}
+"""
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.plan", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_two_plans_of_the_same_stack_are_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_plan(plan_stack("dev"), first)
+    write_plan(plan_stack("dev"), second)
+    for name in ("resources.json", "manifests.yaml"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_resources_json_has_the_documented_shape(tmp_path: Path) -> None:
+    write_plan(plan_stack("prod"), tmp_path)
+    document = json.loads((tmp_path / "resources.json").read_text())
+    assert set(document) == {"project", "stack", "resources", "outputs"}
+    assert (document["project"], document["stack"]) == ("tkg-aws", "prod")
+    urns = [r["urn"] for r in document["resources"]]
+    assert urns == sorted(urns) and len(urns) == len(set(urns))
+    for resource in document["resources"]:
+        assert set(resource) == {"urn", "type", "name", "parent", "provider", "dependsOn", "options", "inputs"}
+
+
+def test_secure_config_values_are_written_as_secret_placeholders(tmp_path: Path) -> None:
+    write_plan(plan_stack("prod"), tmp_path)
+    text = (tmp_path / "resources.json").read_text()
+    assert "v1:placeholder" not in text
+    provider = next(r for r in json.loads(text)["resources"] if r["type"] == "pulumi:providers:kubernetes")
+    assert provider["inputs"]["kubeconfig"] == "[secret]"
+
+
+def test_a_config_with_many_mistakes_exits_2_with_one_line_each_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "Pulumi.bad.yaml"
+    bad.write_text(BAD_CONFIG)
+    result = run_cli("bad", "--config-file", str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("tkg-aws:")]
+    assert len(lines) == 7, result.stderr
+    assert "v1:AAAA" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_stack_file_names_the_stacks_that_exist(capsys) -> None:
+    assert main(["staging"]) == 2
+    error = capsys.readouterr().err
+    assert "Pulumi.staging.yaml" in error
+    assert "stacks here: dev, prod" in error
+
+
+def test_the_command_line_writes_the_plan_and_a_summary(tmp_path: Path) -> None:
+    result = run_cli("dev", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("stack dev:")
+    assert (tmp_path / "resources.json").is_file()
+    assert yaml.safe_load_all((tmp_path / "manifests.yaml").read_text()) is not None
