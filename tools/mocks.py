@@ -174,6 +174,8 @@ class Registration:
     depends_on: list[str]
     options: dict[str, Any]
     inputs: dict[str, Any]
+    id: str = ""
+    """The id the mocks gave the resource (what other resources' inputs refer to)."""
 
 
 class RecordingMonitor(MockMonitor):
@@ -197,6 +199,7 @@ class RecordingMonitor(MockMonitor):
             depends_on=sorted(set(request.dependencies)),
             options=_options(request),
             inputs=rpc.deserialize_properties(request.object),
+            id=response.id,
         )
         return response
 

@@ -1,0 +1,366 @@
+"""Network: the VPC TKG and CAPA clusters are placed in, or the tags an existing VPC needs.
+
+A new network is one VPC (DNS support and hostnames on) with, in every availability zone, one
+public and one private subnet; an internet gateway and one public route table; NAT gateways (none,
+a single one, or one per AZ), each with an Elastic IP; one private route table per AZ whose default
+route leaves through its AZ's NAT gateway (or the single one); the VPC's default security group,
+adopted and emptied; an S3 gateway endpoint on every route table; and interface endpoints in the
+private subnets behind a security group that admits HTTPS from the VPC only.
+
+Subnets carry the tags CAPA and the Kubernetes AWS cloud provider look for: the load balancer role,
+`kubernetes.io/cluster/<name>=shared` for each cluster, and CAPA's public/private role.
+
+With an existing VPC nothing is created: each given subnet gets the cluster and load balancer role
+tags as separate `aws.ec2.Tag` resources, so the subnets' other tags stay the owner's.
+
+Every per-AZ resource is named after its AZ, never after a list position, and its inputs depend on
+its own AZ only: adding an AZ or reordering the list creates the new AZ's resources and leaves every
+existing one as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import ExistingVpcConfig, StackConfig
+
+NatMode = Literal["none", "single", "onePerAz"]
+Tier = Literal["public", "private"]
+
+ANYWHERE = "0.0.0.0/0"
+HTTPS = 443
+# Tags read by the Kubernetes AWS cloud provider (load balancer placement, cluster ownership)
+# and by CAPA (subnet role); reference/network.md "Tags".
+LOAD_BALANCER_ROLE_TAG: dict[Tier, str] = {
+    "public": "kubernetes.io/role/elb",
+    "private": "kubernetes.io/role/internal-elb",
+}
+CAPA_ROLE_TAG = "sigs.k8s.io/cluster-api-provider-aws/role"
+
+
+def cluster_tag(cluster_name: str) -> str:
+    return f"kubernetes.io/cluster/{cluster_name}"
+
+
+def kubernetes_subnet_tags(tier: Tier, cluster_names: tuple[str, ...]) -> dict[str, str]:
+    """The tags the cloud provider needs on a subnet of `tier` shared by `cluster_names`."""
+    return {LOAD_BALANCER_ROLE_TAG[tier]: "1", **{cluster_tag(name): "shared" for name in cluster_names}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkArgs:
+    environment: str
+    """Prefix of every Name tag, e.g. dev gives dev-public-us-west-2a."""
+    region: str
+    """Region of the VPC; names the endpoint services (com.amazonaws.<region>.<service>)."""
+    cidr: str
+    """CIDR block of the VPC. Default: 10.0.0.0/16 (components/config.py)."""
+    availability_zones: tuple[str, ...]
+    """AZ names in the user's order; only outputs keep this order."""
+    subnet_cidrs: Mapping[str, tuple[str, str]]
+    """(public, private) CIDR of every AZ."""
+    nat_gateways: NatMode = "single"
+    """none | single (in the alphabetically first AZ) | onePerAz. Default: single."""
+    map_public_ip_on_launch: bool = False
+    """Public subnets give instances public IPs. Default: false."""
+    cluster_names: tuple[str, ...] = ()
+    """Clusters sharing the subnets (kubernetes.io/cluster/<name>=shared). Default: none."""
+    s3_gateway_endpoint: bool = True
+    """S3 gateway endpoint on every route table. Default: true."""
+    interface_endpoints: tuple[str, ...] = ()
+    """Interface endpoint services by short name, e.g. ec2, sts. Default: none."""
+    existing_vpc: ExistingVpcConfig | None = None
+    """Tag this VPC's subnets and create no network. Default: none."""
+
+    def __post_init__(self) -> None:
+        missing = [az for az in self.availability_zones if az not in self.subnet_cidrs]
+        if self.existing_vpc is None and missing:
+            raise ValueError(f"NetworkArgs: no subnet CIDRs for {missing}")
+
+    @classmethod
+    def from_config(cls, config: StackConfig) -> NetworkArgs:
+        network, azs = config.network, tuple(config.availability_zones)
+        return cls(
+            environment=config.environment,
+            region=config.region,
+            cidr=str(network.cidr),
+            availability_zones=azs,
+            subnet_cidrs={az: network.subnet_cidrs_for(az) for az in azs} if network.existing_vpc is None else {},
+            nat_gateways=network.nat_gateways,
+            map_public_ip_on_launch=network.map_public_ip_on_launch,
+            cluster_names=tuple(network.cluster_names),
+            s3_gateway_endpoint=network.vpc_endpoints.s3,
+            interface_endpoints=tuple(network.vpc_endpoints.interface),
+            existing_vpc=network.existing_vpc,
+        )
+
+    @property
+    def nat_azs(self) -> list[str]:
+        """AZs that get a NAT gateway; `single` picks the alphabetically first so order never moves it."""
+        azs = sorted(self.availability_zones)
+        return {"none": [], "single": azs[:1], "onePerAz": azs}[self.nat_gateways]
+
+    def nat_az_for(self, az: str) -> str | None:
+        """The AZ whose NAT gateway carries the private subnet of `az` to the internet."""
+        if self.nat_gateways == "none":
+            return None
+        return az if self.nat_gateways == "onePerAz" else self.nat_azs[0]
+
+    def service_name(self, service: str) -> str:
+        return f"com.amazonaws.{self.region}.{service}"
+
+
+class Network(pulumi.ComponentResource):
+    """The VPC of the TKG clusters (or the tags of an existing one) and the `network` output group."""
+
+    outputs: dict[str, Any]
+    """vpcId, availabilityZones, publicSubnetIds / privateSubnetIds / natGatewayPublicIps by AZ."""
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tkg-aws:network:Network", name, None, opts)
+        self._prefix, self._args = name, args
+        if args.existing_vpc is not None:
+            self.outputs = self._tag_existing_vpc(args.existing_vpc)
+        else:
+            self.outputs = self._build_vpc()
+        self.register_outputs(self.outputs)
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _name_tag(self, *parts: str) -> dict[str, str]:
+        return {"Name": "-".join((self._args.environment, *parts))}
+
+    # --- a new VPC -------------------------------------------------------------------------------
+    def _build_vpc(self) -> dict[str, Any]:
+        args = self._args
+        self.vpc = aws.ec2.Vpc(
+            f"{self._prefix}-vpc",
+            cidr_block=args.cidr,
+            enable_dns_support=True,
+            # CAPA nodes and private-DNS endpoints need DNS names (EKS on Outposts fails without).
+            enable_dns_hostnames=True,
+            tags=self._name_tag("vpc"),
+            opts=self._opts(),
+        )
+        self._empty_default_security_group()
+        self.public_subnets = self._subnets("public")
+        self.private_subnets = self._subnets("private")
+        route_tables = {"public": self._public_routing()}
+        for az, table in self._private_routing(self._nat_gateways()).items():
+            route_tables[f"private-{az}"] = table
+        if args.s3_gateway_endpoint:
+            self._s3_gateway_endpoint(route_tables)
+        if args.interface_endpoints:
+            self._interface_endpoints()
+        return {
+            "vpcId": self.vpc.id,
+            "availabilityZones": list(args.availability_zones),
+            "publicSubnetIds": {az: s.id for az, s in sorted(self.public_subnets.items())},
+            "privateSubnetIds": {az: s.id for az, s in sorted(self.private_subnets.items())},
+            "natGatewayPublicIps": {az: eip.public_ip for az, eip in sorted(self.nat_ips.items())},
+        }
+
+    def _empty_default_security_group(self) -> None:
+        # Adopted with no rules, the default group loses AWS's "all from members, all out" rules:
+        # whatever lands in it for want of a group (an ENI, an endpoint) can neither talk nor listen.
+        aws.ec2.DefaultSecurityGroup(
+            f"{self._prefix}-default",
+            vpc_id=self.vpc.id,
+            ingress=[],
+            egress=[],
+            tags=self._name_tag("default"),
+            opts=self._opts(),
+        )
+
+    def _subnets(self, tier: Tier) -> dict[str, aws.ec2.Subnet]:
+        args, subnets = self._args, {}
+        for az in args.availability_zones:
+            public_cidr, private_cidr = args.subnet_cidrs[az]
+            subnets[az] = aws.ec2.Subnet(
+                f"{self._prefix}-{tier}-{az}",
+                vpc_id=self.vpc.id,
+                availability_zone=az,
+                cidr_block=public_cidr if tier == "public" else private_cidr,
+                map_public_ip_on_launch=args.map_public_ip_on_launch if tier == "public" else False,
+                tags={
+                    **self._name_tag(tier, az),
+                    CAPA_ROLE_TAG: tier,
+                    **kubernetes_subnet_tags(tier, args.cluster_names),
+                },
+                # A changed CIDR stays in the AZ's slot and so overlaps the old subnet, which AWS
+                # refuses while the old one exists: the old subnet has to go first.
+                opts=self._opts(delete_before_replace=True),
+            )
+        return subnets
+
+    def _public_routing(self) -> aws.ec2.RouteTable:
+        # The internet gateway is attached inline (vpc_id): one per VPC, replaced only with the VPC.
+        self.internet_gateway = aws.ec2.InternetGateway(
+            f"{self._prefix}-igw", vpc_id=self.vpc.id, tags=self._name_tag("igw"), opts=self._opts()
+        )
+        table = aws.ec2.RouteTable(
+            f"{self._prefix}-public", vpc_id=self.vpc.id, tags=self._name_tag("public"), opts=self._opts()
+        )
+        aws.ec2.Route(
+            f"{self._prefix}-public-default",
+            route_table_id=table.id,
+            destination_cidr_block=ANYWHERE,
+            gateway_id=self.internet_gateway.id,
+            opts=self._opts(),
+        )
+        for az, subnet in self.public_subnets.items():
+            self._associate(f"{self._prefix}-public-{az}", subnet, table)
+        return table
+
+    def _associate(self, name: str, subnet: aws.ec2.Subnet, table: aws.ec2.RouteTable) -> None:
+        # A subnet takes one explicit association; a replacement that keeps the subnet (a provider
+        # change, `pulumi up --replace`) would ask AWS for a second one, so the old one goes first.
+        aws.ec2.RouteTableAssociation(
+            name, subnet_id=subnet.id, route_table_id=table.id, opts=self._opts(delete_before_replace=True)
+        )
+
+    def _nat_gateways(self) -> dict[str, aws.ec2.NatGateway]:
+        self.nat_ips: dict[str, aws.ec2.Eip] = {}
+        gateways = {}
+        for az in self._args.nat_azs:
+            self.nat_ips[az] = aws.ec2.Eip(
+                f"{self._prefix}-nat-{az}", domain="vpc", tags=self._name_tag("nat", az), opts=self._opts()
+            )
+            gateways[az] = aws.ec2.NatGateway(
+                f"{self._prefix}-nat-{az}",
+                allocation_id=self.nat_ips[az].allocation_id,
+                subnet_id=self.public_subnets[az].id,
+                tags=self._name_tag("nat", az),
+                # A NAT gateway only reaches the internet once the VPC has its internet gateway.
+                opts=self._opts(depends_on=[self.internet_gateway]),
+            )
+        return gateways
+
+    def _private_routing(self, nat_gateways: dict[str, aws.ec2.NatGateway]) -> dict[str, aws.ec2.RouteTable]:
+        tables = {}
+        for az, subnet in self.private_subnets.items():
+            tables[az] = aws.ec2.RouteTable(
+                f"{self._prefix}-private-{az}",
+                vpc_id=self.vpc.id,
+                tags=self._name_tag("private", az),
+                opts=self._opts(),
+            )
+            self._associate(f"{self._prefix}-private-{az}", subnet, tables[az])
+            nat_az = self._args.nat_az_for(az)
+            if nat_az is not None:
+                aws.ec2.Route(
+                    f"{self._prefix}-private-{az}-default",
+                    route_table_id=tables[az].id,
+                    destination_cidr_block=ANYWHERE,
+                    nat_gateway_id=nat_gateways[nat_az].id,
+                    opts=self._opts(),
+                )
+        return tables
+
+    # --- VPC endpoints -----------------------------------------------------------------------------
+    def _s3_gateway_endpoint(self, route_tables: dict[str, aws.ec2.RouteTable]) -> None:
+        # Route tables join through one association each rather than the endpoint's route_table_ids,
+        # so a new AZ adds an association and leaves the endpoint's inputs as they were.
+        self.s3_gateway = aws.ec2.VpcEndpoint(
+            f"{self._prefix}-s3-gateway",
+            vpc_id=self.vpc.id,
+            service_name=self._args.service_name("s3"),
+            vpc_endpoint_type="Gateway",
+            tags=self._name_tag("s3-gateway"),
+            opts=self._opts(),
+        )
+        for key, table in route_tables.items():
+            aws.ec2.VpcEndpointRouteTableAssociation(
+                f"{self._prefix}-s3-gateway-{key}",
+                vpc_endpoint_id=self.s3_gateway.id,
+                route_table_id=table.id,
+                # Each association adds the S3 prefix-list route to its table, and a table holds one
+                # route per destination: the old association has to go before its replacement.
+                opts=self._opts(delete_before_replace=True),
+            )
+
+    def _interface_endpoints(self) -> None:
+        group = self._endpoint_security_group()
+        for service in self._args.interface_endpoints:
+            endpoint = aws.ec2.VpcEndpoint(
+                f"{self._prefix}-{service}-endpoint",
+                vpc_id=self.vpc.id,
+                service_name=self._args.service_name(service),
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                security_group_ids=[group.id],
+                dns_options=self._s3_interface_dns(service),
+                tags=self._name_tag(service, "endpoint"),
+                # Private DNS names of a service can exist once per VPC: a replacement would clash.
+                opts=self._opts(delete_before_replace=True, depends_on=self._s3_interface_dependencies(service)),
+            )
+            for az, subnet in self.private_subnets.items():
+                aws.ec2.VpcEndpointSubnetAssociation(
+                    f"{self._prefix}-{service}-endpoint-{az}",
+                    vpc_endpoint_id=endpoint.id,
+                    subnet_id=subnet.id,
+                    # An endpoint takes one subnet per AZ: the old association has to go first.
+                    opts=self._opts(delete_before_replace=True),
+                )
+
+    def _s3_interface_dns(self, service: str) -> aws.ec2.VpcEndpointDnsOptionsArgs | None:
+        """S3 alone has gateway and interface endpoints; keep in-VPC traffic on the free gateway."""
+        if service != "s3":
+            return None
+        # AWS assumes inbound-only DNS for S3 and refuses it without a gateway endpoint: say which.
+        return aws.ec2.VpcEndpointDnsOptionsArgs(
+            private_dns_only_for_inbound_resolver_endpoint=self._args.s3_gateway_endpoint
+        )
+
+    def _s3_interface_dependencies(self, service: str) -> list[pulumi.Resource]:
+        # AWS accepts the inbound-only DNS option only once the S3 gateway endpoint exists.
+        return [self.s3_gateway] if service == "s3" and self._args.s3_gateway_endpoint else []
+
+    def _endpoint_security_group(self) -> aws.ec2.SecurityGroup:
+        # No egress rules: the endpoints only answer, and security groups are stateful.
+        group = aws.ec2.SecurityGroup(
+            f"{self._prefix}-endpoints",
+            vpc_id=self.vpc.id,
+            description="HTTPS from inside the VPC to its interface endpoints",
+            tags=self._name_tag("endpoints"),
+            opts=self._opts(),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{self._prefix}-endpoints-https",
+            security_group_id=group.id,
+            description="HTTPS from the VPC",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            cidr_ipv4=self._args.cidr,
+            opts=self._opts(),
+        )
+        return group
+
+    # --- an existing VPC ---------------------------------------------------------------------------
+    def _tag_existing_vpc(self, vpc: ExistingVpcConfig) -> dict[str, Any]:
+        cluster_names = self._args.cluster_names
+        for tier, subnet_ids in (("public", vpc.public_subnet_ids), ("private", vpc.private_subnet_ids)):
+            for az, subnet_id in sorted(subnet_ids.items()):
+                for key, value in kubernetes_subnet_tags(tier, cluster_names).items():
+                    aws.ec2.Tag(
+                        f"{self._prefix}-{tier}-{az}-{key}",
+                        resource_id=subnet_id,
+                        key=key,
+                        value=value,
+                        opts=self._opts(),
+                    )
+        return {
+            "vpcId": vpc.vpc_id,
+            "availabilityZones": list(self._args.availability_zones),
+            "publicSubnetIds": dict(sorted(vpc.public_subnet_ids.items())),
+            "privateSubnetIds": dict(sorted(vpc.private_subnet_ids.items())),
+            "natGatewayPublicIps": {},
+        }
