@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationInfo
 
 if TYPE_CHECKING:
-    from components.config import GpuConfig, ManagementClusterConfig, NetworkConfig, WorkloadAccountConfig
+    from components.config import GpuConfig, IamConfig, ManagementClusterConfig, NetworkConfig, WorkloadAccountConfig
 
 NS = "tkg-aws"
 
@@ -419,6 +419,18 @@ def iam_names(suffix: str, eks_local_cluster_role: bool) -> list[str]:
                     f"IAM allows {limit} (got {suffix!r})"
                 )
             ]
+    return []
+
+
+def iam_profile_options(iam: IamConfig) -> list[str]:
+    """TMC statements are TKG's: asking for them under the capa profile would silently do nothing."""
+    if iam.profile == "capa" and iam.tmc_permissions and "tmc_permissions" in iam.model_fields_set:
+        return [
+            (
+                f"{NS}:iam.tmcPermissions: the TMC statements belong to profile tkg; profile capa has none "
+                "(drop the key or use profile tkg) (got true)"
+            )
+        ]
     return []
 
 

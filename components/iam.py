@@ -1,0 +1,207 @@
+"""ClusterIam: one account's IAM set for TKG / CAPA clusters.
+
+Creates what `tanzu mc permissions aws set` (TKG) or `clusterawsadm bootstrap iam
+create-cloudformation-stack` (CAPA) create, as plain IAM resources: the roles `control-plane`,
+`nodes` and `controllers` (plus the name suffix) trusting EC2, an instance profile of the same name
+for each, the three customer managed policies and their five attachments (policies/template.py),
+the inline policy TKG adds, the user's extra policy attachments, and optionally the
+EKS-on-Outposts local cluster role. The same component builds a workload account's set (issue 5)
+through that account's provider, with extra trust statements on the controllers role.
+
+Replacement and deletion: the names are fixed (clusters and TKG refer to them by name), so a second
+copy cannot exist next to the first, and every named resource is deleted before its replacement is
+created (`delete_before_replace`). The provider already replaces a role, instance profile or
+managed policy when its name or path changes, and an inline policy or attachment when its role,
+name or policy ARN changes; no `replace_on_changes` is needed. Roles, instance profiles and
+managed policies are protected by default (`iam.protect`): running clusters use them, so deleting
+or replacing them (e.g. after a suffix or path change) only happens after `iam.protect: false`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import IamConfig
+from components.policies import template, trust
+from components.policies.grammar import Profile, Statement, aws_managed_policy_arn
+from components.policies.tanzu import INLINE_POLICY_NAME
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterIamArgs:
+    name_suffix: str
+    """Suffix of every role, instance profile and policy name, e.g. `.tkg.cloud.vmware.com`."""
+    partition: str
+    """Partition of the account (aws, aws-us-gov, aws-cn), for AWS-managed policy ARNs."""
+    profile: Profile = "tkg"
+    """tkg: TKG's template (CAPA v2.0 action sets); capa: CAPA v2.11.1 with allowAssumeRole. Default: tkg."""
+    tmc_permissions: bool = True
+    """TKG's TMC read statements on control-plane and nodes (profile tkg only). Default: true."""
+    path: str = "/"
+    """IAM path of the roles, instance profiles and managed policies. Default: /."""
+    permissions_boundary: str | None = None
+    """Policy ARN set as permissions boundary on every role. Default: none."""
+    extra_policy_arns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Role base name -> further managed policy ARNs to attach. Default: none."""
+    protect: bool = True
+    """Protect roles, instance profiles and managed policies. Default: true."""
+    eks_local_cluster_role: bool = False
+    """Also create the EKS-on-Outposts local cluster role. Default: false."""
+    controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
+    """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.extra_policy_arns) - set(template.ROLES)
+        if unknown:
+            raise ValueError(f"extra_policy_arns: no such roles {sorted(unknown)}; roles are {template.ROLES}")
+
+    @classmethod
+    def from_config(
+        cls, iam: IamConfig, partition: str, controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
+    ) -> ClusterIamArgs:
+        extra = iam.extra_policy_arns
+        return cls(
+            name_suffix=iam.suffix,
+            partition=partition,
+            profile=iam.profile,
+            tmc_permissions=iam.tmc_permissions,
+            path=iam.path,
+            permissions_boundary=iam.permissions_boundary,
+            extra_policy_arns={
+                "control-plane": extra.control_plane,
+                "nodes": extra.nodes,
+                "controllers": extra.controllers,
+            },
+            protect=iam.protect,
+            eks_local_cluster_role=iam.eks_local_cluster_role,
+            controllers_trust_statements=controllers_trust_statements,
+        )
+
+
+class ClusterIam(pulumi.ComponentResource):
+    """The roles, instance profiles and policies of one account, keyed by base name."""
+
+    roles: dict[str, aws.iam.Role]
+    instance_profiles: dict[str, aws.iam.InstanceProfile]
+    policies: dict[str, aws.iam.Policy]
+    inline_policies: dict[str, aws.iam.RolePolicy]
+    attachments: dict[str, aws.iam.RolePolicyAttachment]
+    """Keyed `<role>/<policy base name or ARN>`."""
+
+    def __init__(self, name: str, args: ClusterIamArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tkg-aws:iam:ClusterIam", name, None, opts)
+        self._name, self._args = name, args
+        self.attachments = {}
+        documents = template.managed_policies(args.profile, args.name_suffix)
+        self.policies = {base: self._managed_policy(base, doc) for base, doc in documents.items()}
+        self.roles = {base: self._role(base) for base in template.ROLES}
+        self.instance_profiles = {base: self._instance_profile(base) for base in template.ROLES}
+        for role, bases in template.ATTACHMENTS.items():
+            for base in bases:
+                self._attach(role, base, self.policies[base].arn)
+        for role, arns in args.extra_policy_arns.items():
+            for arn in arns:
+                self._attach(role, arn, arn)
+        inline = template.inline_policies(args.profile, args.tmc_permissions)
+        self.inline_policies = {role: self._inline_policy(role, doc) for role, doc in inline.items()}
+        if args.eks_local_cluster_role:
+            self._eks_local_cluster_role()
+        self.register_outputs(self.outputs())
+
+    def outputs(self) -> dict[str, Any]:
+        """The `iam` stack output: names and ARNs keyed by camelCase base name (controlPlane, ...)."""
+        return {
+            "roleArns": _by_key(self.roles, lambda r: r.arn),
+            "roleNames": _by_key(self.roles, lambda r: r.name),
+            "instanceProfileArns": _by_key(self.instance_profiles, lambda p: p.arn),
+            "instanceProfileNames": _by_key(self.instance_profiles, lambda p: p.name),
+            "policyArns": _by_key(self.policies, lambda p: p.arn),
+        }
+
+    # --- children ----------------------------------------------------------------------------
+    def _named(self, protect: bool) -> pulumi.ResourceOptions:
+        """Options of a resource whose identity is its name: no second copy can exist beside it."""
+        return pulumi.ResourceOptions(parent=self, protect=protect, delete_before_replace=True)
+
+    def _managed_policy(self, base: str, document: dict[str, Any]) -> aws.iam.Policy:
+        return aws.iam.Policy(
+            f"{self._name}-{base}",
+            name=base + self._args.name_suffix,
+            path=self._args.path,
+            policy=json.dumps(document),
+            opts=self._named(self._args.protect),
+        )
+
+    def _role(self, base: str) -> aws.iam.Role:
+        extra = self._args.controllers_trust_statements if base == "controllers" else ()
+        return aws.iam.Role(
+            f"{self._name}-{base}",
+            name=base + self._args.name_suffix,
+            path=self._args.path,
+            permissions_boundary=self._args.permissions_boundary,
+            assume_role_policy=pulumi.Output.json_dumps(trust.ec2_trust_policy(extra)),
+            opts=self._named(self._args.protect),
+        )
+
+    def _instance_profile(self, base: str) -> aws.iam.InstanceProfile:
+        return aws.iam.InstanceProfile(
+            f"{self._name}-{base}",
+            name=base + self._args.name_suffix,
+            path=self._args.path,
+            role=self.roles[base].name,
+            opts=self._named(self._args.protect),
+        )
+
+    def _attach(self, role: str, key: str, policy_arn: pulumi.Input[str]) -> None:
+        # Attachments and inline policies are identified by (role, policy), which a replacement
+        # keeps: creating the new one first and then deleting the old would detach the policy.
+        self.attachments[f"{role}/{key}"] = aws.iam.RolePolicyAttachment(
+            f"{self._name}-{role}-{_policy_key(key)}",
+            role=self.roles[role].name,
+            policy_arn=policy_arn,
+            opts=self._named(protect=False),
+        )
+
+    def _inline_policy(self, role: str, document: dict[str, Any]) -> aws.iam.RolePolicy:
+        return aws.iam.RolePolicy(
+            f"{self._name}-{role}-inline",
+            name=INLINE_POLICY_NAME,
+            role=self.roles[role].name,
+            policy=json.dumps(document),
+            opts=self._named(protect=False),
+        )
+
+    def _eks_local_cluster_role(self) -> None:
+        """The cluster service role of EKS local clusters on Outposts (seed 001), trusted by EC2."""
+        base = template.EKS_LOCAL_CLUSTER_ROLE
+        self.roles[base] = self._role(base)
+        arn = aws_managed_policy_arn(self._args.partition, template.EKS_LOCAL_CLUSTER_POLICY)
+        self._attach(base, arn, arn)
+
+
+def _policy_key(key: str) -> str:
+    """A logical-name part for a policy: its base name, or an ARN's account and name.
+
+    `arn:aws:iam::aws:policy/service-role/X` -> `aws-service-role/X`: stable, readable, and free of
+    the `::` that URNs use as separators.
+    """
+    if not key.startswith("arn:"):
+        return key
+    account, resource = key.split(":", 5)[4:6]
+    return f"{account}-{resource.removeprefix('policy/')}"
+
+
+def _by_key(resources: Mapping[str, Any], attribute: Callable[[Any], pulumi.Output[str]]) -> dict[str, Any]:
+    """Base names as output keys: control-plane -> controlPlane."""
+    return {_camel(base): attribute(resource) for base, resource in resources.items()}
+
+
+def _camel(base: str) -> str:
+    head, *rest = base.split("-")
+    return head + "".join(part.title() for part in rest)
