@@ -24,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     TypeAdapter,
     ValidationError,
 )
@@ -153,10 +154,15 @@ class NetworkConfig(Model):
 
 
 # --- IAM -----------------------------------------------------------------------------------------
+PolicyArnList = Annotated[list[PolicyArn], AfterValidator(check.unique_items)]
+
+
 class ExtraPolicyArns(Model):
-    control_plane: list[PolicyArn] = []
-    nodes: list[PolicyArn] = []
-    controllers: list[PolicyArn] = []
+    """Further managed policies per role (clusterawsadm's extraPolicyAttachments)."""
+
+    control_plane: PolicyArnList = []
+    nodes: PolicyArnList = []
+    controllers: PolicyArnList = []
 
 
 class IamConfig(Model):
@@ -286,7 +292,20 @@ class ManagementClusterConfig(Model):
 # --- GPU -----------------------------------------------------------------------------------------
 class ManifestFile(Model):
     path: str
+    """Manifest file, relative to the project directory (where Pulumi.yaml is) or absolute."""
     sha256: Annotated[str, AfterValidator(check.sha256_hex)]
+    _project_dir: Path = PrivateAttr(default_factory=Path.cwd)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # parse_config() passes the directory it checked the file in, so the program later reads
+        # the very file that was validated, whatever the working directory is then.
+        if isinstance(context, dict) and context.get("project_dir") is not None:
+            self._project_dir = Path(context["project_dir"])
+
+    @property
+    def source(self) -> Path:
+        """Where the file is read from."""
+        return self._project_dir / self.path
 
 
 class GpuConfig(Model):
@@ -392,7 +411,7 @@ def parse_config(
     problems = [f"{NAMESPACE}:{key}: unknown key (got {_show(v)})" for key, v in sorted((unknown or {}).items())]
     problems += _region_problems(region)
     valid_region = region if region and check.REGION.match(region) else ""
-    context = {"region": valid_region}
+    context = {"region": valid_region, "project_dir": project_dir}
     data = {**raw, "region": valid_region or "invalid"}
     config = None
     try:
@@ -435,6 +454,7 @@ def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[s
     iam = parsed("iam", IamConfig)
     if iam is not None:
         problems += check.iam_names(iam.suffix, iam.eks_local_cluster_role)
+        problems += check.iam_profile_options(iam)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
         problems += check.workload_accounts(accounts, check.partition_of(region))

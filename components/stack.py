@@ -15,7 +15,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
+from components.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
+from components.iam import ClusterIam, ClusterIamArgs
+from components.key_pairs import KeyPairs, KeyPairsArgs
 from components.management_cluster import management_cluster_provider
+from components.network import Network, NetworkArgs
 
 
 def management_provider(config: StackConfig) -> aws.Provider:
@@ -45,8 +49,25 @@ def build(config: StackConfig) -> dict[str, Any]:
     kubernetes = management_cluster_provider("management-cluster", config.management_cluster)
 
     # --- network (issue 3) ---
+    network = Network("network", NetworkArgs.from_config(config), opts=in_management)
+    outputs["network"] = network.outputs
     # --- IAM and key pairs (issue 4) ---
+    iam = ClusterIam("iam", ClusterIamArgs.from_config(config.iam, config.partition), opts=in_management)
+    outputs["iam"] = iam.outputs()
+    key_pair_args = KeyPairsArgs(key_name=config.key_pair_name, public_key=config.key_pair.public_key)
+    key_pair = KeyPairs("key-pair", key_pair_args, opts=in_management)
+    outputs["keyPair"] = key_pair.outputs()
+    if key_pair.private_key_pem is not None:
+        # Its own top-level output: a secret inside `keyPair` would make the whole group secret.
+        outputs["keyPairPrivateKey"] = key_pair.private_key_pem
     # --- workload accounts and identities (issue 5) ---
     # --- GPU operator (issue 6) ---
-    del in_management, account_id, kubernetes  # used as the components land
+    if config.gpu.enabled:
+        gpu = GpuOperatorAddon(
+            "gpu-operator",
+            GpuOperatorAddonArgs.from_config(config.gpu),
+            opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
+        )
+        outputs["gpu"] = gpu.outputs
+    del account_id  # used as the components land
     return outputs

@@ -12,14 +12,17 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
-import yaml
+from pulumi.runtime.settings import ROOT
 
-from tools.plan import read_stack_file
-from tools.program import ProgramRun, run_program
+from tools.mocks import Registration, install
+from tools.plan import dump_yaml, read_stack_file
+from tools.program import PROJECT, ProgramRun, run_program
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -56,6 +59,18 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
     return run_program(raw, region, stack, project_dir=REPO, **kwargs)
 
 
+def register(build: Callable[[], Any], region: str = REGION) -> dict[str, Registration]:
+    """Run `build` (which creates components without stack config) under the plan's mocks.
+
+    For component interfaces the stack config cannot reach (e.g. inputs another component passes).
+    Returns every registration by URN; `build` may return an Output to wait for.
+    """
+    ROOT.set(None)
+    monitor = install(region, PROJECT, "test")
+    pulumi.runtime.test(build)()
+    return dict(monitor.registrations)
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
     """golden(relative_path, data): compare canonical JSON/YAML text with tests/golden/<path>."""
@@ -64,11 +79,7 @@ def golden(request: pytest.FixtureRequest):
     def check(relative: str, data: Any) -> None:
         path = GOLDEN / relative
         if relative.endswith((".yaml", ".yml")):
-            text = (
-                yaml.safe_dump_all(data, sort_keys=True)
-                if isinstance(data, list)
-                else yaml.safe_dump(data, sort_keys=True)
-            )
+            text = dump_yaml(data if isinstance(data, list) else [data])
         else:
             text = json.dumps(data, indent=2, sort_keys=True) + "\n"
         if update:

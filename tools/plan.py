@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 
 from components.config import NAMESPACE, SECRET_PLACEHOLDER, SECTIONS, ConfigError
+from tools.estimate import report as estimate_report
+from tools.plan_diff import diff_plans, load_plan
 from tools.program import PROJECT, ProgramRun, plain, run_program
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -118,18 +120,35 @@ def _object_key(obj: dict[str, Any]) -> tuple[str, str, str, str]:
     return obj["apiVersion"], obj["kind"], meta.get("namespace", ""), meta.get("name", "")
 
 
+class _ReadableDumper(yaml.SafeDumper):
+    """Multi-line strings (Helm values, ConfigMap manifests) as literal blocks, not escaped lines."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ReadableDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(objects: list[Any]) -> str:
+    """Kubernetes objects as one multi-document YAML text, keys sorted, reviewable in a diff."""
+    return yaml.dump_all(objects, Dumper=_ReadableDumper, sort_keys=True) if objects else ""
+
+
 def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = out_dir / "resources.json"
     resources.write_text(json.dumps(resources_document(run), indent=2, sort_keys=True) + "\n")
     manifests = out_dir / "manifests.yaml"
     objects = kubernetes_objects(run)
-    manifests.write_text(yaml.safe_dump_all(objects, sort_keys=True) if objects else "")
+    manifests.write_text(dump_yaml(objects))
     return [resources, manifests]
 
 
 def summary(run: ProgramRun) -> list[str]:
-    """Resources per type, and per account (by the provider each resource uses)."""
+    """Resources per type and per account (by the provider each uses), quotas used, monthly cost."""
     custom = [r for r in run.registrations.values() if r.custom and not r.type.startswith("pulumi:")]
     accounts = _provider_accounts(run)
     by_account = Counter(
@@ -138,6 +157,7 @@ def summary(run: ProgramRun) -> list[str]:
     lines = [f"stack {run.stack}: {len(custom)} resources in {len(by_account)} account(s)"]
     lines += [f"  {count:4d}  {typ}" for typ, count in sorted(Counter(r.type for r in custom).items())]
     lines += [f"  account {account}: {count} resources" for account, count in sorted(by_account.items())]
+    lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     return lines
 
 
@@ -153,9 +173,13 @@ def _provider_accounts(run: ProgramRun) -> dict[str, str]:
 
 # --- command line --------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:
+        return diff_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan",
-        description="Render a stack's desired state offline (no Pulumi CLI, no cloud credentials).",
+        description="Render a stack's desired state offline (no Pulumi CLI, no cloud credentials). "
+        "`python -m tools.plan diff BASE_DIR HEAD_DIR` compares two rendered plans.",
     )
     parser.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml (e.g. dev, prod)")
     parser.add_argument("--config-file", type=Path, help="stack config file to read instead")
@@ -174,6 +198,23 @@ def main(argv: list[str] | None = None) -> int:
     written = write_plan(run, out_dir)
     print("\n".join(summary(run)))
     print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def diff_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.plan diff",
+        description="Print a Markdown summary of the changes between two plan directories.",
+    )
+    parser.add_argument("base", type=Path, help="plan directory of the base (e.g. main)")
+    parser.add_argument("head", type=Path, help="plan directory of the change")
+    args = parser.parse_args(argv)
+    try:
+        base, head = load_plan(args.base), load_plan(args.head)
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    print(diff_plans(base, head), end="")
     return 0
 
 

@@ -8,6 +8,7 @@ for the providers and RecordingMonitor keeping parent, provider, dependencies an
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def run_program(
     """
     config = parse_config(raw, region, secret_paths=secret_paths, unknown=unknown, project_dir=project_dir)
     ROOT.set(None)  # a fresh root stack per run, so URNs and parents name this stack
+    _run_monitor_calls_inline()
     monitor: RecordingMonitor = install(config.region, PROJECT, stack)
     collected: dict[str, Any] = {}
 
@@ -66,6 +68,30 @@ def run_program(
 
     pulumi.runtime.test(lambda: asyncio.ensure_future(resolve_outputs()))()
     return ProgramRun(config, stack, dict(monitor.registrations), collected)
+
+
+class _ImmediateExecutor(ThreadPoolExecutor):
+    """Runs each submitted call at once, on the calling thread."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:
+            future.set_exception(err)
+        return future
+
+
+def _run_monitor_calls_inline() -> None:
+    """The SDK sends resource registrations to the monitor through the loop's executor threads;
+    with mocks there is nothing to wait for, and threads make runs nondeterministic in timing and
+    leave per-thread event loops behind (pulumi/pulumi#7663 uses the same remedy)."""
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+    loop.set_default_executor(_ImmediateExecutor())
 
 
 async def _resolve(value: Any) -> Any:

@@ -1,0 +1,100 @@
+"""Markdown diff of two offline plans, for pull requests that cannot run `pulumi preview`.
+
+    python -m tools.plan diff BASE_DIR HEAD_DIR
+
+Compares the resources.json of two plan directories by URN and prints what a reviewer needs:
+resources added, removed and changed, and for each change the input keys that differ with their
+old and new values. Plan files already hold secrets as "[secret]"; values under secret-looking
+keys are masked again here, so a diff never shows more than the plans do.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SECRET = "[secret]"
+SECRET_KEY_HINTS = ("secret", "password", "privatekey", "kubeconfig", "token")
+MAX_VALUE_CHARS = 120
+
+
+def load_plan(directory: Path) -> dict[str, Any]:
+    path = directory / "resources.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"no plan at {path}; run python -m tools.plan STACK --out {directory}")
+    return json.loads(path.read_text())
+
+
+def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> str:
+    """The Markdown summary of the changes from base to head."""
+    old = {r["urn"]: r for r in base["resources"]}
+    new = {r["urn"]: r for r in head["resources"]}
+    added = [new[u] for u in sorted(new.keys() - old.keys())]
+    removed = [old[u] for u in sorted(old.keys() - new.keys())]
+    changed = [(old[u], new[u]) for u in sorted(old.keys() & new.keys()) if _comparable(old[u]) != _comparable(new[u])]
+    unchanged = len(old.keys() & new.keys()) - len(changed)
+    title = f"### Offline plan diff: {head.get('stack', '?')}"
+    if not (added or removed or changed):
+        return f"{title}\n\nNo changes ({unchanged} resources unchanged).\n"
+    lines = [
+        title,
+        "",
+        f"**{len(added)} to add, {len(changed)} to change, {len(removed)} to remove** ({unchanged} unchanged)",
+    ]
+    lines += _table("Added", added) + _table("Removed", removed)
+    if changed:
+        lines += ["", "#### Changed", ""]
+        for before, after in changed:
+            lines.append(f"- `{after['type']}` **{after['name']}**")
+            lines += [f"  - {line}" for line in _changes(before, after)]
+    return "\n".join(lines) + "\n"
+
+
+def _comparable(resource: dict[str, Any]) -> tuple:
+    return (resource["inputs"], resource["options"], resource["provider"], resource["parent"], resource["dependsOn"])
+
+
+def _table(heading: str, resources: list[dict[str, Any]]) -> list[str]:
+    if not resources:
+        return []
+    rows = [f"| `{r['type']}` | {r['name']} |" for r in resources]
+    return ["", f"#### {heading}", "", "| type | name |", "|---|---|", *rows]
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    lines = []
+    old_inputs, new_inputs = _flatten(before["inputs"]), _flatten(after["inputs"])
+    for key in sorted(old_inputs.keys() | new_inputs.keys()):
+        if old_inputs.get(key) != new_inputs.get(key):
+            lines.append(f"`{key}`: {_show(key, old_inputs.get(key))} → {_show(key, new_inputs.get(key))}")
+    for field in ("options", "provider", "parent", "dependsOn"):
+        if before[field] != after[field]:
+            lines.append(f"{field}: {_show(field, before[field])} → {_show(field, after[field])}")
+    return lines
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested inputs as dotted paths (`tags.Name`, `statement[0].action`), leaves as values."""
+    if isinstance(value, dict) and value:
+        flat: dict[str, Any] = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(value, list) and value and any(isinstance(v, dict | list) for v in value):
+        flat = {}
+        for i, item in enumerate(value):
+            flat.update(_flatten(item, f"{prefix}[{i}]"))
+        return flat
+    return {prefix: value}
+
+
+def _show(key: str, value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if any(hint in key.lower().replace("_", "") for hint in SECRET_KEY_HINTS):
+        return f"`{SECRET}`"
+    text = json.dumps(value, sort_keys=True)
+    if len(text) > MAX_VALUE_CHARS:
+        text = text[: MAX_VALUE_CHARS - 1] + "…"
+    return f"`{text}`"
