@@ -9,17 +9,22 @@ stack's default tags; workload accounts get their own providers (components/cros
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
 from components.config import StackConfig
+from components.cross_account import WorkloadAccount, WorkloadAccountArgs
 from components.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
 from components.iam import ClusterIam, ClusterIamArgs
+from components.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
 from components.key_pairs import KeyPairs, KeyPairsArgs
 from components.management_cluster import management_cluster_provider
 from components.network import Network, NetworkArgs
+from components.policies.cross_account import assume_workload_roles_policy
 
 
 def management_provider(config: StackConfig) -> aws.Provider:
@@ -61,6 +66,8 @@ def build(config: StackConfig) -> dict[str, Any]:
         # Its own top-level output: a secret inside `keyPair` would make the whole group secret.
         outputs["keyPairPrivateKey"] = key_pair.private_key_pem
     # --- workload accounts and identities (issue 5) ---
+    if config.workload_accounts:
+        outputs["workloadAccounts"] = workload_accounts(config, iam, key_pair, in_management, kubernetes)
     # --- GPU operator (issue 6) ---
     if config.gpu.enabled:
         gpu = GpuOperatorAddon(
@@ -69,5 +76,64 @@ def build(config: StackConfig) -> dict[str, Any]:
             opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
         )
         outputs["gpu"] = gpu.outputs
-    del account_id  # used as the components land
+    outputs["managementAccountId"] = account_id
     return outputs
+
+
+def workload_accounts(
+    config: StackConfig,
+    iam: ClusterIam,
+    key_pair: KeyPairs,
+    in_management: pulumi.ResourceOptions,
+    kubernetes: k8s.Provider | None,
+) -> dict[str, Any]:
+    """Every workload account, the management side's permission to enter them, and the identities
+    that tell CAPA how; returns the `workloadAccounts` output keyed by account name."""
+    principals = config.management_cluster.capa_principal_arns or [iam.roles["control-plane"].arn]
+    accounts = {
+        account.name: WorkloadAccount(
+            account.name,
+            WorkloadAccountArgs(
+                account=account,
+                region=config.region,
+                partition=config.partition,
+                default_tags=config.default_tags,
+                iam=config.iam,
+                capa_principal_arns=pulumi.Output.all(*principals),
+                key_name=config.key_pair_name,
+                public_key=key_pair.public_key_openssh,
+            ),
+        )
+        for account in config.workload_accounts
+    }
+    role_arns = pulumi.Output.all(*[a.controllers_role.arn for a in accounts.values()])
+    assume = [
+        aws.iam.RolePolicy(
+            f"management-{base}-assume-workload-controllers",
+            name="tkg-aws-assume-workload-controllers",
+            role=iam.roles[base].name,
+            policy=role_arns.apply(lambda arns: json.dumps(assume_workload_roles_policy(arns))),
+            opts=pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(delete_before_replace=True)),
+        )
+        for base in capa_roles(config.iam.profile)
+    ]
+    targets = [
+        IdentityTarget(
+            account=a,
+            role_arn=accounts[a.name].controllers_role.arn,
+            ready=[accounts[a.name].controllers_role, *assume],
+        )
+        for a in config.workload_accounts
+    ]
+    ClusterIdentities(
+        "management-cluster",
+        ClusterIdentitiesArgs(api_version=config.management_cluster.identity_api_version, targets=targets),
+        opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
+    )
+    return {name: account.outputs() for name, account in accounts.items()}
+
+
+def capa_roles(profile: str) -> list[str]:
+    """The management roles CAPA's controller may run as: the control-plane instance profile (TKG:
+    the controllers run on control-plane nodes), and under CAPA's template also the controllers role."""
+    return ["control-plane"] if profile == "tkg" else ["control-plane", "controllers"]

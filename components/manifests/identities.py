@@ -1,0 +1,48 @@
+"""AWSClusterRoleIdentity objects: how CAPA in the management cluster reaches a workload account.
+
+Cluster-scoped (CAPA's identity CRDs have scope Cluster). `sourceIdentityRef` is required by
+CAPA's webhook on create; `allowedNamespaces` must grant something, because CAPA reads an absent
+field, an empty list and an empty selector alike as "no namespace may use this identity".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+GROUP = "infrastructure.cluster.x-k8s.io"
+MANAGED_BY = {"app.kubernetes.io/managed-by": "tkg-aws"}
+
+
+def aws_cluster_role_identity(
+    *,
+    name: str,
+    api_version: str,
+    role_arn: str,
+    allowed_namespaces: dict[str, Any],
+    duration_seconds: int,
+    session_name: str,
+    account_name: str,
+    external_id: str | None = None,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "allowedNamespaces": allowed_namespaces,
+        "roleARN": role_arn,
+        "durationSeconds": duration_seconds,
+        "sessionName": session_name,
+        # The CAPA controller's own credentials make the first hop (TKG: the control-plane
+        # instance profile); AWSClusterControllerIdentity is a singleton named `default`.
+        "sourceIdentityRef": {"kind": "AWSClusterControllerIdentity", "name": "default"},
+    }
+    if external_id:
+        spec["externalID"] = external_id
+    return {
+        "apiVersion": f"{GROUP}/{api_version}",
+        "kind": "AWSClusterRoleIdentity",
+        "metadata": {"name": name, "labels": {**MANAGED_BY, "tkg-aws/workload-account": account_name}},
+        "spec": spec,
+    }
+
+
+def default_session_name(identity_name: str) -> str:
+    """Session names show in the workload account's CloudTrail; STS allows 64 characters."""
+    return f"capa-{identity_name}"[:64]

@@ -1,0 +1,180 @@
+"""Workload accounts: per-account providers, cross-account trust, the management AssumeRole policy,
+and the AWSClusterRoleIdentity objects, as the prod plan declares them."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.conftest import plan
+from tools.mocks import MANAGEMENT_ACCOUNT_ID
+from tools.plan import kubernetes_objects, resources_document
+from tools.program import ProgramRun
+
+SUFFIX = ".tkg.cloud.vmware.com"
+MANAGEMENT_CONTROL_PLANE = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/control-plane{SUFFIX}"
+WORKLOAD_ACCOUNTS = {"lob-dev": "222222222222", "lob-prod": "333333333333"}
+
+
+@pytest.fixture(scope="module")
+def prod() -> ProgramRun:
+    from tests.conftest import stack_file
+
+    return plan(stack_file("prod")[0], stack="prod")
+
+
+def descendants(run: ProgramRun, type_token: str, name: str) -> list:
+    root = next(urn for urn, r in run.registrations.items() if r.type == type_token and r.name == name)
+    found, frontier = [], {root}
+    while frontier:
+        children = [r for r in run.registrations.values() if r.parent in frontier]
+        found += children
+        frontier = {r.urn for r in children}
+    return found
+
+
+def provider_account(run: ProgramRun, provider_urn: str) -> str:
+    allowed = run.registrations[provider_urn].inputs["allowedAccountIds"]
+    return json.loads(allowed)[0] if isinstance(allowed, str) else allowed[0]
+
+
+def controllers_role(run: ProgramRun, account: str):
+    roles = [
+        r for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", account) if r.type == "aws:iam/role:Role"
+    ]
+    return next(r for r in roles if r.inputs["name"] == f"controllers{SUFFIX}")
+
+
+@pytest.mark.parametrize("account", sorted(WORKLOAD_ACCOUNTS))
+def test_every_aws_resource_of_an_account_uses_that_accounts_provider(prod: ProgramRun, account: str) -> None:
+    resources = [
+        r
+        for r in descendants(prod, "tkg-aws:cross_account:WorkloadAccount", account)
+        if r.custom and r.type.startswith("aws:")
+    ]
+    assert len(resources) >= 3 + 3 + 3 + 5, [r.name for r in resources]
+    assert {provider_account(prod, r.provider) for r in resources} == {WORKLOAD_ACCOUNTS[account]}
+
+
+def test_the_account_provider_assumes_the_deploy_role_and_allows_only_that_account(prod: ProgramRun) -> None:
+    provider = next(r for r in prod.of_type("pulumi:providers:aws") if r.name == "lob-prod")
+    assume = json.loads(provider.inputs["assumeRoles"])
+    assert assume == [
+        {
+            "externalId": "tkg-aws-lob-prod",
+            "roleArn": "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole",
+            "sessionName": "tkg-aws-lob-prod",
+        }
+    ]
+    assert json.loads(provider.inputs["allowedAccountIds"]) == ["333333333333"]
+    assert json.loads(provider.inputs["defaultTags"])["tags"]["environment"] == "prod"
+    assert provider.inputs["region"] == "us-west-2"
+
+
+@pytest.mark.parametrize("account", sorted(WORKLOAD_ACCOUNTS))
+def test_the_controllers_role_trusts_ec2_and_only_the_management_capa_principal(prod: ProgramRun, account: str) -> None:
+    trust = json.loads(controllers_role(prod, account).inputs["assumeRolePolicy"])
+    ec2, management = trust["Statement"]
+    assert ec2["Principal"] == {"Service": ["ec2.amazonaws.com"]}
+    assert management["Principal"] == {"AWS": [f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:root"]}
+    assert management["Action"] == ["sts:AssumeRole"]
+    assert management["Condition"]["ArnEquals"] == {"aws:PrincipalArn": [MANAGEMENT_CONTROL_PLANE]}
+
+
+def test_an_identity_external_id_becomes_a_trust_condition(prod: ProgramRun) -> None:
+    with_id = json.loads(controllers_role(prod, "lob-prod").inputs["assumeRolePolicy"])["Statement"][1]
+    without = json.loads(controllers_role(prod, "lob-dev").inputs["assumeRolePolicy"])["Statement"][1]
+    assert with_id["Condition"]["StringEquals"] == {"sts:ExternalId": "lob-prod-capa"}
+    assert "StringEquals" not in without["Condition"]
+
+
+def test_capa_principal_arns_replace_the_control_plane_role_as_trusted_principal(prod_raw: dict) -> None:
+    irsa = "arn:aws:iam::444444444444:role/capa-controller-manager"
+    prod_raw["managementCluster"]["capaPrincipalArns"] = [irsa]
+    run = plan(prod_raw, stack="prod")
+    statement = json.loads(controllers_role(run, "lob-dev").inputs["assumeRolePolicy"])["Statement"][1]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::444444444444:root"]}
+    assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": [irsa]}
+
+
+def management_assume_policy(run: ProgramRun):
+    policies = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
+    assert len(policies) == 1, [r.name for r in run.of_type("aws:iam/rolePolicy:RolePolicy")]
+    return policies[0]
+
+
+def test_the_management_control_plane_role_may_assume_exactly_the_workload_controllers_roles(prod: ProgramRun) -> None:
+    policy = management_assume_policy(prod)
+    assert policy.inputs["role"] == f"control-plane{SUFFIX}"
+    assert prod.registrations[policy.provider].name == "management"
+    document = json.loads(policy.inputs["policy"])
+    (statement,) = document["Statement"]
+    assert statement["Action"] == ["sts:AssumeRole"]
+    assert statement["Resource"] == [
+        f"arn:aws:iam::{account}:role/controllers{SUFFIX}" for account in sorted(WORKLOAD_ACCOUNTS.values())
+    ]
+
+
+def test_each_identity_waits_for_its_trust_and_the_management_policy(prod: ProgramRun) -> None:
+    identities = prod.of_type("kubernetes:infrastructure.cluster.x-k8s.io/v1beta2:AWSClusterRoleIdentity")
+    assert len(identities) == 2
+    policy = management_assume_policy(prod)
+    for identity in identities:
+        account = identity.inputs["metadata"]["labels"]["tkg-aws/workload-account"]
+        assert controllers_role(prod, account).urn in identity.depends_on
+        assert policy.urn in identity.depends_on
+
+
+def test_manifests_hold_one_identity_per_account(prod: ProgramRun, golden) -> None:
+    identities = [o for o in kubernetes_objects(prod) if o["kind"] == "AWSClusterRoleIdentity"]
+    assert [o["metadata"]["name"] for o in identities] == ["lob-dev", "lob-prod"]
+    golden("identities/prod.yaml", identities)
+
+
+def test_the_identity_api_version_follows_config(prod_raw: dict) -> None:
+    prod_raw["managementCluster"]["identityApiVersion"] = "v1beta1"
+    run = plan(prod_raw, stack="prod")
+    assert len(run.of_type("kubernetes:infrastructure.cluster.x-k8s.io/v1beta1:AWSClusterRoleIdentity")) == 2
+
+
+def test_outputs_give_each_account_its_role_and_tkg_identity_variables(prod: ProgramRun) -> None:
+    accounts = prod.outputs["workloadAccounts"]
+    assert sorted(accounts) == ["lob-dev", "lob-prod"]
+    assert accounts["lob-dev"]["controllersRoleArn"] == f"arn:aws:iam::222222222222:role/controllers{SUFFIX}"
+    assert accounts["lob-prod"]["tkgVariables"] == {
+        "AWS_IDENTITY_REF_NAME": "lob-prod",
+        "AWS_IDENTITY_REF_KIND": "AWSClusterRoleIdentity",
+    }
+
+
+def _inputs_by_urn(run: ProgramRun) -> dict[str, dict]:
+    return {r["urn"]: r for r in resources_document(run)["resources"]}
+
+
+def test_adding_an_account_changes_nothing_but_the_management_assume_policy(prod_raw: dict, prod: ProgramRun) -> None:
+    bigger = copy.deepcopy(prod_raw)
+    bigger["workloadAccounts"].append(
+        {
+            "name": "lob-qa",
+            "accountId": "555555555555",
+            "deployRoleArn": "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole",
+            "identity": {"allowedNamespaces": ["lob-qa"]},
+        }
+    )
+    before, after = _inputs_by_urn(prod), _inputs_by_urn(plan(bigger, stack="prod"))
+    assert before.keys() <= after.keys()
+    changed = [urn for urn in before if before[urn] != after[urn]]
+    assert changed == [management_assume_policy(prod).urn]
+    assert all("lob-qa" in urn for urn in after.keys() - before.keys())
+
+
+def test_removing_an_account_touches_only_that_account(prod_raw: dict, prod: ProgramRun) -> None:
+    smaller = copy.deepcopy(prod_raw)
+    smaller["workloadAccounts"] = [a for a in smaller["workloadAccounts"] if a["name"] != "lob-dev"]
+    before, after = _inputs_by_urn(prod), _inputs_by_urn(plan(smaller, stack="prod"))
+    assert after.keys() <= before.keys()
+    assert all("lob-dev" in urn for urn in before.keys() - after.keys())
+    changed = [urn for urn in after if before[urn] != after[urn]]
+    assert changed == [management_assume_policy(prod).urn]
