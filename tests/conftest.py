@@ -16,13 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime.settings import ROOT
 
-from tools.mocks import Registration, install
+from tools.mocks import Registration
 from tools.plan import dump_yaml, read_stack_file
-from tools.program import PROJECT, ProgramRun, run_program
+from tools.program import ProgramRun, run_program, run_under_mocks
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -65,10 +63,7 @@ def register(build: Callable[[], Any], region: str = REGION) -> dict[str, Regist
     For component interfaces the stack config cannot reach (e.g. inputs another component passes).
     Returns every registration by URN; `build` may return an Output to wait for.
     """
-    ROOT.set(None)
-    monitor = install(region, PROJECT, "test")
-    pulumi.runtime.test(build)()
-    return dict(monitor.registrations)
+    return dict(run_under_mocks(build, region, "test").registrations)
 
 
 @pytest.fixture

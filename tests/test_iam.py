@@ -224,10 +224,14 @@ def test_eks_local_cluster_role_trusts_ec2_with_the_outposts_policy(region, part
 
 # --- the interface issue 5 builds on ---------------------------------------------------------------
 def test_controllers_trust_statements_may_hold_outputs():
-    management = pulumi.Output.from_input(f"arn:aws:iam::{ACCOUNT}:role/control-plane{TKG_NAME_SUFFIX}")
-    statement = pulumi.Output.from_input(assume_role_statement("AWS", [management]))
-    args = ClusterIamArgs(name_suffix=TKG_NAME_SUFFIX, partition="aws", controllers_trust_statements=[statement])
-    registrations = register(lambda: ClusterIam("lob-dev", args).outputs())
+    def build():
+        # Outputs belong to the run's event loop, so they are made inside it.
+        management = pulumi.Output.from_input(f"arn:aws:iam::{ACCOUNT}:role/control-plane{TKG_NAME_SUFFIX}")
+        statement = pulumi.Output.from_input(assume_role_statement("AWS", [management]))
+        args = ClusterIamArgs(name_suffix=TKG_NAME_SUFFIX, partition="aws", controllers_trust_statements=[statement])
+        return ClusterIam("lob-dev", args).outputs()
+
+    registrations = register(build)
     trusts = {r.name: document(r, "assumeRolePolicy")["Statement"] for r in registrations.values() if r.type == ROLE}
     assert trusts["lob-dev-controllers"][1] == {
         "Effect": "Allow",

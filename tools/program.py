@@ -8,7 +8,8 @@ for the providers and RecordingMonitor keeping parent, provider, dependencies an
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Future, ThreadPoolExecutor
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,40 +59,39 @@ def run_program(
     Raises components.config.ConfigError before any resource is registered when config is bad.
     """
     config = parse_config(raw, region, secret_paths=secret_paths, unknown=unknown, project_dir=project_dir)
-    ROOT.set(None)  # a fresh root stack per run, so URNs and parents name this stack
-    _run_monitor_calls_inline()
-    monitor: RecordingMonitor = install(config.region, PROJECT, stack)
     collected: dict[str, Any] = {}
 
     async def resolve_outputs() -> None:
         collected.update(await _resolve(build(config)))
 
-    pulumi.runtime.test(lambda: asyncio.ensure_future(resolve_outputs()))()
+    monitor = run_under_mocks(lambda: asyncio.ensure_future(resolve_outputs()), config.region, stack)
     return ProgramRun(config, stack, dict(monitor.registrations), collected)
 
 
-class _ImmediateExecutor(ThreadPoolExecutor):
-    """Runs each submitted call at once, on the calling thread."""
-
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as err:
-            future.set_exception(err)
-        return future
+def run_under_mocks(program: Callable[[], Any], region: str, stack: str) -> RecordingMonitor:
+    """Run `program` (which may return an Output or future to wait for) against the mocks."""
+    with _own_event_loop():
+        ROOT.set(None)  # a fresh root stack per run, so URNs and parents name this stack
+        monitor = install(region, PROJECT, stack)
+        pulumi.runtime.test(program)()
+    return monitor
 
 
-def _run_monitor_calls_inline() -> None:
-    """The SDK sends resource registrations to the monitor through the loop's executor threads;
-    with mocks there is nothing to wait for, and threads make runs nondeterministic in timing and
-    leave per-thread event loops behind (pulumi/pulumi#7663 uses the same remedy)."""
+@contextlib.contextmanager
+def _own_event_loop() -> Iterator[None]:
+    """One event loop per run, closed with its executor threads when the run ends.
+
+    The SDK registers resources from executor threads, and each of those threads opens an event
+    loop of its own; joining the threads here closes those loops while the interpreter is whole,
+    instead of during its shutdown (where asyncio prints tracebacks about closed descriptors).
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
-        loop = asyncio.get_event_loop()
-    except RuntimeError:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-    loop.set_default_executor(_ImmediateExecutor())
+        yield
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
 
 
 async def _resolve(value: Any) -> Any:
@@ -117,4 +117,6 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, pulumi.Resource):
         return f"[resource {type(value).__name__}]"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the wire format has only doubles; providers read 443.0 as the integer 443
     return value
