@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import tool_config
 from components.config import IamConfig, WorkloadAccountConfig
 from components.iam import ClusterIam, ClusterIamArgs
 from components.key_pairs import KeyPairs, KeyPairsArgs
@@ -34,6 +35,8 @@ class WorkloadAccountArgs:
     """The same IAM settings as the management account: one template everywhere."""
     capa_principal_arns: pulumi.Input[list[str]]
     """Who CAPA runs as in the management account; only they may assume the controllers role."""
+    availability_zones: list[str]
+    """The stack's AZs: AZ names mean the same in every account of a region for TKG's purposes."""
     key_name: str
     public_key: pulumi.Input[str] | None = None
     """The stack's public key, imported here when the account asks for a key pair."""
@@ -47,6 +50,7 @@ class WorkloadAccount(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkloadAccountArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:cross_account:WorkloadAccount", name, None, opts)
         self._account = account = args.account
+        self._region, self._azs, self._key_name = args.region, args.availability_zones, args.key_name
         self.provider = self._account_provider(name, args)
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])
         trust = pulumi.Output.from_input(args.capa_principal_arns).apply(
@@ -80,10 +84,12 @@ class WorkloadAccount(pulumi.ComponentResource):
             "identityKind": "AWSClusterRoleIdentity",
             "keyPairName": self.key_pairs.key_pair.key_name if self.key_pairs else None,
             # What `tanzu cluster create -f` needs to build a cluster in this account.
-            "tkgVariables": {
-                "AWS_IDENTITY_REF_NAME": account.identity_name,
-                "AWS_IDENTITY_REF_KIND": "AWSClusterRoleIdentity",
-            },
+            "tkgClusterConfig": tool_config.in_workload_account(
+                region=self._region,
+                azs=self._azs,
+                identity_name=account.identity_name,
+                ssh_key_name=self._key_name if self.key_pairs else None,
+            ),
         }
 
     def _account_provider(self, name: str, args: WorkloadAccountArgs) -> aws.Provider:

@@ -15,13 +15,14 @@ soon as it exists:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components import tool_config
 from components.config import NAMESPACE, ConfigError, GpuConfig
 from components.manifests.cluster_resource_set import (
     Document,
@@ -37,7 +38,6 @@ from components.manifests.gpu_operator import (
     helm_chart_proxy,
     label_command,
     merge_values,
-    tkg_cluster_variables,
 )
 
 
@@ -74,9 +74,13 @@ class GpuOperatorAddonArgs:
     cluster_resource_set_api_version: str
     worker_instance_type: str
     """NODE_MACHINE_TYPE of GPU workload clusters."""
+    base_cluster_config: pulumi.Input[dict[str, str]] = field(default_factory=dict)
+    """TKG cluster-config variables of a cluster in the stack's VPC; GPU clusters add their own."""
 
     @classmethod
-    def from_config(cls, gpu: GpuConfig) -> GpuOperatorAddonArgs:
+    def from_config(
+        cls, gpu: GpuConfig, base_cluster_config: pulumi.Input[dict[str, str]] | None = None
+    ) -> GpuOperatorAddonArgs:
         manifests = tuple(
             PinnedManifest(path=m.path, source=m.source, sha256=m.sha256, key=f"gpu.manifests[{i}]")
             for i, m in enumerate(gpu.manifests)
@@ -92,6 +96,7 @@ class GpuOperatorAddonArgs:
             manifests=manifests,
             cluster_resource_set_api_version=gpu.cluster_resource_set_api_version,
             worker_instance_type=gpu.worker_instance_type,
+            base_cluster_config=base_cluster_config or {},
         )
 
 
@@ -219,7 +224,9 @@ def _outputs(name: str, args: GpuOperatorAddonArgs, config_map_names: list[str])
         "clusterSelector": args.cluster_selector,
         "clusterLabels": labels,
         "labelCommand": label_command(labels, args.cluster_namespace),
-        "tkgClusterConfig": tkg_cluster_variables(args.worker_instance_type),
+        "tkgClusterConfig": pulumi.Output.from_input(args.base_cluster_config).apply(
+            lambda base: tool_config.for_gpu_workers(base, args.worker_instance_type)
+        ),
     }
     if args.delivery == "helmChartProxy":
         outputs |= {

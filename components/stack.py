@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components import tool_config
 from components.config import StackConfig
 from components.cross_account import WorkloadAccount, WorkloadAccountArgs
 from components.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
@@ -68,11 +69,13 @@ def build(config: StackConfig) -> dict[str, Any]:
     # --- workload accounts and identities (issue 5) ---
     if config.workload_accounts:
         outputs["workloadAccounts"] = workload_accounts(config, iam, key_pair, in_management, kubernetes)
+    # --- tool configuration (issue 7) ---
+    outputs["tkgClusterConfig"] = cluster_config = tkg_cluster_config(config, network.outputs)
     # --- GPU operator (issue 6) ---
     if config.gpu.enabled:
         gpu = GpuOperatorAddon(
             "gpu-operator",
-            GpuOperatorAddonArgs.from_config(config.gpu),
+            GpuOperatorAddonArgs.from_config(config.gpu, cluster_config),
             opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
         )
         outputs["gpu"] = gpu.outputs
@@ -100,6 +103,7 @@ def workload_accounts(
                 default_tags=config.default_tags,
                 iam=config.iam,
                 capa_principal_arns=pulumi.Output.all(*principals),
+                availability_zones=config.availability_zones,
                 key_name=config.key_pair_name,
                 public_key=key_pair.public_key_openssh,
             ),
@@ -131,6 +135,20 @@ def workload_accounts(
         opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
     )
     return {name: account.outputs() for name, account in accounts.items()}
+
+
+def tkg_cluster_config(config: StackConfig, network: dict[str, Any]) -> pulumi.Output[dict[str, str]]:
+    """TKG variables for a workload cluster in this stack's VPC: `tanzu cluster create -f`."""
+    return pulumi.Output.from_input(network).apply(
+        lambda n: tool_config.in_vpc(
+            region=config.region,
+            azs=n["availabilityZones"],
+            vpc_id=n["vpcId"],
+            public_subnet_ids=n["publicSubnetIds"],
+            private_subnet_ids=n["privateSubnetIds"],
+            ssh_key_name=config.key_pair_name,
+        )
+    )
 
 
 def capa_roles(profile: str) -> list[str]:

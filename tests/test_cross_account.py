@@ -143,10 +143,18 @@ def test_outputs_give_each_account_its_role_and_tkg_identity_variables(prod: Pro
     accounts = prod.outputs["workloadAccounts"]
     assert sorted(accounts) == ["lob-dev", "lob-prod"]
     assert accounts["lob-dev"]["controllersRoleArn"] == f"arn:aws:iam::222222222222:role/controllers{SUFFIX}"
-    assert accounts["lob-prod"]["tkgVariables"] == {
-        "AWS_IDENTITY_REF_NAME": "lob-prod",
+    assert accounts["lob-prod"]["tkgClusterConfig"] == {
         "AWS_IDENTITY_REF_KIND": "AWSClusterRoleIdentity",
+        "AWS_IDENTITY_REF_NAME": "lob-prod",
+        "AWS_NODE_AZ": "us-west-2a",
+        "AWS_NODE_AZ_1": "us-west-2b",
+        "AWS_NODE_AZ_2": "us-west-2c",
+        "AWS_REGION": "us-west-2",
+        "AWS_SSH_KEY_NAME": "tkg-prod",
+        "CLUSTER_PLAN": "prod",
+        "EXP_EXTERNAL_RESOURCE_GC": "false",
     }
+    assert "AWS_SSH_KEY_NAME" not in accounts["lob-dev"]["tkgClusterConfig"]  # no key pair imported there
 
 
 def _inputs_by_urn(run: ProgramRun) -> dict[str, dict]:

@@ -99,10 +99,11 @@ def test_a_preinstalled_driver_turns_the_driver_off_and_user_values_merge_over_t
 
 
 def test_prod_outputs_the_cluster_label_and_the_tkg_variables_of_gpu_clusters(prod_raw):
-    gpu = plan(prod_raw).outputs["gpu"]
+    run = plan(prod_raw)
+    gpu = run.outputs["gpu"]
     assert gpu["clusterLabels"] == {"gpu": "nvidia"}
     assert gpu["labelCommand"] == "kubectl label cluster MY-GPU-CLUSTER -n default gpu=nvidia"
-    assert gpu["tkgClusterConfig"] == {"NODE_MACHINE_TYPE": "g4dn.8xlarge"}
+    assert gpu["tkgClusterConfig"] == {**run.outputs["tkgClusterConfig"], "NODE_MACHINE_TYPE": "g4dn.8xlarge"}
     assert (gpu["delivery"], gpu["chartVersion"], gpu["managementNamespace"]) == (
         "helmChartProxy",
         "v26.7.0",

@@ -6,6 +6,8 @@ Reads Pulumi.yaml and Pulumi.STACK.yaml (or FILE), runs the program under mocks,
 (default build/plan/STACK):
   resources.json   every resource: urn, type, name, parent, provider, dependsOn, options, inputs
   manifests.yaml   every Kubernetes object the stack pushes into the management cluster
+  tkg-cluster-config*.yaml   TKG variables for `tanzu cluster create -f`: in the stack's VPC, in
+                   each workload account, and for GPU workers
 Secrets (`secure:` config, generated keys) are written as "[secret]". Output is byte-identical for
 identical input, so two plans can be diffed. Exit codes: 0 planned, 2 bad config or arguments.
 """
@@ -144,7 +146,22 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     manifests = out_dir / "manifests.yaml"
     objects = kubernetes_objects(run)
     manifests.write_text(dump_yaml(objects))
-    return [resources, manifests]
+    return [resources, manifests, *write_cluster_configs(run.outputs, out_dir)]
+
+
+def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
+    """One `tanzu cluster create -f` file per place the stack prepared for a workload cluster."""
+    configs = {"tkg-cluster-config.yaml": outputs.get("tkgClusterConfig")}
+    for name, account in sorted((outputs.get("workloadAccounts") or {}).items()):
+        configs[f"tkg-cluster-config-{name}.yaml"] = account.get("tkgClusterConfig")
+    configs["tkg-cluster-config-gpu.yaml"] = (outputs.get("gpu") or {}).get("tkgClusterConfig")
+    written = []
+    for filename, variables in configs.items():
+        if variables:
+            path = out_dir / filename
+            path.write_text(yaml.safe_dump(variables, sort_keys=True))
+            written.append(path)
+    return written
 
 
 def summary(run: ProgramRun) -> list[str]:

@@ -113,8 +113,3 @@ def label_command(labels: dict[str, str], cluster_namespace: str) -> str:
     """The kubectl command that opts an existing Cluster in (new ones can carry the labels from birth)."""
     pairs = " ".join(f"{key}={value}" for key, value in sorted(labels.items()))
     return f"kubectl label cluster MY-GPU-CLUSTER -n {cluster_namespace} {pairs}"
-
-
-def tkg_cluster_variables(worker_instance_type: str) -> dict[str, str]:
-    """TKG cluster-config variables of a GPU workload cluster (seed 003, step 1)."""
-    return {"NODE_MACHINE_TYPE": worker_instance_type}
