@@ -19,10 +19,15 @@ plan: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
 
-## lint: ruff, as CI runs it
+## lint: ruff and actionlint, as CI runs them
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint
+
+## bench: offline-plan time and memory for 1, 10, 50 and 100 workload accounts
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.plan_accounts
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .
