@@ -1,0 +1,1 @@
+"""The tkg-aws policy pack (run with `pulumi preview --policy-pack policy`)."""

@@ -1,0 +1,320 @@
+"""The policy pack (policy/) without the CLI: both stacks pass it, and a bad resource fails each rule.
+
+Every resource reaches a policy as the engine hands it over: its inputs behind pulumi_policy's
+unknown-checking proxy, IAM documents as JSON strings, and its provider's inputs as the provider's
+props (an aws provider's `defaultTags` as a JSON string). policy/__main__.py is only parsed, never
+imported: the PolicyPack constructor serves the policies over gRPC and never returns.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+from typing import Any
+
+import pytest
+from pulumi_policy import PolicyCustomTimeouts, PolicyProviderResource, PolicyResourceOptions, ResourceValidationArgs
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+from policy.policies import POLICIES, TAGGABLE_TYPES
+from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_2048_PUBLIC_KEY
+from tools.plan import plan_stack, resources_document
+
+PACK_POLICY_NAMES = [
+    "no-ssh-from-anywhere",
+    "no-unconditioned-open-trust",
+    "aws-resources-tagged",
+    "no-admin-statements",
+    "rsa-key-pairs",
+]
+POLICY = {policy.name: policy for policy in POLICIES}
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+ROLE = "aws:iam/role:Role"
+IAM_POLICY = "aws:iam/policy:Policy"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+VPC = "aws:ec2/vpc:Vpc"
+ROUTE = "aws:ec2/route:Route"
+KEY_PAIR = "aws:ec2/keyPair:KeyPair"
+PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
+AWS_PROVIDER = "pulumi:providers:aws"
+
+# The resource types each policy judges; the plans must hold some of each, or a pass proves nothing.
+APPLIES_TO = {
+    "no-ssh-from-anywhere": {SG, DEFAULT_SG, INGRESS_RULE, SG_RULE},
+    "no-unconditioned-open-trust": {ROLE},
+    "aws-resources-tagged": TAGGABLE_TYPES,
+    "no-admin-statements": {IAM_POLICY, ROLE_POLICY},
+    "rsa-key-pairs": {KEY_PAIR, PRIVATE_KEY},
+}
+OPEN_SSH = {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}
+DEFAULT_TAGS = json.dumps({"tags": {"team": "platform"}})
+ROOT = "arn:aws:iam::123456789012:root"
+CONDITION = {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/control-plane.tkg.cloud.vmware.com"}}
+
+
+# --- handing a resource to a policy as the engine does -------------------------------------------
+def options(resource: dict[str, Any] | None = None) -> PolicyResourceOptions:
+    opts = (resource or {}).get("options", {})
+    return PolicyResourceOptions(
+        protect=opts.get("protect", False),
+        ignore_changes=opts.get("ignoreChanges", []),
+        delete_before_replace=opts.get("deleteBeforeReplace"),
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=opts.get("additionalSecretOutputs", []),
+        parent=(resource or {}).get("parent") or None,
+    )
+
+
+def violations(
+    policy: str,
+    resource_type: str,
+    props: dict[str, Any],
+    provider_props: dict[str, Any] | None = None,
+    resource: dict[str, Any] | None = None,
+) -> list[str]:
+    """What `policy` reports for one resource; provider_props None: the resource names no provider."""
+    urn = (resource or {}).get("urn", f"urn:pulumi:test::tkg-aws::{resource_type}::bad")
+    provider = None
+    if provider_props is not None:
+        provider_urn = (resource or {}).get("provider") or "urn:pulumi:test::tkg-aws::pulumi:providers:aws::test"
+        provider = PolicyProviderResource(AWS_PROVIDER, unknown_checking_proxy(provider_props), provider_urn, "test")
+    args = ResourceValidationArgs(
+        resource_type, unknown_checking_proxy(props), urn, urn.rsplit("::", 1)[1], options(resource), provider
+    )
+    messages: list[str] = []
+    result = POLICY[policy].validate(args, lambda message, urn=None: messages.append(message))
+    assert result is None, "the pack's validations are synchronous"
+    return messages
+
+
+def engine_inputs(resource: dict[str, Any]) -> dict[str, Any]:
+    """A plan resource's inputs as the engine sends them: the plan decodes IAM documents for reading."""
+    inputs = dict(resource["inputs"])
+    for key in ("policy", "assumeRolePolicy"):
+        if isinstance(inputs.get(key), dict):
+            inputs[key] = json.dumps(inputs[key])
+    return inputs
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def plan_resources(request: pytest.FixtureRequest) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Every resource of a stack's offline plan with its provider's inputs (None without a provider)."""
+    resources = resources_document(plan_stack(request.param))["resources"]
+    providers = {r["urn"]: r["inputs"] for r in resources if r["type"].startswith("pulumi:providers:")}
+    return [(r, providers[r["provider"]] if r["provider"] else None) for r in resources]
+
+
+# --- the stacks pass ------------------------------------------------------------------------------
+def test_every_resource_of_both_plans_passes_every_policy(plan_resources) -> None:
+    found = [
+        f"{name} {resource['urn']}: {message}"
+        for resource, provider in plan_resources
+        for name in PACK_POLICY_NAMES
+        for message in violations(name, resource["type"], engine_inputs(resource), provider, resource)
+    ]
+    assert found == []
+
+
+def _make_bad(
+    policy: str, resource: dict[str, Any], provider: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The plan resource changed in the one way `policy` forbids, keeping the rest of its shape."""
+    inputs, resource_type = engine_inputs(resource), resource["type"]
+    if policy == "no-ssh-from-anywhere" and resource_type == INGRESS_RULE:
+        inputs.update(ipProtocol="tcp", fromPort=22, toPort=22, cidrIpv4="0.0.0.0/0")
+    elif policy == "no-ssh-from-anywhere":
+        inputs["ingress"] = [*inputs.get("ingress", []), OPEN_SSH]
+    elif policy in ("no-unconditioned-open-trust", "no-admin-statements"):
+        key = "assumeRolePolicy" if resource_type == ROLE else "policy"
+        document = json.loads(inputs[key])
+        extra = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+        if resource_type == ROLE:
+            extra = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": ROOT}}
+        document["Statement"] = [*document["Statement"], extra]
+        inputs[key] = json.dumps(document)
+    elif policy == "aws-resources-tagged":
+        inputs.pop("tags", None)
+        provider = {k: v for k, v in (provider or {}).items() if k != "defaultTags"}
+    elif resource_type == KEY_PAIR:
+        inputs["publicKey"] = ED25519_PUBLIC_KEY
+    else:
+        inputs["algorithm"] = "ED25519"
+    return inputs, provider
+
+
+@pytest.mark.parametrize("policy", PACK_POLICY_NAMES)
+def test_each_policy_reads_the_resources_it_judges_in_both_plans(plan_resources, policy: str) -> None:
+    """Some resources of each plan fall under the policy, and each one, made bad, fails it."""
+    judged = [(r, p) for r, p in plan_resources if r["type"] in APPLIES_TO[policy]]
+    assert judged, f"no resource of the plan falls under {policy}"
+    for resource, provider in judged:
+        inputs, provider_inputs = _make_bad(policy, resource, provider)
+        assert violations(policy, resource["type"], inputs, provider_inputs, resource), resource["urn"]
+
+
+# --- a bad resource fails, a good one passes, an unknown value is skipped ---------------------------
+UNKNOWN_STR, UNKNOWN_LIST, UNKNOWN_INT = UNKNOWN_STRING_VALUE, UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE
+OPEN_SSH_RULE = {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "cidrIpv4": "0.0.0.0/0"}
+
+
+def sg(**rule: Any) -> dict[str, Any]:
+    """A security group with one inline ingress rule: SSH from anywhere, changed by `rule`."""
+    return {"ingress": [{**OPEN_SSH, **rule}]}
+
+
+def ingress_rule(**changes: Any) -> dict[str, Any]:
+    """A vpc.SecurityGroupIngressRule: SSH from anywhere, changed by `changes`."""
+    return {**OPEN_SSH_RULE, **changes}
+
+
+def assume(principal: Any, **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": principal, **extra}
+
+
+def role(*statements: dict[str, Any]) -> dict[str, Any]:
+    """A role whose trust policy is `statements`, as the JSON string the engine sees."""
+    return {"assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": list(statements)})}
+
+
+def permissions(action: Any, resource: Any, effect: str = "Allow") -> str:
+    statement = {"Effect": effect, "Action": action, "Resource": resource}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+# Documents passed as objects rather than JSON strings, so that single values in them can be unknown.
+def trust_object(statement: dict[str, Any]) -> dict[str, Any]:
+    return {"assumeRolePolicy": {"Statement": [statement]}}
+
+
+def admin_object(resource: Any) -> dict[str, Any]:
+    return {"policy": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": resource}]}}
+
+
+BAD = [
+    ("no-ssh-from-anywhere", SG, sg(), None),
+    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=[], ipv6CidrBlocks=["::/0"]), None),
+    ("no-ssh-from-anywhere", SG, sg(protocol="-1", fromPort=0, toPort=0), None),
+    ("no-ssh-from-anywhere", SG, sg(fromPort=0, toPort=65535), None),
+    ("no-ssh-from-anywhere", DEFAULT_SG, {**sg(), "egress": []}, None),
+    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(), None),
+    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(cidrIpv4=None, cidrIpv6="::/0"), None),
+    ("no-ssh-from-anywhere", INGRESS_RULE, {"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"}, None),
+    ("no-ssh-from-anywhere", SG_RULE, {"type": "ingress", **OPEN_SSH}, None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT})), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ["123456789012"]})), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"})), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume("*")), None),
+    ("no-unconditioned-open-trust", ROLE, {"assumeRolePolicy": json.dumps({"Statement": assume({"AWS": ROOT})})}, None),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, {"region": "us-west-2"}),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16", "tags": {}}, {"defaultTags": '{"tags": {}}'}),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, None),
+    ("no-admin-statements", IAM_POLICY, {"policy": permissions("*", "*")}, None),
+    ("no-admin-statements", IAM_POLICY, {"policy": permissions(["*"], ["*"])}, None),
+    ("no-admin-statements", ROLE_POLICY, {"role": "nodes", "policy": permissions(["ec2:*", "*"], "*")}, None),
+    ("no-admin-statements", ROLE, {"inlinePolicies": [{"name": "admin", "policy": permissions("*", "*")}]}, None),
+    ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": ED25519_PUBLIC_KEY}, None),
+    ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "ED25519"}, None),
+    ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "ECDSA", "ecdsaCurve": "P256"}, None),
+]
+# Values the engine does not know yet (during preview) beside a known violation: it is still found.
+BAD_BESIDE_UNKNOWN = [
+    ("no-ssh-from-anywhere", SG, {"ingress": [UNKNOWN_STR, {**OPEN_SSH, "securityGroups": [UNKNOWN_STR]}]}),
+    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=[UNKNOWN_STR, "0.0.0.0/0"])),
+    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(securityGroupId=UNKNOWN_STR)),
+    ("no-unconditioned-open-trust", ROLE, trust_object(assume({"AWS": [ROOT, UNKNOWN_STR]}))),
+    ("no-admin-statements", IAM_POLICY, admin_object(["*", UNKNOWN_STR])),
+    ("aws-resources-tagged", VPC, {"cidrBlock": UNKNOWN_STR}),
+]
+GOOD = [
+    ("no-ssh-from-anywhere", SG, sg(fromPort=443, toPort=443), None),
+    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=["10.0.0.0/8"]), None),
+    ("no-ssh-from-anywhere", SG, sg(protocol="udp"), None),
+    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(cidrIpv4="10.0.0.0/16"), None),
+    ("no-ssh-from-anywhere", SG_RULE, {"type": "egress", **OPEN_SSH}, None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT}, Condition=CONDITION)), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"}, Condition=CONDITION)), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"Service": "ec2.amazonaws.com"})), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "arn:aws:iam::123456789012:role/ci"})), None),
+    ("no-unconditioned-open-trust", ROLE, role({**assume({"AWS": "*"}), "Effect": "Deny"}), None),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, {"defaultTags": DEFAULT_TAGS}),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, {"defaultTags": {"tags": {"team": "platform"}}}),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16", "tags": {"Name": "dev-vpc"}}, {"region": "us-west-2"}),
+    ("aws-resources-tagged", ROUTE, {"destinationCidrBlock": "0.0.0.0/0"}, None),
+    ("no-admin-statements", IAM_POLICY, {"policy": permissions("*", "arn:aws:s3:::tkg-bucket/*")}, None),
+    ("no-admin-statements", IAM_POLICY, {"policy": permissions("ec2:*", "*")}, None),
+    ("no-admin-statements", IAM_POLICY, {"policy": permissions("*", "*", effect="Deny")}, None),
+    ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": RSA_2048_PUBLIC_KEY}, None),
+    ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "RSA", "rsaBits": 4096}, None),
+]
+# Values the engine does not know yet (during preview): skipped, never counted as a violation.
+UNKNOWN = [
+    ("no-ssh-from-anywhere", SG, {"ingress": UNKNOWN_LIST}, None),
+    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=UNKNOWN_LIST), None),
+    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(cidrIpv4=UNKNOWN_STR), None),
+    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(fromPort=UNKNOWN_INT), None),
+    ("no-unconditioned-open-trust", ROLE, {"assumeRolePolicy": UNKNOWN_STR}, None),
+    ("no-unconditioned-open-trust", ROLE, trust_object(assume(ROOT, Condition=UNKNOWN_STR)), None),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16", "tags": UNKNOWN_STR}, None),
+    ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, {"defaultTags": UNKNOWN_STR}),
+    ("no-admin-statements", IAM_POLICY, {"policy": UNKNOWN_STR}, None),
+    ("no-admin-statements", IAM_POLICY, admin_object(UNKNOWN_STR), None),
+    ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": UNKNOWN_STR}, None),
+    ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": UNKNOWN_STR}, None),
+]
+
+
+def _ids(cases: list[tuple]) -> list[str]:
+    return [f"{case[0]}-{case[1].rsplit(':', 1)[1]}-{index}" for index, case in enumerate(cases)]
+
+
+@pytest.mark.parametrize(("policy", "resource_type", "props", "provider"), BAD, ids=_ids(BAD))
+def test_a_bad_resource_fails_its_policy(policy: str, resource_type: str, props: dict, provider: dict | None) -> None:
+    assert violations(policy, resource_type, props, provider)
+
+
+@pytest.mark.parametrize(("policy", "resource_type", "props"), BAD_BESIDE_UNKNOWN, ids=_ids(BAD_BESIDE_UNKNOWN))
+def test_an_unknown_value_does_not_hide_a_known_violation(policy: str, resource_type: str, props: dict) -> None:
+    assert violations(policy, resource_type, props, {"region": "us-west-2"})
+
+
+@pytest.mark.parametrize(("policy", "resource_type", "props", "provider"), GOOD, ids=_ids(GOOD))
+def test_a_good_resource_passes_its_policy(policy: str, resource_type: str, props: dict, provider: dict | None) -> None:
+    assert violations(policy, resource_type, props, provider) == []
+
+
+@pytest.mark.parametrize(("policy", "resource_type", "props", "provider"), UNKNOWN, ids=_ids(UNKNOWN))
+def test_a_value_unknown_during_preview_is_skipped(policy: str, resource_type: str, props: dict, provider) -> None:
+    assert violations(policy, resource_type, props, provider) == []
+
+
+def test_every_bad_and_good_case_names_a_policy_of_the_pack() -> None:
+    cases = BAD + GOOD + UNKNOWN + [(*case, None) for case in BAD_BESIDE_UNKNOWN]
+    assert {case[0] for case in cases} == set(PACK_POLICY_NAMES)
+    assert {case[0] for case in BAD} == set(PACK_POLICY_NAMES)
+
+
+# --- the pack itself ------------------------------------------------------------------------------
+def test_the_pack_entry_point_builds_one_mandatory_pack_of_exactly_these_policies() -> None:
+    tree = ast.parse((REPO / "policy" / "__main__.py").read_text())
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "PolicyPack"]
+    assert len(calls) == 1
+    keywords = {k.arg: k.value for k in calls[0].keywords}
+    assert isinstance(keywords["policies"], ast.Name) and keywords["policies"].id == "POLICIES"
+    assert ast.unparse(keywords["enforcement_level"]) == "EnforcementLevel.MANDATORY"
+    imports = [(n.module, [a.name for a in n.names]) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert ("policies", ["POLICIES"]) in imports
+    assert [policy.name for policy in POLICIES] == PACK_POLICY_NAMES
+
+
+def test_policies_module_loads_standalone_as_the_pack_imports_it() -> None:
+    """`pulumi preview --policy-pack policy` imports policies.py as a top-level module, not policy.policies."""
+    spec = importlib.util.spec_from_file_location("policies", REPO / "policy" / "policies.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert [policy.name for policy in module.POLICIES] == PACK_POLICY_NAMES
