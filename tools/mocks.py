@@ -221,9 +221,11 @@ def _options(request) -> dict[str, Any]:
     return options
 
 
-def install(region: str, project: str, stack: str, monitor_class=RecordingMonitor) -> RecordingMonitor:
-    """Set up mocks and a recording monitor for one program run."""
-    mocks = TkgMocks(region=region)
+def install(
+    region: str, project: str, stack: str, monitor_class=RecordingMonitor, mocks: TkgMocks | None = None
+) -> RecordingMonitor:
+    """Set up mocks (TkgMocks for `region` unless given) and a recording monitor for one program run."""
+    mocks = mocks if mocks is not None else TkgMocks(region=region)
     monitor = monitor_class(mocks)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     return monitor

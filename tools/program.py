@@ -20,7 +20,7 @@ from pulumi.runtime.settings import ROOT
 
 from components.config import SECRET_PLACEHOLDER, StackConfig, parse_config
 from components.stack import build
-from tools.mocks import RecordingMonitor, Registration, install
+from tools.mocks import RecordingMonitor, Registration, TkgMocks, install
 
 PROJECT = "tkg-aws"
 
@@ -68,11 +68,16 @@ def run_program(
     return ProgramRun(config, stack, dict(monitor.registrations), collected)
 
 
-def run_under_mocks(program: Callable[[], Any], region: str, stack: str) -> RecordingMonitor:
-    """Run `program` (which may return an Output or future to wait for) against the mocks."""
+def run_under_mocks(
+    program: Callable[[], Any], region: str, stack: str, mocks: TkgMocks | None = None
+) -> RecordingMonitor:
+    """Run `program` (which may return an Output or future to wait for) against the mocks.
+
+    `mocks` replaces the default TkgMocks, e.g. to answer a program's StackReference.
+    """
     with _own_event_loop():
         ROOT.set(None)  # a fresh root stack per run, so URNs and parents name this stack
-        monitor = install(region, PROJECT, stack)
+        monitor = install(region, PROJECT, stack, mocks=mocks)
         pulumi.runtime.test(program)()
     return monitor
 
