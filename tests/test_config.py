@@ -142,6 +142,12 @@ RULES = [
     ("gpu.workerInstanceType", "g4ad.xlarge", "g5.2xlarge"),
     ("gpu.chartVersion", "26.7.0", "v26.3.3"),
     ("gpu.namespace", "GPU", "gpu"),
+    ("gpu.clusterResourceSetApiVersion", "v1alpha3", "v1beta1"),
+    ("gpu.manifests", [{"path": "tests/data/gpu/clusterpolicy-crd.yaml", "sha256": "abc"}], []),
+    ("workloadAccounts[0].identity.externalId", "x", "lob-dev-capa"),
+    ("workloadAccounts[0].deploySessionName", "x" * 65, "tkg-aws-deploy"),
+    ("network.mapPublicIpOnLaunch", "sometimes", True),
+    ("network.vpcEndpoints.interface", ["sts", "sts"], ["sts"]),
 ]
 
 
@@ -217,6 +223,12 @@ def test_existing_vpc_rejects_keys_that_would_have_no_effect() -> None:
     assert problems_of(raw) == [
         "tkg-aws:network.natGateways: has no effect with network.existingVpc (the stack creates no network)"
     ]
+
+
+def test_tmc_permissions_are_refused_under_the_capa_profile() -> None:
+    problems = problems_of(with_value("iam", {"profile": "capa", "tmcPermissions": True}))
+    assert problems[0].startswith("tkg-aws:iam.tmcPermissions: the TMC statements belong to profile tkg")
+    parse(with_value("iam", {"profile": "capa", "tmcPermissions": False}))
 
 
 def test_many_mistakes_are_all_reported_in_one_run() -> None:

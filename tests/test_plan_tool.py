@@ -88,3 +88,13 @@ def test_the_command_line_writes_the_plan_and_a_summary(tmp_path: Path) -> None:
     assert result.stdout.startswith("stack dev:")
     assert (tmp_path / "resources.json").is_file()
     assert yaml.safe_load_all((tmp_path / "manifests.yaml").read_text()) is not None
+
+
+def test_no_aws_or_kubernetes_resource_falls_back_to_a_default_provider() -> None:
+    """The stack files disable default providers; every resource must name an explicit one."""
+    for stack in ("dev", "prod"):
+        run = plan_stack(stack)
+        resources = [
+            r for r in run.registrations.values() if r.custom and r.type.split(":")[0] in ("aws", "kubernetes")
+        ]
+        assert resources and all(r.provider for r in resources), stack
