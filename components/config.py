@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from components import config_rules as rules
 from components import validators as check
 
 NAMESPACE = "tkg-aws"
@@ -450,21 +451,21 @@ def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[s
     problems = []
     network = parsed("network", NetworkConfig)
     if network is not None and region:
-        problems += check.network_layout(network, region)
+        problems += rules.network_layout(network, region)
     iam = parsed("iam", IamConfig)
     if iam is not None:
-        problems += check.iam_names(iam.suffix, iam.eks_local_cluster_role)
-        problems += check.iam_profile_options(iam)
+        problems += rules.iam_names(iam.suffix, iam.eks_local_cluster_role)
+        problems += rules.iam_profile_options(iam)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
-        problems += check.workload_accounts(accounts, check.partition_of(region))
+        problems += rules.workload_accounts(accounts, check.partition_of(region))
     cluster = parsed("managementCluster", ManagementClusterConfig)
     gpu = parsed("gpu", GpuConfig)
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
     if cluster is not None:
-        problems += check.management_cluster(cluster, needs_cluster)
+        problems += rules.management_cluster(cluster, needs_cluster)
     if gpu is not None:
-        problems += check.gpu_manifests(gpu, project_dir)
+        problems += rules.gpu_manifests(gpu, project_dir)
     return problems
 
 

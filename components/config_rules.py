@@ -1,0 +1,196 @@
+"""Config rules that span several keys of one section; each returns finished problem lines.
+
+components/config.py runs them on every section that parses by itself (`section_rules`), so one
+section's mistake never hides another's. Lines read `tkg-aws:<key.path>: <problem> (got <value>)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from components.validators import NS, ROLE_ARN, ROLE_BASE_NAMES
+
+if TYPE_CHECKING:
+    from components.config import (
+        GpuConfig,
+        IamConfig,
+        ManagementClusterConfig,
+        NetworkConfig,
+        WorkloadAccountConfig,
+    )
+
+IAM_ROLE_NAME_MAX = 64
+IAM_INSTANCE_PROFILE_NAME_MAX = 128
+IAM_POLICY_NAME_MAX = 128
+EKS_LOCAL_CLUSTER_ROLE_BASE = "eks-local-cluster"
+
+
+def network_layout(network: NetworkConfig, region: str) -> list[str]:
+    if network.existing_vpc is not None:
+        return _existing_vpc_conflicts(network)
+    problems = []
+    azs = network.az_names or [f"{region}a"]
+    derived = [az for az in azs if az not in network.subnet_cidrs]
+    prefix = network.cidr.prefixlen
+    if derived and not 16 <= prefix <= 22:
+        problems.append(
+            f"{NS}:network.cidr: too small to derive subnets (public subnets would be smaller than /28); "
+            f"use /16../22 or set network.subnetCidrs for every AZ (got {str(network.cidr)!r})"
+        )
+    for az, pair in network.subnet_cidrs.items():
+        for tier in ("public", "private"):
+            cidr = getattr(pair, tier)
+            if not cidr.subnet_of(network.cidr) or not 16 <= cidr.prefixlen <= 28:
+                where = f"{NS}:network.subnetCidrs.{az}.{tier}"
+                problems.append(f"{where}: must be a /16../28 inside {network.cidr} (got {str(cidr)!r})")
+    extra = sorted(set(network.subnet_cidrs) - set(azs))
+    if extra:
+        problems.append(f"{NS}:network.subnetCidrs: AZs not in availabilityZones (got {extra})")
+    if not problems:
+        problems += _overlaps(network, azs)
+    return problems
+
+
+def _overlaps(network: NetworkConfig, azs: list[str]) -> list[str]:
+    seen: list[tuple[str, ipaddress.IPv4Network]] = []
+    problems = []
+    for az in sorted(azs):
+        for tier, cidr in zip(("public", "private"), network.subnet_cidrs_for(az), strict=True):
+            net = ipaddress.IPv4Network(cidr)
+            for other_name, other in seen:
+                if net.overlaps(other):
+                    problems.append(f"{NS}:network.subnetCidrs.{az}.{tier}: overlaps {other_name} (got {cidr!r})")
+            seen.append((f"{az} {tier} {cidr}", net))
+    return problems
+
+
+def _existing_vpc_conflicts(network: NetworkConfig) -> list[str]:
+    ignored = {"cidr", "nat_gateways", "vpc_endpoints", "subnet_cidrs", "map_public_ip_on_launch"}
+    problems = [
+        f"{NS}:network.{_camel(key)}: has no effect with network.existingVpc (the stack creates no network)"
+        for key in sorted(ignored & network.model_fields_set)
+    ]
+    vpc = network.existing_vpc
+    if not vpc.public_subnet_ids and not vpc.private_subnet_ids:
+        problems.append(f"{NS}:network.existingVpc: give at least one public or private subnet")
+    azs = set(vpc.public_subnet_ids) | set(vpc.private_subnet_ids)
+    if network.availability_zones and set(network.availability_zones) != azs:
+        problems.append(
+            f"{NS}:network.availabilityZones: must match the existingVpc subnets' AZs {sorted(azs)} "
+            f"(got {network.availability_zones})"
+        )
+    return problems
+
+
+def iam_names(suffix: str, eks_local_cluster_role: bool) -> list[str]:
+    bases = ROLE_BASE_NAMES + ((EKS_LOCAL_CLUSTER_ROLE_BASE,) if eks_local_cluster_role else ())
+    longest = max(bases, key=len) + suffix
+    limits = [
+        ("role", IAM_ROLE_NAME_MAX),
+        ("instance profile", IAM_INSTANCE_PROFILE_NAME_MAX),
+        ("policy", IAM_POLICY_NAME_MAX),
+    ]
+    for kind, limit in limits:
+        if len(longest) > limit:
+            return [
+                (
+                    f"{NS}:iam.nameSuffix: makes the {kind} name {longest!r} {len(longest)} characters; "
+                    f"IAM allows {limit} (got {suffix!r})"
+                )
+            ]
+    return []
+
+
+def iam_profile_options(iam: IamConfig) -> list[str]:
+    """TMC statements are TKG's: asking for them under the capa profile would silently do nothing."""
+    if iam.profile == "capa" and iam.tmc_permissions and "tmc_permissions" in iam.model_fields_set:
+        return [
+            (
+                f"{NS}:iam.tmcPermissions: the TMC statements belong to profile tkg; profile capa has none "
+                "(drop the key or use profile tkg) (got true)"
+            )
+        ]
+    return []
+
+
+def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> list[str]:
+    problems = []
+    for field, getter in (
+        ("name", lambda a: a.name),
+        ("accountId", lambda a: a.account_id),
+        ("identity.name", lambda a: a.identity_name),
+    ):
+        problems += _duplicates(accounts, field, getter)
+    for i, account in enumerate(accounts):
+        match = ROLE_ARN.match(account.deploy_role_arn)
+        if match.group(2) != account.account_id:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].deployRoleArn: belongs to account {match.group(2)}, "
+                f"not {account.account_id} (got {account.deploy_role_arn!r})"
+            )
+        if match.group(1) != partition:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].deployRoleArn: partition {match.group(1)} does not match "
+                f"the region's {partition} (got {account.deploy_role_arn!r})"
+            )
+    return problems
+
+
+def _duplicates(accounts: list, field: str, getter) -> list[str]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, account in enumerate(accounts):
+        value = getter(account)
+        if value in first:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].{field}: duplicate of workloadAccounts[{first[value]}] (got {value!r})"
+            )
+        first.setdefault(value, i)
+    return problems
+
+
+def management_cluster(cluster: ManagementClusterConfig, needed: bool) -> list[str]:
+    if cluster.kubeconfig is not None and cluster.render_yaml_to_directory is not None:
+        return [f"{NS}:managementCluster: set kubeconfig or renderYamlToDirectory, not both"]
+    if needed and cluster.kubeconfig is None and cluster.render_yaml_to_directory is None:
+        return [
+            (
+                f"{NS}:managementCluster: workloadAccounts or gpu need a management cluster; set kubeconfig "
+                "(pulumi config set --secret --path tkg-aws:managementCluster.kubeconfig ...) or renderYamlToDirectory"
+            )
+        ]
+    if cluster.context is not None and cluster.kubeconfig is None:
+        return [f"{NS}:managementCluster.context: needs managementCluster.kubeconfig (got {cluster.context!r})"]
+    return []
+
+
+def gpu_manifests(gpu: GpuConfig, project_dir: Path) -> list[str]:
+    if not gpu.enabled:
+        return []
+    if gpu.delivery == "helmChartProxy":
+        if gpu.manifests:
+            return [f"{NS}:gpu.manifests: only used with gpu.delivery clusterResourceSet"]
+        return []
+    if not gpu.manifests:
+        return [f"{NS}:gpu.manifests: clusterResourceSet delivery needs at least one manifest file"]
+    problems = []
+    for i, manifest in enumerate(gpu.manifests):
+        path = project_dir / manifest.path
+        if not path.is_file():
+            problems.append(f"{NS}:gpu.manifests[{i}].path: no such file (got {manifest.path!r})")
+            continue
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != manifest.sha256:
+            problems.append(
+                f"{NS}:gpu.manifests[{i}].sha256: the file's sha256 is {actual}; refusing a file that "
+                f"differs from the pinned one (got {manifest.sha256!r})"
+            )
+    return problems
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(p.title() for p in rest)
