@@ -59,7 +59,9 @@ DEFAULT_GPU_NAMESPACE = "gpu-operator"
 DEFAULT_GPU_CLUSTER_NAMESPACE = "default"
 DEFAULT_GPU_SELECTOR = {"gpu": "nvidia"}
 DEFAULT_GPU_INSTANCE_TYPE = "g4dn.xlarge"
-DEFAULT_CRS_API_VERSION = "v1beta2"
+# v1beta1 is served by every CAPI release with ClusterResourceSet; v1beta2 only from CAPI 1.11,
+# newer than the CAPI of TKG 2.x management clusters.
+DEFAULT_CRS_API_VERSION = "v1beta1"
 DERIVED_SUBNET_MIN_PREFIX = 16  # AWS's largest VPC
 DERIVED_SUBNET_MAX_PREFIX = 22  # public subnets are VPC/6 bits: a /22 VPC gives /28, AWS's smallest
 
@@ -164,6 +166,14 @@ class ExtraPolicyArns(Model):
     control_plane: PolicyArnList = []
     nodes: PolicyArnList = []
     controllers: PolicyArnList = []
+
+    def by_role(self) -> dict[str, list[str]]:
+        """Keyed by the role base names of components/iam.py."""
+        return {
+            "control-plane": list(self.control_plane),
+            "nodes": list(self.nodes),
+            "controllers": list(self.controllers),
+        }
 
 
 class IamConfig(Model):
@@ -270,6 +280,11 @@ class WorkloadAccountConfig(Model):
     identity: IdentityConfig
     key_pair: bool = False
     """Import the stack's key pair into this account too. Default: false."""
+    permissions_boundary: PolicyArn | None = None
+    """Permissions boundary of this account's roles (iam.permissionsBoundary is the management
+    account's: a customer-managed policy cannot be used from another account). Default: none."""
+    extra_policy_arns: ExtraPolicyArns = ExtraPolicyArns()
+    """More managed policies for this account's roles, as iam.extraPolicyArns. Default: none."""
 
     @property
     def identity_name(self) -> str:
@@ -326,7 +341,7 @@ class GpuConfig(Model):
     """Helm values merged over our defaults."""
     manifests: list[ManifestFile] = []
     """clusterResourceSet delivery: manifest files, each pinned by sha256."""
-    cluster_resource_set_api_version: Literal["v1beta2", "v1beta1"] = DEFAULT_CRS_API_VERSION
+    cluster_resource_set_api_version: Literal["v1beta1", "v1beta2"] = DEFAULT_CRS_API_VERSION
     worker_instance_type: Annotated[str, AfterValidator(check.nvidia_instance_type)] = DEFAULT_GPU_INSTANCE_TYPE
 
 
@@ -409,7 +424,10 @@ def parse_config(
 ) -> StackConfig:
     """Validate raw config (tkg-aws keys without the namespace); raise ConfigError with every problem."""
     project_dir = project_dir or Path.cwd()
-    problems = [f"{NAMESPACE}:{key}: unknown key (got {_show(v)})" for key, v in sorted((unknown or {}).items())]
+    problems = [
+        f"{NAMESPACE}:{key}: unknown key (got {_show(SECRET_PLACEHOLDER if key in secret_paths else v)})"
+        for key, v in sorted((unknown or {}).items())
+    ]
     problems += _region_problems(region)
     valid_region = region if region and check.REGION.match(region) else ""
     context = {"region": valid_region, "project_dir": project_dir}
@@ -458,7 +476,8 @@ def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[s
         problems += rules.iam_profile_options(iam)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
-        problems += rules.workload_accounts(accounts, check.partition_of(region))
+        management_account = (raw.get("managementCluster") or {}).get("accountId")
+        problems += rules.workload_accounts(accounts, check.partition_of(region), management_account)
     cluster = parsed("managementCluster", ManagementClusterConfig)
     gpu = parsed("gpu", GpuConfig)
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)

@@ -32,6 +32,11 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
     if network.existing_vpc is not None:
         return _existing_vpc_conflicts(network)
     problems = []
+    if "s3" in network.vpc_endpoints.interface and not network.vpc_endpoints.s3:
+        problems.append(
+            f"{NS}:network.vpcEndpoints.interface: an S3 interface endpoint with private DNS needs the S3 "
+            'gateway endpoint (AWS resolves in-VPC S3 traffic to it); set vpcEndpoints.s3 true (got ["s3"])'
+        )
     azs = network.az_names or [f"{region}a"]
     derived = [az for az in azs if az not in network.subnet_cidrs]
     prefix = network.cidr.prefixlen
@@ -116,7 +121,9 @@ def iam_profile_options(iam: IamConfig) -> list[str]:
     return []
 
 
-def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> list[str]:
+def workload_accounts(
+    accounts: list[WorkloadAccountConfig], partition: str, management_account: str | None = None
+) -> list[str]:
     problems = []
     for field, getter in (
         ("name", lambda a: a.name),
@@ -136,7 +143,30 @@ def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> 
                 f"{NS}:workloadAccounts[{i}].deployRoleArn: partition {match.group(1)} does not match "
                 f"the region's {partition} (got {account.deploy_role_arn!r})"
             )
+        if account.account_id == management_account:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].accountId: is the management account, whose roles this stack "
+                f"already creates under the same fixed names (got {account.account_id!r})"
+            )
+        problems += _foreign_policies(i, account)
     return problems
+
+
+def _foreign_policies(i: int, account: WorkloadAccountConfig) -> list[str]:
+    """A customer-managed policy can be attached only in its own account."""
+    extra = account.extra_policy_arns
+    arns = {"permissionsBoundary": [account.permissions_boundary] if account.permissions_boundary else []}
+    arns |= {f"extraPolicyArns.{key}": getattr(extra, attr) for key, attr in _EXTRA_KEYS}
+    return [
+        f"{NS}:workloadAccounts[{i}].{key}: a policy of account {owner} cannot be used in {account.account_id} "
+        f"(got {arn!r})"
+        for key, values in arns.items()
+        for arn in values
+        if (owner := arn.split(":")[4]) not in ("aws", account.account_id)
+    ]
+
+
+_EXTRA_KEYS = (("controlPlane", "control_plane"), ("nodes", "nodes"), ("controllers", "controllers"))
 
 
 def _duplicates(accounts: list, field: str, getter) -> list[str]:

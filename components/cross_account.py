@@ -8,6 +8,7 @@ role also trusts the management CAPA principal(s), and optionally the stack's ke
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,7 @@ class WorkloadAccount(pulumi.ComponentResource):
         trust = pulumi.Output.from_input(args.capa_principal_arns).apply(
             lambda arns: management_trust_statement(args.partition, arns, account.identity.external_id)
         )
-        self.iam = ClusterIam(name, ClusterIamArgs.from_config(args.iam, args.partition, [trust]), opts=in_account)
+        self.iam = ClusterIam(name, self._iam_args(args, trust), opts=in_account)
         self.key_pairs = None
         if account.key_pair and args.public_key is not None:
             self.key_pairs = KeyPairs(
@@ -65,10 +66,24 @@ class WorkloadAccount(pulumi.ComponentResource):
         if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS:
             pulumi.log.warn(
                 f"workload account {account.name}: identity durationSeconds {account.identity.duration_seconds} "
-                "exceeds one hour; STS caps role-chained sessions (CAPA on an instance profile or IRSA) at 3600",
+                "works only when CAPA runs with IAM user keys: STS refuses role-chained sessions (CAPA on an "
+                "instance profile, IRSA or Pod Identity) longer than 3600 seconds",
                 resource=self,
             )
         self.register_outputs(self.outputs())
+
+    @staticmethod
+    def _iam_args(args: WorkloadAccountArgs, trust: pulumi.Output[Any]) -> ClusterIamArgs:
+        """The management template, with this account's own boundary and extra policies."""
+        account = args.account
+        duration = account.identity.duration_seconds
+        return dataclasses.replace(
+            ClusterIamArgs.from_config(args.iam, args.partition, [trust]),
+            permissions_boundary=account.permissions_boundary,
+            extra_policy_arns=account.extra_policy_arns.by_role(),
+            # The identity's sessions may last as long as its durationSeconds asks.
+            controllers_max_session_duration=duration if duration > ROLE_CHAINING_MAX_SECONDS else None,
+        )
 
     @property
     def controllers_role(self) -> aws.iam.Role:

@@ -55,6 +55,8 @@ class ClusterIamArgs:
     """Also create the EKS-on-Outposts local cluster role. Default: false."""
     controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
     """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
+    controllers_max_session_duration: int | None = None
+    """MaxSessionDuration of the controllers role (seconds, 3600..43200). Default: AWS's, 3600."""
 
     def __post_init__(self) -> None:
         unknown = set(self.extra_policy_arns) - set(template.ROLES)
@@ -65,7 +67,6 @@ class ClusterIamArgs:
     def from_config(
         cls, iam: IamConfig, partition: str, controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
     ) -> ClusterIamArgs:
-        extra = iam.extra_policy_arns
         return cls(
             name_suffix=iam.suffix,
             partition=partition,
@@ -73,11 +74,7 @@ class ClusterIamArgs:
             tmc_permissions=iam.tmc_permissions,
             path=iam.path,
             permissions_boundary=iam.permissions_boundary,
-            extra_policy_arns={
-                "control-plane": extra.control_plane,
-                "nodes": extra.nodes,
-                "controllers": extra.controllers,
-            },
+            extra_policy_arns=iam.extra_policy_arns.by_role(),
             protect=iam.protect,
             eks_local_cluster_role=iam.eks_local_cluster_role,
             controllers_trust_statements=controllers_trust_statements,
@@ -139,12 +136,14 @@ class ClusterIam(pulumi.ComponentResource):
         )
 
     def _role(self, base: str) -> aws.iam.Role:
-        extra = self._args.controllers_trust_statements if base == "controllers" else ()
+        controllers = base == "controllers"
+        extra = self._args.controllers_trust_statements if controllers else ()
         return aws.iam.Role(
             f"{self._name}-{base}",
             name=base + self._args.name_suffix,
             path=self._args.path,
             permissions_boundary=self._args.permissions_boundary,
+            max_session_duration=self._args.controllers_max_session_duration if controllers else None,
             assume_role_policy=pulumi.Output.json_dumps(trust.ec2_trust_policy(extra)),
             opts=self._named(self._args.protect),
         )

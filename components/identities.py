@@ -13,7 +13,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config import WorkloadAccountConfig
-from components.manifests.identities import aws_cluster_role_identity, default_session_name
+from components.manifests.identities import aws_cluster_role_identity, default_session_name, identity_metadata
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,7 +63,8 @@ class ClusterIdentities(pulumi.ComponentResource):
             f"{name}-{account.name}",
             api_version=f"infrastructure.cluster.x-k8s.io/{api_version}",
             kind="AWSClusterRoleIdentity",
-            metadata=document.apply(lambda d: d["metadata"]),
+            # Known at preview even before the role exists, so the object's name never shows as unknown.
+            metadata=identity_metadata(account.identity_name, account.name),
             spec=document.apply(lambda d: d["spec"]),
             opts=pulumi.ResourceOptions(parent=self, depends_on=target.ready),
         )

@@ -311,13 +311,14 @@ class Network(pulumi.ComponentResource):
                 )
 
     def _s3_interface_dns(self, service: str) -> aws.ec2.VpcEndpointDnsOptionsArgs | None:
-        """S3 alone has gateway and interface endpoints; keep in-VPC traffic on the free gateway."""
+        """S3 alone has gateway and interface endpoints; keep in-VPC traffic on the free gateway.
+
+        Config requires the gateway endpoint beside an S3 interface endpoint: AWS refuses private
+        DNS for S3 otherwise, and the provider drops an explicit `false` for this option.
+        """
         if service != "s3":
             return None
-        # AWS assumes inbound-only DNS for S3 and refuses it without a gateway endpoint: say which.
-        return aws.ec2.VpcEndpointDnsOptionsArgs(
-            private_dns_only_for_inbound_resolver_endpoint=self._args.s3_gateway_endpoint
-        )
+        return aws.ec2.VpcEndpointDnsOptionsArgs(private_dns_only_for_inbound_resolver_endpoint=True)
 
     def _s3_interface_dependencies(self, service: str) -> list[pulumi.Resource]:
         # AWS accepts the inbound-only DNS option only once the S3 gateway endpoint exists.

@@ -17,7 +17,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components import tool_config
-from components.config import StackConfig
+from components.config import ConfigError, StackConfig
 from components.cross_account import WorkloadAccount, WorkloadAccountArgs
 from components.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
 from components.iam import ClusterIam, ClusterIamArgs
@@ -79,7 +79,7 @@ def build(config: StackConfig) -> dict[str, Any]:
             opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
         )
         outputs["gpu"] = gpu.outputs
-    outputs["managementAccountId"] = account_id
+    outputs["managementAccountId"] = refuse_management_as_workload_account(config, account_id)
     return outputs
 
 
@@ -92,7 +92,9 @@ def workload_accounts(
 ) -> dict[str, Any]:
     """Every workload account, the management side's permission to enter them, and the identities
     that tell CAPA how; returns the `workloadAccounts` output keyed by account name."""
-    principals = config.management_cluster.capa_principal_arns or [iam.roles["control-plane"].arn]
+    principals = config.management_cluster.capa_principal_arns or [
+        iam.roles[base].arn for base in capa_roles(config.iam.profile)
+    ]
     accounts = {
         account.name: WorkloadAccount(
             account.name,
@@ -111,16 +113,7 @@ def workload_accounts(
         for account in config.workload_accounts
     }
     role_arns = pulumi.Output.all(*[a.controllers_role.arn for a in accounts.values()])
-    assume = [
-        aws.iam.RolePolicy(
-            f"management-{base}-assume-workload-controllers",
-            name="tkg-aws-assume-workload-controllers",
-            role=iam.roles[base].name,
-            policy=role_arns.apply(lambda arns: json.dumps(assume_workload_roles_policy(arns))),
-            opts=pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(delete_before_replace=True)),
-        )
-        for base in capa_roles(config.iam.profile)
-    ]
+    assume = grant_assume_workload_roles(config, iam, role_arns, in_management)
     targets = [
         IdentityTarget(
             account=a,
@@ -135,6 +128,66 @@ def workload_accounts(
         opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
     )
     return {name: account.outputs() for name, account in accounts.items()}
+
+
+def refuse_management_as_workload_account(config: StackConfig, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """A workload account that is the management account would collide with its fixed IAM names.
+
+    Config catches this when managementCluster.accountId is set; otherwise the caller identity is
+    known at preview, and the run stops there, before any change.
+    """
+    workload = {account.account_id: i for i, account in enumerate(config.workload_accounts)}
+
+    def check(actual: str) -> str:
+        if actual in workload:
+            problem = (
+                f"tkg-aws:workloadAccounts[{workload[actual]}].accountId: is the management account these "
+                f"credentials are for; its roles are created once, under the same names (got {actual!r})"
+            )
+            raise ConfigError([problem])
+        return actual
+
+    return pulumi.Output.from_input(account_id).apply(check)
+
+
+def grant_assume_workload_roles(
+    config: StackConfig, iam: ClusterIam, role_arns: pulumi.Output[list[str]], in_management: pulumi.ResourceOptions
+) -> list[pulumi.Resource]:
+    """sts:AssumeRole on exactly the workload controllers roles, for exactly the principals they trust."""
+    policy = role_arns.apply(lambda arns: json.dumps(assume_workload_roles_policy(arns)))
+    # The policy's name is fixed per principal, so its replacement must not overlap it.
+    opts = pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(delete_before_replace=True))
+    name = "tkg-aws-assume-workload-controllers"
+    if not config.management_cluster.capa_principal_arns:
+        return [
+            aws.iam.RolePolicy(
+                f"management-{base}-{name}", name=name, role=iam.roles[base].name, policy=policy, opts=opts
+            )
+            for base in capa_roles(config.iam.profile)
+        ]
+    grants: list[pulumi.Resource] = []
+    for arn in config.management_cluster.capa_principal_arns:
+        kind, principal = principal_of(arn)
+        if kind == "role":
+            grants.append(
+                aws.iam.RolePolicy(
+                    f"management-role-{principal}-{name}", name=name, role=principal, policy=policy, opts=opts
+                )
+            )
+        else:
+            grants.append(
+                aws.iam.UserPolicy(
+                    f"management-user-{principal}-{name}", name=name, user=principal, policy=policy, opts=opts
+                )
+            )
+    return grants
+
+
+def principal_of(arn: str) -> tuple[str, str]:
+    """('role' | 'user', name) of an IAM ARN; the name is the last segment after any path."""
+    resource = arn.split(":", 5)[5]
+    kind, _, path_and_name = resource.partition("/")
+    return kind, path_and_name.rsplit("/", 1)[-1]
 
 
 def tkg_cluster_config(config: StackConfig, network: dict[str, Any]) -> pulumi.Output[dict[str, str]]:

@@ -28,7 +28,8 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 PARTITION = r"aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b"
 ROLE_ARN = re.compile(rf"^arn:({PARTITION}):iam::(\d{{12}}):role/([\w+=,.@/-]+)$")
 POLICY_ARN = re.compile(rf"^arn:({PARTITION}):iam::(\d{{12}}|aws):policy/([\w+=,.@/-]+)$")
-PRINCIPAL_ARN = re.compile(rf"^arn:({PARTITION}):(iam|sts)::(\d{{12}}):(role|user|assumed-role)/[\w+=,.@/-]+$")
+# aws:PrincipalArn of a role session is the role's ARN, so sessions (sts assumed-role) are refused.
+PRINCIPAL_ARN = re.compile(rf"^arn:({PARTITION}):iam::(\d{{12}}):(role|user)/[\w+=,.@/-]+$")
 IAM_NAME_CHARS = re.compile(r"^[\w+=,.@-]*$")
 IAM_PATH = re.compile(r"^/([\x21-\x7e]*/)?$")
 EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
@@ -144,7 +145,7 @@ def policy_arn(value: str) -> str:
 
 def principal_arn(value: str) -> str:
     if not PRINCIPAL_ARN.match(value):
-        raise ValueError("not an IAM role or user ARN")
+        raise ValueError("not an IAM role or user ARN like arn:aws:iam::123456789012:role/name")
     return value
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from components.config import ConfigError
 from tests.conftest import plan
 from tools.mocks import MANAGEMENT_ACCOUNT_ID
 from tools.plan import kubernetes_objects, resources_document
@@ -90,13 +91,83 @@ def test_an_identity_external_id_becomes_a_trust_condition(prod: ProgramRun) -> 
     assert "StringEquals" not in without["Condition"]
 
 
-def test_capa_principal_arns_replace_the_control_plane_role_as_trusted_principal(prod_raw: dict) -> None:
-    irsa = "arn:aws:iam::444444444444:role/capa-controller-manager"
-    prod_raw["managementCluster"]["capaPrincipalArns"] = [irsa]
+def test_capa_principal_arns_replace_the_control_plane_role_as_trusted_and_granted_principal(prod_raw: dict) -> None:
+    irsa = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/eks/capa-controller-manager"
+    user = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:user/bootstrapper.tkg.cloud.vmware.com"
+    prod_raw["managementCluster"]["capaPrincipalArns"] = [irsa, user]
     run = plan(prod_raw, stack="prod")
     statement = json.loads(controllers_role(run, "lob-dev").inputs["assumeRolePolicy"])["Statement"][1]
-    assert statement["Principal"] == {"AWS": ["arn:aws:iam::444444444444:root"]}
-    assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": [irsa]}
+    assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:root"]}
+    assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": sorted([irsa, user])}
+    role_grants = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
+    user_grants = [r for r in run.of_type("aws:iam/userPolicy:UserPolicy") if "assume-workload" in r.name]
+    assert [r.inputs["role"] for r in role_grants] == ["capa-controller-manager"]
+    assert [r.inputs["user"] for r in user_grants] == ["bootstrapper.tkg.cloud.vmware.com"]
+
+
+def test_the_capa_profile_trusts_and_grants_both_management_roles_capa_may_run_as(prod_raw: dict) -> None:
+    prod_raw["iam"] = {"profile": "capa"}
+    run = plan(prod_raw, stack="prod")
+    suffix = ".cluster-api-provider-aws.sigs.k8s.io"
+    roles = [
+        r for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-dev") if r.type == "aws:iam/role:Role"
+    ]
+    (controllers,) = [r for r in roles if r.inputs["name"] == f"controllers{suffix}"]
+    condition = json.loads(controllers.inputs["assumeRolePolicy"])["Statement"][1]["Condition"]
+    assert condition["ArnEquals"]["aws:PrincipalArn"] == [
+        f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/control-plane{suffix}",
+        f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/controllers{suffix}",
+    ]
+    grants = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
+    assert sorted(r.inputs["role"] for r in grants) == [f"control-plane{suffix}", f"controllers{suffix}"]
+
+
+def test_a_workload_account_uses_its_own_boundary_and_extra_policies(prod_raw: dict) -> None:
+    prod_raw["iam"] = {"permissionsBoundary": f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:policy/boundary"}
+    prod_raw["workloadAccounts"][0]["permissionsBoundary"] = "arn:aws:iam::222222222222:policy/boundary"
+    prod_raw["workloadAccounts"][0]["extraPolicyArns"] = {
+        "nodes": ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+    }
+    run = plan(prod_raw, stack="prod")
+    dev_roles = [
+        r for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-dev") if r.type == "aws:iam/role:Role"
+    ]
+    assert {r.inputs["permissionsBoundary"] for r in dev_roles} == {"arn:aws:iam::222222222222:policy/boundary"}
+    prod_roles = [
+        r
+        for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-prod")
+        if r.type == "aws:iam/role:Role"
+    ]
+    assert all("permissionsBoundary" not in r.inputs for r in prod_roles)
+    attachments = [
+        r.inputs["policyArn"]
+        for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-dev")
+        if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+    ]
+    assert "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" in attachments
+
+
+def test_a_workload_account_may_not_use_another_accounts_policy(prod_raw: dict) -> None:
+    prod_raw["workloadAccounts"][0]["permissionsBoundary"] = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:policy/boundary"
+    with pytest.raises(ConfigError, match=r"workloadAccounts\[0\].permissionsBoundary: a policy of account"):
+        plan(prod_raw, stack="prod")
+
+
+def test_the_management_account_cannot_also_be_a_workload_account(prod_raw: dict) -> None:
+    prod_raw["workloadAccounts"][0]["accountId"] = MANAGEMENT_ACCOUNT_ID
+    prod_raw["workloadAccounts"][0]["deployRoleArn"] = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/admin"
+    with pytest.raises(ConfigError, match=r"workloadAccounts\[0\].accountId: is the management account"):
+        plan(prod_raw, stack="prod")  # known only from the caller identity, at run time
+    prod_raw["managementCluster"]["accountId"] = MANAGEMENT_ACCOUNT_ID
+    with pytest.raises(ConfigError, match=r"workloadAccounts\[0\].accountId: is the management account"):
+        plan(prod_raw, stack="prod")  # known from config, before anything runs
+
+
+def test_identity_sessions_longer_than_an_hour_raise_the_roles_max_session_duration(prod_raw: dict) -> None:
+    prod_raw["workloadAccounts"][0]["identity"]["durationSeconds"] = 7200
+    run = plan(prod_raw, stack="prod")
+    assert controllers_role(run, "lob-dev").inputs["maxSessionDuration"] == 7200
+    assert "maxSessionDuration" not in controllers_role(run, "lob-prod").inputs
 
 
 def management_assume_policy(run: ProgramRun):

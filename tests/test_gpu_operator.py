@@ -27,7 +27,7 @@ from tools.program import ProgramRun
 
 ADDON = "tkg-aws:gpu_operator:GpuOperatorAddon"
 HELM_CHART_PROXY = "kubernetes:addons.cluster.x-k8s.io/v1alpha1:HelmChartProxy"
-CLUSTER_RESOURCE_SET = "kubernetes:addons.cluster.x-k8s.io/v1beta2:ClusterResourceSet"
+CLUSTER_RESOURCE_SET = "kubernetes:addons.cluster.x-k8s.io/v1beta1:ClusterResourceSet"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 # Listed components first, so the tests show that CRDs are moved ahead of them.
 MANIFESTS = [

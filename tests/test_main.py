@@ -26,11 +26,17 @@ def set_stack_config(raw: dict, secret_sections: set[str] = frozenset()) -> None
 
 
 def test_load_config_reads_the_runtime_config_and_marks_secret_sections() -> None:
-    raw, _, secrets = stack_file("prod")
-    set_stack_config(raw, secrets)
+    raw, _, _ = stack_file("prod")
+    raw["managementCluster"] = {"kubeconfig": "apiVersion: v1"}
+    set_stack_config(raw, {"managementCluster"})
     config = load_config()
     assert (config.environment, config.region, len(config.workload_accounts)) == ("prod", REGION, 2)
-    assert config.management_cluster.kubeconfig == "[secret]"
+    assert config.management_cluster.kubeconfig == "apiVersion: v1"
+    raw["managementCluster"] = {"kubeconfig": {"token": "s3cr3t"}}
+    set_stack_config(raw, {"managementCluster"})
+    with pytest.raises(ConfigError) as err:
+        load_config()
+    assert "s3cr3t" not in str(err.value) and "[secret]" in str(err.value)
 
 
 def test_load_config_reports_unknown_top_level_keys() -> None:

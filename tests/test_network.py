@@ -11,6 +11,7 @@ import ipaddress
 
 import pytest
 
+from components.config import ConfigError
 from tests.conftest import plan, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plain
@@ -298,14 +299,17 @@ def test_nothing_admits_traffic_from_anywhere(prod):
         assert rule.get("cidrIpv4") != "0.0.0.0/0" and "0.0.0.0/0" not in rule.get("cidrBlocks", [])
 
 
-@pytest.mark.parametrize("gateway", [True, False])
-def test_an_s3_interface_endpoint_leaves_in_vpc_traffic_on_the_gateway_endpoint(dev_raw, gateway):
-    run = plan(with_azs(dev_raw, ["us-west-2a"], vpcEndpoints={"s3": gateway, "interface": ["s3"]}))
+def test_an_s3_interface_endpoint_leaves_in_vpc_traffic_on_the_gateway_endpoint(dev_raw):
+    run = plan(with_azs(dev_raw, ["us-west-2a"], vpcEndpoints={"s3": True, "interface": ["s3"]}))
     (interface,) = [e for e in run.of_type(ENDPOINT) if e.inputs["vpcEndpointType"] == "Interface"]
-    assert interface.inputs["dnsOptions"] == {"privateDnsOnlyForInboundResolverEndpoint": gateway}
-    gateways = [e.urn for e in run.of_type(ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"]
-    assert len(gateways) == int(gateway)
-    assert set(gateways) <= set(interface.depends_on)
+    assert interface.inputs["dnsOptions"] == {"privateDnsOnlyForInboundResolverEndpoint": True}
+    (gateway,) = [e.urn for e in run.of_type(ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"]
+    assert gateway in interface.depends_on
+
+
+def test_an_s3_interface_endpoint_without_the_gateway_endpoint_is_a_config_error(dev_raw):
+    with pytest.raises(ConfigError, match=r"tkg-aws:network.vpcEndpoints.interface: an S3 interface endpoint"):
+        plan(with_azs(dev_raw, ["us-west-2a"], vpcEndpoints={"s3": False, "interface": ["s3"]}))
 
 
 def test_replacements_aws_would_refuse_to_overlap_delete_first(prod):

@@ -56,9 +56,13 @@ def test_resources_json_has_the_documented_shape(tmp_path: Path) -> None:
 
 
 def test_secure_config_values_are_written_as_secret_placeholders(tmp_path: Path) -> None:
-    write_plan(plan_stack("prod"), tmp_path)
+    stack_file = tmp_path / "Pulumi.prod.yaml"
+    config = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
+    config["config"]["tkg-aws:managementCluster"] = {"kubeconfig": {"secure": "v1:ciphertext-of-a-kubeconfig"}}
+    stack_file.write_text(yaml.safe_dump(config))
+    write_plan(plan_stack("prod", stack_file), tmp_path)
     text = (tmp_path / "resources.json").read_text()
-    assert "v1:placeholder" not in text
+    assert "ciphertext" not in text
     provider = next(r for r in json.loads(text)["resources"] if r["type"] == "pulumi:providers:kubernetes")
     assert provider["inputs"]["kubeconfig"] == "[secret]"
 

@@ -189,6 +189,9 @@ class RecordingMonitor(MockMonitor):
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response
+        # The real engine refuses two resources with one URN; the plain mocks let the second win.
+        if response.urn in self.registrations:
+            raise ValueError(f"duplicate resource URN {response.urn}")
         self.registrations[response.urn] = Registration(
             urn=response.urn,
             type=request.type,

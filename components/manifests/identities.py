@@ -13,6 +13,10 @@ GROUP = "infrastructure.cluster.x-k8s.io"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "tkg-aws"}
 
 
+def identity_metadata(name: str, account_name: str) -> dict[str, Any]:
+    return {"name": name, "labels": {**MANAGED_BY, "tkg-aws/workload-account": account_name}}
+
+
 def aws_cluster_role_identity(
     *,
     name: str,
@@ -38,7 +42,7 @@ def aws_cluster_role_identity(
     return {
         "apiVersion": f"{GROUP}/{api_version}",
         "kind": "AWSClusterRoleIdentity",
-        "metadata": {"name": name, "labels": {**MANAGED_BY, "tkg-aws/workload-account": account_name}},
+        "metadata": identity_metadata(name, account_name),
         "spec": spec,
     }
 
