@@ -476,13 +476,14 @@ def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[s
         problems += rules.iam_profile_options(iam)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
-        management_account = (raw.get("managementCluster") or {}).get("accountId")
-        problems += rules.workload_accounts(accounts, check.partition_of(region), management_account)
+        problems += rules.workload_accounts(accounts, check.partition_of(region))
     cluster = parsed("managementCluster", ManagementClusterConfig)
     gpu = parsed("gpu", GpuConfig)
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
     if cluster is not None:
         problems += rules.management_cluster(cluster, needs_cluster)
+        if cluster.account_id:
+            problems += rules.management_account(cluster.account_id, accounts or [], cluster.capa_principal_arns)
     if gpu is not None:
         problems += rules.gpu_manifests(gpu, project_dir)
     return problems

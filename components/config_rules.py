@@ -121,9 +121,7 @@ def iam_profile_options(iam: IamConfig) -> list[str]:
     return []
 
 
-def workload_accounts(
-    accounts: list[WorkloadAccountConfig], partition: str, management_account: str | None = None
-) -> list[str]:
+def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> list[str]:
     problems = []
     for field, getter in (
         ("name", lambda a: a.name),
@@ -142,11 +140,6 @@ def workload_accounts(
             problems.append(
                 f"{NS}:workloadAccounts[{i}].deployRoleArn: partition {match.group(1)} does not match "
                 f"the region's {partition} (got {account.deploy_role_arn!r})"
-            )
-        if account.account_id == management_account:
-            problems.append(
-                f"{NS}:workloadAccounts[{i}].accountId: is the management account, whose roles this stack "
-                f"already creates under the same fixed names (got {account.account_id!r})"
             )
         problems += _foreign_policies(i, account)
     return problems
@@ -180,6 +173,28 @@ def _duplicates(accounts: list, field: str, getter) -> list[str]:
             )
         first.setdefault(value, i)
     return problems
+
+
+def management_account(
+    account_id: str, accounts: list[WorkloadAccountConfig], capa_principal_arns: list[str]
+) -> list[str]:
+    """Rules that need the management account id: from config, or at run time the caller identity.
+
+    A workload account that is the management account would collide with its fixed IAM names, and
+    a CAPA principal of another account cannot be granted sts:AssumeRole from this stack.
+    """
+    problems = [
+        f"{NS}:workloadAccounts[{i}].accountId: is the management account, whose roles this stack already "
+        f"creates under the same names (got {account.account_id!r})"
+        for i, account in enumerate(accounts)
+        if account.account_id == account_id
+    ]
+    return problems + [
+        f"{NS}:managementCluster.capaPrincipalArns[{i}]: belongs to account {arn.split(':')[4]}, not the "
+        f"management account {account_id} where this stack grants it sts:AssumeRole (got {arn!r})"
+        for i, arn in enumerate(capa_principal_arns)
+        if arn.split(":")[4] != account_id
+    ]
 
 
 def management_cluster(cluster: ManagementClusterConfig, needed: bool) -> list[str]:

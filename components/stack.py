@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components import config_rules as rules
 from components import tool_config
 from components.config import ConfigError, StackConfig
 from components.cross_account import WorkloadAccount, WorkloadAccountArgs
@@ -79,7 +80,7 @@ def build(config: StackConfig) -> dict[str, Any]:
             opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
         )
         outputs["gpu"] = gpu.outputs
-    outputs["managementAccountId"] = refuse_management_as_workload_account(config, account_id)
+    outputs["managementAccountId"] = check_management_account(config, account_id)
     return outputs
 
 
@@ -130,21 +131,15 @@ def workload_accounts(
     return {name: account.outputs() for name, account in accounts.items()}
 
 
-def refuse_management_as_workload_account(config: StackConfig, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """A workload account that is the management account would collide with its fixed IAM names.
-
-    Config catches this when managementCluster.accountId is set; otherwise the caller identity is
-    known at preview, and the run stops there, before any change.
-    """
-    workload = {account.account_id: i for i, account in enumerate(config.workload_accounts)}
+def check_management_account(config: StackConfig, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Config rules that need the management account id, for stacks that leave it to the caller
+    identity: known at preview, so a bad stack stops there, before any change."""
+    cluster = config.management_cluster
 
     def check(actual: str) -> str:
-        if actual in workload:
-            problem = (
-                f"tkg-aws:workloadAccounts[{workload[actual]}].accountId: is the management account these "
-                f"credentials are for; its roles are created once, under the same names (got {actual!r})"
-            )
-            raise ConfigError([problem])
+        problems = rules.management_account(actual, config.workload_accounts, cluster.capa_principal_arns)
+        if problems:
+            raise ConfigError(problems)
         return actual
 
     return pulumi.Output.from_input(account_id).apply(check)

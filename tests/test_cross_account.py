@@ -257,3 +257,12 @@ def test_removing_an_account_touches_only_that_account(prod_raw: dict, prod: Pro
     assert all("lob-dev" in urn for urn in before.keys() - after.keys())
     changed = [urn for urn in after if before[urn] != after[urn]]
     assert changed == [management_assume_policy(prod).urn]
+
+
+def test_a_capa_principal_of_another_account_is_refused(prod_raw: dict) -> None:
+    prod_raw["managementCluster"]["capaPrincipalArns"] = ["arn:aws:iam::444444444444:role/capa-controller-manager"]
+    with pytest.raises(ConfigError, match=r"capaPrincipalArns\[0\]: belongs to account 444444444444"):
+        plan(prod_raw, stack="prod")  # the caller identity says 111111111111
+    prod_raw["managementCluster"]["accountId"] = MANAGEMENT_ACCOUNT_ID
+    with pytest.raises(ConfigError, match=r"capaPrincipalArns\[0\]: belongs to account 444444444444"):
+        plan(prod_raw, stack="prod")
