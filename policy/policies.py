@@ -62,6 +62,17 @@ POLICY_DOCUMENT_PROPS = {
     "aws:iam/groupPolicy:GroupPolicy": "policy",
 }
 
+# Attaching AWS's own admin policy grants what an Action * / Resource * statement would.
+ADMINISTRATOR_ACCESS = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess$")
+POLICY_ATTACHMENT_TYPES = frozenset(
+    {
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/policyAttachment:PolicyAttachment",
+    }
+)
+
 Rule = Callable[[str, Mapping[str, Any], Mapping[str, Any]], list[str]]
 
 
@@ -204,6 +215,11 @@ def tagged(resource_type: str, props: Mapping[str, Any], provider: Mapping[str, 
 
 
 def no_admin_statements(resource_type: str, props: Mapping[str, Any], _provider: Mapping[str, Any]) -> list[str]:
+    if resource_type in POLICY_ATTACHMENT_TYPES:
+        arn = props.get("policyArn")
+        if isinstance(arn, str) and ADMINISTRATOR_ACCESS.match(arn):
+            return ["AWS's AdministratorAccess policy is attached: administrator access"]
+        return []
     documents = [props.get(POLICY_DOCUMENT_PROPS[resource_type])] if resource_type in POLICY_DOCUMENT_PROPS else []
     if resource_type == "aws:iam/role:Role":
         documents = [p.get("policy") for p in _as_list(props.get("inlinePolicies")) if isinstance(p, dict)]

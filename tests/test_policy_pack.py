@@ -42,13 +42,15 @@ ROUTE = "aws:ec2/route:Route"
 KEY_PAIR = "aws:ec2/keyPair:KeyPair"
 PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
 AWS_PROVIDER = "pulumi:providers:aws"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 # The resource types each policy judges; the plans must hold some of each, or a pass proves nothing.
 APPLIES_TO = {
     "no-ssh-from-anywhere": {SG, DEFAULT_SG, INGRESS_RULE, SG_RULE},
     "no-unconditioned-open-trust": {ROLE},
     "aws-resources-tagged": TAGGABLE_TYPES,
-    "no-admin-statements": {IAM_POLICY, ROLE_POLICY},
+    "no-admin-statements": {IAM_POLICY, ROLE_POLICY, ATTACHMENT},
     "rsa-key-pairs": {KEY_PAIR, PRIVATE_KEY},
 }
 OPEN_SSH = {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}
@@ -130,6 +132,8 @@ def _make_bad(
         inputs.update(ipProtocol="tcp", fromPort=22, toPort=22, cidrIpv4="0.0.0.0/0")
     elif policy == "no-ssh-from-anywhere":
         inputs["ingress"] = [*inputs.get("ingress", []), OPEN_SSH]
+    elif policy == "no-admin-statements" and resource_type == ATTACHMENT:
+        inputs["policyArn"] = ADMIN_ARN
     elif policy in ("no-unconditioned-open-trust", "no-admin-statements"):
         key = "assumeRolePolicy" if resource_type == ROLE else "policy"
         document = json.loads(inputs[key])
@@ -218,6 +222,7 @@ BAD = [
     ("no-admin-statements", IAM_POLICY, {"policy": permissions(["*"], ["*"])}, None),
     ("no-admin-statements", ROLE_POLICY, {"role": "nodes", "policy": permissions(["ec2:*", "*"], "*")}, None),
     ("no-admin-statements", ROLE, {"inlinePolicies": [{"name": "admin", "policy": permissions("*", "*")}]}, None),
+    ("no-admin-statements", ATTACHMENT, {"role": "nodes", "policyArn": ADMIN_ARN}, None),
     ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": ED25519_PUBLIC_KEY}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "ED25519"}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "ECDSA", "ecdsaCurve": "P256"}, None),
@@ -248,6 +253,7 @@ GOOD = [
     ("aws-resources-tagged", ROUTE, {"destinationCidrBlock": "0.0.0.0/0"}, None),
     ("no-admin-statements", IAM_POLICY, {"policy": permissions("*", "arn:aws:s3:::tkg-bucket/*")}, None),
     ("no-admin-statements", IAM_POLICY, {"policy": permissions("ec2:*", "*")}, None),
+    ("no-admin-statements", ATTACHMENT, {"role": "nodes", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, None),
     ("no-admin-statements", IAM_POLICY, {"policy": permissions("*", "*", effect="Deny")}, None),
     ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": RSA_2048_PUBLIC_KEY}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "RSA", "rsaBits": 4096}, None),
