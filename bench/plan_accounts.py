@@ -42,9 +42,9 @@ def accounts(count: int) -> list[dict]:
 
 
 def measure(count: int) -> dict:
-    from tools.plan import read_stack_file
+    from components.stack_files import read_stack_file
 
-    raw, _, _, _ = read_stack_file(ROOT / "Pulumi.prod.yaml")
+    raw = read_stack_file(ROOT / "Pulumi.prod.yaml").raw
     raw = copy.deepcopy(raw)
     raw["workloadAccounts"] = accounts(count)
     start = time.perf_counter()

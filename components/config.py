@@ -32,8 +32,13 @@ from pydantic.alias_generators import to_camel
 
 from components import config_rules as rules
 from components import validators as check
+from components.provider_settings import AwsSettings, KubernetesSettings, parse_provider_settings
 
 NAMESPACE = "tkg-aws"
+# Namespaces of keys a stack file may hold: ours, the providers' (components/provider_settings.py)
+# and the engine's own.
+PROVIDER_NAMESPACES = ("aws", "kubernetes")
+ENGINE_NAMESPACE = "pulumi"
 SECTIONS = (
     "environment",
     "tags",
@@ -124,7 +129,11 @@ class NetworkConfig(Model):
     availability_zones: Annotated[list[str], AfterValidator(check.availability_zones)] = []
     """AZ names in aws:region. Default: the region's `a` zone (or the existingVpc's AZs)."""
     nat_gateways: Literal["none", "single", "onePerAz"] = DEFAULT_NAT_GATEWAYS
-    """none | single (in the alphabetically first AZ) | onePerAz. Default: single."""
+    """none | single | onePerAz. Default: single."""
+    nat_gateway_az: str | None = None
+    """AZ of the single NAT gateway, one of availabilityZones: a plan has no memory of where it is, so
+    pinning it keeps its egress IP when an AZ that sorts first is added. Default: the first AZ
+    alphabetically."""
     cluster_names: Annotated[list[DnsLabel], AfterValidator(check.unique_items)] = []
     """Clusters whose subnets get kubernetes.io/cluster/<name>=shared. Default: []."""
     vpc_endpoints: VpcEndpointsConfig = VpcEndpointsConfig()
@@ -134,6 +143,9 @@ class NetworkConfig(Model):
     """Explicit per-AZ CIDRs, overriding the derived ones. Default: {}."""
     existing_vpc: ExistingVpcConfig | None = None
     """Bring your own VPC: tag its subnets, create no network. Default: none."""
+    protect: bool = True
+    """Protect the VPC, subnets, NAT gateways, Elastic IPs and route tables from deletion and
+    replacement: running clusters' interfaces and egress depend on them. Default: true."""
 
     @property
     def az_names(self) -> list[str]:
@@ -190,6 +202,11 @@ class IamConfig(Model):
     """Protect roles, profiles and policies from deletion (running clusters use them)."""
     eks_local_cluster_role: bool = False
     """Also create the EKS-on-Outposts local cluster role. Default: false."""
+    adopted: bool = False
+    """The set already exists (tanzu or clusterawsadm made it) and is imported with import.json: a
+    `pulumi destroy` leaves it in place. Default: false."""
+    owned_by_stack: Annotated[str, AfterValidator(check.stack_name)] | None = None
+    """Use the IAM set that this other stack of the same account creates, by name; create none. Default: none."""
 
     @property
     def suffix(self) -> str:
@@ -204,6 +221,8 @@ class KeyPairConfig(Model):
     """EC2 key pair name. Default: tkg-<environment>."""
     public_key: Annotated[str, AfterValidator(check.ssh_rsa_public_key)] | None = None
     """OpenSSH RSA public key (>= 2048 bits). Absent: generate RSA 4096 with pulumi-tls."""
+    adopted: bool = False
+    """The key pair already exists and is imported (needs publicKey): destroy leaves it. Default: false."""
 
 
 # --- workload accounts and identities ------------------------------------------------------------
@@ -285,6 +304,9 @@ class WorkloadAccountConfig(Model):
     account's: a customer-managed policy cannot be used from another account). Default: none."""
     extra_policy_arns: ExtraPolicyArns = ExtraPolicyArns()
     """More managed policies for this account's roles, as iam.extraPolicyArns. Default: none."""
+    adopted: bool = False
+    """This account's IAM set already exists (tanzu or clusterawsadm made it there) and is imported
+    with import.json: a `pulumi destroy` leaves it in place. Default: false."""
 
     @property
     def identity_name(self) -> str:
@@ -292,14 +314,17 @@ class WorkloadAccountConfig(Model):
 
 
 # --- management cluster --------------------------------------------------------------------------
+NonEmpty = Annotated[str, AfterValidator(check.non_empty)]
+
+
 class ManagementClusterConfig(Model):
-    kubeconfig: str | None = None
+    kubeconfig: NonEmpty | None = None
     """Kubeconfig of the management cluster; set it with `pulumi config set --secret`."""
-    context: str | None = None
-    render_yaml_to_directory: str | None = None
+    context: NonEmpty | None = None
+    render_yaml_to_directory: NonEmpty | None = None
     """Write manifests to this directory instead of applying them (GitOps, offline dev)."""
-    account_id: AccountId | None = None
-    """Management account id. Default: the caller identity of the stack's AWS credentials."""
+    account_id: AccountId
+    """Required: the management account id. Every AWS provider of the stack is pinned to its account."""
     capa_principal_arns: list[PrincipalArn] = []
     """Who runs CAPA (IRSA / Pod Identity role). Default: the management control-plane role."""
     identity_api_version: Literal["v1beta2", "v1beta1", "v1alpha4"] = DEFAULT_IDENTITY_API_VERSION
@@ -354,8 +379,12 @@ class StackConfig(Model):
     iam: IamConfig = IamConfig()
     key_pair: KeyPairConfig = KeyPairConfig()
     workload_accounts: list[WorkloadAccountConfig] = []
-    management_cluster: ManagementClusterConfig = ManagementClusterConfig()
+    management_cluster: ManagementClusterConfig
+    """Required: at least managementCluster.accountId."""
     gpu: GpuConfig = GpuConfig()
+    aws: AwsSettings = AwsSettings()
+    """The stack's aws:* provider settings (components/provider_settings.py)."""
+    kubernetes: KubernetesSettings = KubernetesSettings()
 
     @property
     def partition(self) -> str:
@@ -378,26 +407,21 @@ class StackConfig(Model):
         return {"environment": self.environment, "managed-by": "tkg-aws", **self.tags}
 
     @property
-    def pushes_kubernetes_objects(self) -> bool:
-        return bool(self.workload_accounts) or self.gpu.enabled
+    def cluster_kubeconfig(self) -> str | None:
+        """The management cluster's kubeconfig: ours, or the stack's kubernetes:kubeconfig."""
+        return self.management_cluster.kubeconfig or self.kubernetes.kubeconfig
+
+    @property
+    def cluster_context(self) -> str | None:
+        return self.management_cluster.context or self.kubernetes.context
 
 
 # --- loading -------------------------------------------------------------------------------------
 def load_config() -> StackConfig:
     """Read the running stack's config (as set by the Pulumi CLI's language host)."""
-    raw: dict[str, Any] = {}
-    unknown: dict[str, Any] = {}
-    secret_paths: set[str] = set()
-    for key in _all_config_keys():
-        if not key.startswith(f"{NAMESPACE}:"):
-            continue
-        section = key.split(":", 1)[1]
-        value = _decode(pulumi.runtime.get_config(key))
-        if pulumi.runtime.is_config_secret(key):
-            secret_paths.add(section)
-        (raw if section in SECTIONS else unknown)[section] = value
-    region = pulumi.runtime.get_config("aws:region")
-    return parse_config(raw, region, unknown=unknown, secret_paths=secret_paths)
+    values = {key: _decode(pulumi.runtime.get_config(key)) for key in _all_config_keys()}
+    secret_keys = {key for key in values if pulumi.runtime.is_config_secret(key)}
+    return parse_stack_config(values, secret_keys)
 
 
 def _all_config_keys() -> list[str]:
@@ -414,33 +438,85 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def parse_stack_config(
+    values: dict[str, Any], secret_keys: set[str] | frozenset[str] = frozenset(), project_dir: Path | None = None
+) -> StackConfig:
+    """Validate every key of a stack's config (`namespace:key` -> value), as a stack file holds them.
+
+    tkg-aws keys are ours, aws:/kubernetes: keys reach the providers or are refused, pulumi: keys
+    are the engine's; a key of any other namespace is a typo (`tkg_aws:network`) and an error.
+    """
+    raw, unknown, provider_values, foreign = {}, {}, {}, {}
+    secret_paths = {key.split(":", 1)[1] for key in secret_keys if key.startswith(f"{NAMESPACE}:")}
+    for key, value in values.items():
+        namespace, _, name = key.partition(":")
+        if namespace == NAMESPACE:
+            (raw if name in SECTIONS else unknown)[name] = value
+        elif namespace in PROVIDER_NAMESPACES and key != "aws:region":
+            provider_values[key] = value
+        elif namespace not in (ENGINE_NAMESPACE, "aws"):
+            foreign[key] = value
+    return parse_config(
+        raw,
+        values.get("aws:region"),
+        unknown=unknown,
+        secret_paths=secret_paths | {k for k in secret_keys if not k.startswith(f"{NAMESPACE}:")},
+        provider_values=provider_values,
+        foreign=foreign,
+        project_dir=project_dir,
+    )
+
+
 def parse_config(
     raw: dict[str, Any],
     region: str | None,
     *,
     unknown: dict[str, Any] | None = None,
     secret_paths: set[str] | frozenset[str] = frozenset(),
+    provider_values: dict[str, Any] | None = None,
+    foreign: dict[str, Any] | None = None,
     project_dir: Path | None = None,
 ) -> StackConfig:
-    """Validate raw config (tkg-aws keys without the namespace); raise ConfigError with every problem."""
+    """Validate raw config (tkg-aws keys without the namespace); raise ConfigError with every problem.
+
+    `secret_paths` names the tkg-aws sections (and the full aws:/kubernetes: keys) set as secrets;
+    `provider_values` holds the aws:/kubernetes: keys, `foreign` keys of unknown namespaces.
+    """
     project_dir = project_dir or Path.cwd()
     problems = [
         f"{NAMESPACE}:{key}: unknown key (got {_show(SECRET_PLACEHOLDER if key in secret_paths else v)})"
         for key, v in sorted((unknown or {}).items())
     ]
+    problems += [
+        _foreign_problem(key, SECRET_PLACEHOLDER if key in secret_paths else v)
+        for key, v in sorted((foreign or {}).items())
+    ]
     problems += _region_problems(region)
+    aws_settings, kubernetes_settings, provider_problems = parse_provider_settings(provider_values or {}, secret_paths)
+    problems += provider_problems
     valid_region = region if region and check.REGION.match(region) else ""
     context = {"region": valid_region, "project_dir": project_dir}
-    data = {**raw, "region": valid_region or "invalid"}
+    data = {**raw, "region": valid_region or "invalid", "aws": aws_settings, "kubernetes": kubernetes_settings}
     config = None
     try:
         config = StackConfig.model_validate(data, context=context)
     except ValidationError as err:
         problems += _format_pydantic(err, secret_paths)
-    problems += section_rules(raw, valid_region, project_dir)
+    problems += section_rules(raw, valid_region, project_dir, kubernetes_settings)
+    if "managementCluster" not in secret_paths:
+        problems += rules.plaintext_kubeconfig(raw.get("managementCluster"))
     if problems or config is None:
         raise ConfigError(list(dict.fromkeys(problems)))
     return config
+
+
+def _foreign_problem(key: str, value: Any) -> str:
+    namespace = key.partition(":")[0]
+    hint = f"; did you mean {NAMESPACE}:{key.partition(':')[2]}?" if namespace.replace("_", "-") == NAMESPACE else ""
+    return (
+        f"{key}: unknown config namespace {namespace!r}: this program reads {NAMESPACE}:, aws:, kubernetes: "
+        f"and pulumi: keys{hint} (got {_show(value)})"
+    )
 
 
 def _region_problems(region: str | None) -> list[str]:
@@ -451,7 +527,9 @@ def _region_problems(region: str | None) -> list[str]:
     return []
 
 
-def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[str]:
+def section_rules(
+    raw: dict[str, Any], region: str, project_dir: Path, kubernetes: KubernetesSettings | None = None
+) -> list[str]:
     """Rules spanning several keys of one section, run on every section that parses by itself.
 
     Sections are parsed one by one so that a mistake in one does not hide the others' problems.
@@ -474,6 +552,10 @@ def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[s
     if iam is not None:
         problems += rules.iam_names(iam.suffix, iam.eks_local_cluster_role)
         problems += rules.iam_profile_options(iam)
+        problems += rules.shared_iam_set(iam)
+    key_pair = parsed("keyPair", KeyPairConfig)
+    if key_pair is not None:
+        problems += rules.key_pair_adoption(key_pair)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
         problems += rules.workload_accounts(accounts, check.partition_of(region))
@@ -481,7 +563,7 @@ def section_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list[s
     gpu = parsed("gpu", GpuConfig)
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
     if cluster is not None:
-        problems += rules.management_cluster(cluster, needs_cluster)
+        problems += rules.management_cluster(cluster, needs_cluster, kubernetes or KubernetesSettings())
         if cluster.account_id:
             problems += rules.management_account(cluster.account_id, accounts or [], cluster.capa_principal_arns)
     if gpu is not None:
@@ -494,12 +576,19 @@ def _format_pydantic(err: ValidationError, secret_paths: set[str] | frozenset[st
     for e in err.errors():
         path = _path(e["loc"])
         if e["type"] == "missing":
-            hint = " (pulumi config set tkg-aws:environment dev)" if path == "environment" else ""
+            hint = MISSING_HINTS.get(path, "")
             lines.append(f"{NAMESPACE}:{path}: required key is missing{hint}")
             continue
         value = SECRET_PLACEHOLDER if _is_secret(path, secret_paths) else e.get("input")
         lines.append(f"{NAMESPACE}:{path}: {_message(e)} (got {_show(value)})")
     return lines
+
+
+MISSING_HINTS = {
+    "environment": " (pulumi config set tkg-aws:environment dev)",
+    "managementCluster": " (pulumi config set --path tkg-aws:managementCluster.accountId 111111111111)",
+    "managementCluster.accountId": " (pulumi config set --path tkg-aws:managementCluster.accountId 111111111111)",
+}
 
 
 def _path(loc: tuple) -> str:

@@ -17,15 +17,23 @@ if TYPE_CHECKING:
     from components.config import (
         GpuConfig,
         IamConfig,
+        KeyPairConfig,
         ManagementClusterConfig,
         NetworkConfig,
         WorkloadAccountConfig,
     )
+    from components.provider_settings import KubernetesSettings
 
+# Key prefixes of the tags CAPA writes on the subnets of a VPC it does not own (its default feature
+# gate TagUnmanagedNetworkResources) for clusters of its own: the management provider ignores them
+# (components/accounts.py), and tags of ours under them are aws.ec2.Tag resources.
+CAPA_TAG_PREFIXES = ("kubernetes.io/cluster/", "kubernetes.io/role/")
 IAM_ROLE_NAME_MAX = 64
 IAM_INSTANCE_PROFILE_NAME_MAX = 128
 IAM_POLICY_NAME_MAX = 128
 EKS_LOCAL_CLUSTER_ROLE_BASE = "eks-local-cluster"
+# Providers are named after their account (components/accounts.py): this one is the management's.
+MANAGEMENT_PROVIDER_NAME = "management"
 
 
 def network_layout(network: NetworkConfig, region: str) -> list[str]:
@@ -54,9 +62,24 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
     extra = sorted(set(network.subnet_cidrs) - set(azs))
     if extra:
         problems.append(f"{NS}:network.subnetCidrs: AZs not in availabilityZones (got {extra})")
+    problems += _nat_gateway_az(network, azs)
     if not problems:
         problems += _overlaps(network, azs)
     return problems
+
+
+def _nat_gateway_az(network: NetworkConfig, azs: list[str]) -> list[str]:
+    az = network.nat_gateway_az
+    if az is None:
+        return []
+    if network.nat_gateways != "single":
+        return [
+            f"{NS}:network.natGatewayAz: only places the single NAT gateway; natGateways is "
+            f"{network.nat_gateways} (got {az!r})"
+        ]
+    if az not in azs:
+        return [f"{NS}:network.natGatewayAz: must be one of the stack's AZs {sorted(azs)} (got {az!r})"]
+    return []
 
 
 def _overlaps(network: NetworkConfig, azs: list[str]) -> list[str]:
@@ -73,7 +96,16 @@ def _overlaps(network: NetworkConfig, azs: list[str]) -> list[str]:
 
 
 def _existing_vpc_conflicts(network: NetworkConfig) -> list[str]:
-    ignored = {"cidr", "nat_gateways", "vpc_endpoints", "subnet_cidrs", "map_public_ip_on_launch"}
+    # `protect` too: an existing VPC's resources are its owner's, the stack creates only tags.
+    ignored = {
+        "cidr",
+        "nat_gateways",
+        "nat_gateway_az",
+        "vpc_endpoints",
+        "subnet_cidrs",
+        "map_public_ip_on_launch",
+        "protect",
+    }
     problems = [
         f"{NS}:network.{_camel(key)}: has no effect with network.existingVpc (the stack creates no network)"
         for key in sorted(ignored & network.model_fields_set)
@@ -88,6 +120,19 @@ def _existing_vpc_conflicts(network: NetworkConfig) -> list[str]:
             f"(got {network.availability_zones})"
         )
     return problems
+
+
+def default_tags(tags: object) -> list[str]:
+    """Default tags under CAPA's prefixes would be sent, then hidden by the provider's ignore and
+    shown as a change on every run (terraform-provider-aws issue 42638); clusterNames tags subnets."""
+    if not isinstance(tags, dict):
+        return []
+    return [
+        f"{NS}:tags: {key!r} is under a prefix CAPA writes ({', '.join(CAPA_TAG_PREFIXES)}), which the "
+        f"stack leaves to CAPA; list clusters in network.clusterNames instead (got {key!r})"
+        for key in sorted(tags)
+        if str(key).startswith(CAPA_TAG_PREFIXES)
+    ]
 
 
 def iam_names(suffix: str, eks_local_cluster_role: bool) -> list[str]:
@@ -130,6 +175,11 @@ def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> 
     ):
         problems += _duplicates(accounts, field, getter)
     for i, account in enumerate(accounts):
+        if account.name == MANAGEMENT_PROVIDER_NAME:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].name: {account.name!r} is the management account's own provider "
+                f"name; choose another (got {account.name!r})"
+            )
         match = ROLE_ARN.match(account.deploy_role_arn)
         if match.group(2) != account.account_id:
             problems.append(
@@ -197,18 +247,63 @@ def management_account(
     ]
 
 
-def management_cluster(cluster: ManagementClusterConfig, needed: bool) -> list[str]:
-    if cluster.kubeconfig is not None and cluster.render_yaml_to_directory is not None:
-        return [f"{NS}:managementCluster: set kubeconfig or renderYamlToDirectory, not both"]
-    if needed and cluster.kubeconfig is None and cluster.render_yaml_to_directory is None:
-        return [
+def management_cluster(cluster: ManagementClusterConfig, needed: bool, kubernetes: KubernetesSettings) -> list[str]:
+    """How the management cluster is reached: one kubeconfig (ours or kubernetes:kubeconfig), or rendering."""
+    problems = [
+        f"{NS}:managementCluster.{key}: set either this or kubernetes:{key}, not both (got both)"
+        for key in ("kubeconfig", "context")
+        if getattr(cluster, key) is not None and getattr(kubernetes, key) is not None
+    ]
+    kubeconfig = cluster.kubeconfig or kubernetes.kubeconfig
+    if kubeconfig is not None and cluster.render_yaml_to_directory is not None:
+        return problems + [f"{NS}:managementCluster: set a kubeconfig or renderYamlToDirectory, not both"]
+    if needed and kubeconfig is None and cluster.render_yaml_to_directory is None:
+        return problems + [
             (
                 f"{NS}:managementCluster: workloadAccounts or gpu need a management cluster; set kubeconfig "
                 "(pulumi config set --secret --path tkg-aws:managementCluster.kubeconfig ...) or renderYamlToDirectory"
             )
         ]
-    if cluster.context is not None and cluster.kubeconfig is None:
-        return [f"{NS}:managementCluster.context: needs managementCluster.kubeconfig (got {cluster.context!r})"]
+    context = cluster.context or kubernetes.context
+    if context is not None and kubeconfig is None:
+        return problems + [f"{NS}:managementCluster.context: needs a kubeconfig to choose from (got {context!r})"]
+    return problems
+
+
+def plaintext_kubeconfig(cluster: dict | None) -> list[str]:
+    """A kubeconfig holds the cluster's credentials: never in a stack file in plaintext."""
+    if not isinstance(cluster, dict) or not cluster.get("kubeconfig"):
+        return []
+    return [
+        (
+            f"{NS}:managementCluster.kubeconfig: must be a secret; set it with `pulumi config set --secret --path "
+            f"{NS}:managementCluster.kubeconfig < kubeconfig.yaml` (got a plaintext kubeconfig)"
+        )
+    ]
+
+
+def shared_iam_set(iam: IamConfig) -> list[str]:
+    """With ownedByStack the IAM set and its settings belong to the owning stack's config."""
+    if iam.owned_by_stack is None:
+        return []
+    owned_elsewhere = ("adopted", "permissions_boundary", "extra_policy_arns", "eks_local_cluster_role", "protect")
+    return [
+        f"{NS}:iam.{_camel(key)}: set in stack {iam.owned_by_stack}'s config, which owns the IAM set "
+        f"(iam.ownedByStack) (got {getattr(iam, key)!r})"
+        for key in owned_elsewhere
+        if key in iam.model_fields_set
+    ]
+
+
+def key_pair_adoption(key_pair: KeyPairConfig) -> list[str]:
+    """An existing key pair can be kept only with its own public key: a generated one would replace it."""
+    if key_pair.adopted and key_pair.public_key is None:
+        return [
+            (
+                f"{NS}:keyPair.adopted: adopting an existing key pair needs its keyPair.publicKey (a generated key "
+                "would replace the key pair and lock out its users) (got true)"
+            )
+        ]
     return []
 
 

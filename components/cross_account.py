@@ -1,15 +1,15 @@
 """WorkloadAccount: a secondary AWS account where workload clusters run, prepared from this stack.
 
-Seed 003 does this by hand in every secondary account: run `tanzu mc permissions aws set` there,
-then edit the controllers role's trust. Here, per account: an aws.Provider that assumes the
-account's deploy role (and refuses any other account), the account's ClusterIam whose controllers
-role also trusts the management CAPA principal(s), and optionally the stack's key pair.
+The manual way runs `tanzu mc permissions aws set` in every secondary account, then edits the
+controllers role's trust by hand. Here, per account, through the account's pinned provider
+(components/accounts.py): the account's ClusterIam, whose controllers role also trusts the
+management CAPA principal(s), and optionally the stack's key pair. With `adopted` the account's
+set came from tanzu or clusterawsadm and stays in the account when it leaves the stack.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +29,10 @@ ROLE_CHAINING_MAX_SECONDS = 3600
 @dataclass(frozen=True, kw_only=True)
 class WorkloadAccountArgs:
     account: WorkloadAccountConfig
+    provider: aws.Provider
+    """The account's pinned provider (components/accounts.py)."""
     region: str
     partition: str
-    default_tags: Mapping[str, str]
     iam: IamConfig
     """The same IAM settings as the management account: one template everywhere."""
     capa_principal_arns: pulumi.Input[list[str]]
@@ -52,7 +53,7 @@ class WorkloadAccount(pulumi.ComponentResource):
         super().__init__("tkg-aws:cross_account:WorkloadAccount", name, None, opts)
         self._account = account = args.account
         self._region, self._azs, self._key_name = args.region, args.availability_zones, args.key_name
-        self.provider = self._account_provider(name, args)
+        self.provider = args.provider
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])
         trust = pulumi.Output.from_input(args.capa_principal_arns).apply(
             lambda arns: management_trust_statement(args.partition, arns, account.identity.external_id)
@@ -60,9 +61,10 @@ class WorkloadAccount(pulumi.ComponentResource):
         self.iam = ClusterIam(name, self._iam_args(args, trust), opts=in_account)
         self.key_pairs = None
         if account.key_pair and args.public_key is not None:
-            self.key_pairs = KeyPairs(
-                name, KeyPairsArgs(key_name=args.key_name, public_key=args.public_key), opts=in_account
+            key_pair = KeyPairsArgs(
+                key_name=args.key_name, public_key=args.public_key, retain_on_delete=account.adopted
             )
+            self.key_pairs = KeyPairs(name, key_pair, opts=in_account)
         if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS:
             pulumi.log.warn(
                 f"workload account {account.name}: identity durationSeconds {account.identity.duration_seconds} "
@@ -78,7 +80,7 @@ class WorkloadAccount(pulumi.ComponentResource):
         account = args.account
         duration = account.identity.duration_seconds
         return dataclasses.replace(
-            ClusterIamArgs.from_config(args.iam, args.partition, [trust]),
+            ClusterIamArgs.from_config(args.iam, args.partition, [trust], retain_on_delete=account.adopted),
             permissions_boundary=account.permissions_boundary,
             extra_policy_arns=account.extra_policy_arns.by_role(),
             # The identity's sessions may last as long as its durationSeconds asks.
@@ -106,21 +108,3 @@ class WorkloadAccount(pulumi.ComponentResource):
                 ssh_key_name=self._key_name if self.key_pairs else None,
             ),
         }
-
-    def _account_provider(self, name: str, args: WorkloadAccountArgs) -> aws.Provider:
-        account = args.account
-        return aws.Provider(
-            name,
-            region=args.region,
-            assume_roles=[
-                aws.ProviderAssumeRoleArgs(
-                    role_arn=account.deploy_role_arn,
-                    external_id=account.deploy_external_id,
-                    session_name=account.deploy_session_name or f"tkg-aws-{account.name}"[:64],
-                )
-            ],
-            # A deploy role that lands in any other account fails the run before it changes anything.
-            allowed_account_ids=[account.account_id],
-            default_tags=aws.ProviderDefaultTagsArgs(tags=dict(args.default_tags)),
-            opts=pulumi.ResourceOptions(parent=self),
-        )

@@ -57,6 +57,9 @@ class ClusterIamArgs:
     """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
     controllers_max_session_duration: int | None = None
     """MaxSessionDuration of the controllers role (seconds, 3600..43200). Default: AWS's, 3600."""
+    retain_on_delete: bool = False
+    """Leave every resource in the account when it leaves the stack: the set was adopted from tanzu or
+    clusterawsadm, or other stacks use it. Default: false."""
 
     def __post_init__(self) -> None:
         unknown = set(self.extra_policy_arns) - set(template.ROLES)
@@ -65,7 +68,11 @@ class ClusterIamArgs:
 
     @classmethod
     def from_config(
-        cls, iam: IamConfig, partition: str, controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
+        cls,
+        iam: IamConfig,
+        partition: str,
+        controllers_trust_statements: Sequence[pulumi.Input[Statement]] = (),
+        retain_on_delete: bool = False,
     ) -> ClusterIamArgs:
         return cls(
             name_suffix=iam.suffix,
@@ -78,6 +85,7 @@ class ClusterIamArgs:
             protect=iam.protect,
             eks_local_cluster_role=iam.eks_local_cluster_role,
             controllers_trust_statements=controllers_trust_statements,
+            retain_on_delete=retain_on_delete,
         )
 
 
@@ -111,6 +119,12 @@ class ClusterIam(pulumi.ComponentResource):
             self._eks_local_cluster_role()
         self.register_outputs(self.outputs())
 
+    def role_arn(self, base: str) -> pulumi.Output[str]:
+        return self.roles[base].arn
+
+    def role_name(self, base: str) -> pulumi.Output[str]:
+        return self.roles[base].name
+
     def outputs(self) -> dict[str, Any]:
         """The `iam` stack output: names and ARNs keyed by camelCase base name (controlPlane, ...)."""
         return {
@@ -124,7 +138,9 @@ class ClusterIam(pulumi.ComponentResource):
     # --- children ----------------------------------------------------------------------------
     def _named(self, protect: bool) -> pulumi.ResourceOptions:
         """Options of a resource whose identity is its name: no second copy can exist beside it."""
-        return pulumi.ResourceOptions(parent=self, protect=protect, delete_before_replace=True)
+        return pulumi.ResourceOptions(
+            parent=self, protect=protect, delete_before_replace=True, retain_on_delete=self._args.retain_on_delete
+        )
 
     def _managed_policy(self, base: str, document: dict[str, Any]) -> aws.iam.Policy:
         return aws.iam.Policy(
@@ -182,6 +198,39 @@ class ClusterIam(pulumi.ComponentResource):
         self.roles[base] = self._role(base)
         arn = aws_managed_policy_arn(self._args.partition, template.EKS_LOCAL_CLUSTER_POLICY)
         self._attach(base, arn, arn)
+
+
+@dataclass(frozen=True)
+class ExistingIamSet:
+    """The IAM set another stack of the same account creates (iam.ownedByStack), known by its names.
+
+    Nothing is created: the names are TKG's fixed ones, so ARNs follow from account, path and suffix.
+    """
+
+    account_id: str
+    partition: str
+    name_suffix: str
+    path: str = "/"
+
+    def _arn(self, kind: str, base: str) -> str:
+        return f"arn:{self.partition}:iam::{self.account_id}:{kind}{self.path}{base}{self.name_suffix}"
+
+    def role_arn(self, base: str) -> str:
+        return self._arn("role", base)
+
+    def role_name(self, base: str) -> str:
+        return base + self.name_suffix
+
+    def outputs(self) -> dict[str, Any]:
+        """The same `iam` stack output as ClusterIam's."""
+        bases = template.ROLES
+        return {
+            "roleArns": {_camel(b): self.role_arn(b) for b in bases},
+            "roleNames": {_camel(b): self.role_name(b) for b in bases},
+            "instanceProfileArns": {_camel(b): self._arn("instance-profile", b) for b in bases},
+            "instanceProfileNames": {_camel(b): self.role_name(b) for b in bases},
+            "policyArns": {_camel(b): self._arn("policy", b) for b in bases},
+        }
 
 
 def _policy_key(key: str) -> str:

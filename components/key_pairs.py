@@ -27,6 +27,8 @@ class KeyPairsArgs:
     """EC2 key pair name (TKG's AWS_SSH_KEY_NAME)."""
     public_key: pulumi.Input[str] | None = None
     """OpenSSH RSA public key to import. Default: none, generate an RSA 4096 key pair."""
+    retain_on_delete: bool = False
+    """Leave the key pair in the account when it leaves the stack (it existed before). Default: false."""
 
 
 class KeyPairs(pulumi.ComponentResource):
@@ -60,7 +62,9 @@ class KeyPairs(pulumi.ComponentResource):
             key_name=args.key_name,
             public_key=self.public_key_openssh,
             # Key pair names are unique per account and region: the old one must go first.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            opts=pulumi.ResourceOptions(
+                parent=self, delete_before_replace=True, retain_on_delete=args.retain_on_delete
+            ),
         )
         self.register_outputs(self.outputs())
 

@@ -1,6 +1,7 @@
 """The Kubernetes provider for the management cluster: apply to it, or render manifests to disk.
 
-With `managementCluster.kubeconfig` (a secret) the provider applies objects to the cluster; with
+With `managementCluster.kubeconfig` or the stack's `kubernetes:kubeconfig` (a secret) the provider
+applies objects to the cluster (in `managementCluster.context` or `kubernetes:context`); with
 `managementCluster.renderYamlToDirectory` it writes them as YAML instead (GitOps, and stacks whose
 `pulumi up` must not need a running cluster). Returns None when the stack pushes no objects.
 """
@@ -10,19 +11,22 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config import ManagementClusterConfig
+from components.config import StackConfig
 
 
 def management_cluster_provider(
-    name: str, cluster: ManagementClusterConfig, opts: pulumi.ResourceOptions | None = None
+    name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None
 ) -> k8s.Provider | None:
+    """The management cluster's provider, from managementCluster or the stack's kubernetes: settings."""
+    cluster = config.management_cluster
     if cluster.render_yaml_to_directory is not None:
         return k8s.Provider(name, render_yaml_to_directory=cluster.render_yaml_to_directory, opts=opts)
-    if cluster.kubeconfig is not None:
+    kubeconfig = config.cluster_kubeconfig
+    if kubeconfig is not None:
         return k8s.Provider(
             name,
-            kubeconfig=pulumi.Output.secret(cluster.kubeconfig),
-            context=cluster.context,
+            kubeconfig=pulumi.Output.secret(kubeconfig),
+            context=config.cluster_context,
             # Server-side apply lets CAPA's controllers own the status and defaulted fields.
             enable_server_side_apply=True,
             opts=opts,

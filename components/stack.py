@@ -9,59 +9,51 @@ stack's default tags; workload accounts get their own providers (components/cros
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import config_rules as rules
 from components import tool_config
-from components.config import ConfigError, StackConfig
+from components.accounts import AccountProviders, account_providers
+from components.config import StackConfig
+from components.config_rules import IAM_POLICY_NAME_MAX
 from components.cross_account import WorkloadAccount, WorkloadAccountArgs
 from components.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
-from components.iam import ClusterIam, ClusterIamArgs
+from components.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
 from components.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
 from components.key_pairs import KeyPairs, KeyPairsArgs
 from components.management_cluster import management_cluster_provider
 from components.network import Network, NetworkArgs
 from components.policies.cross_account import assume_workload_roles_policy
 
-
-def management_provider(config: StackConfig) -> aws.Provider:
-    account = config.management_cluster.account_id
-    return aws.Provider(
-        "management",
-        region=config.region,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags),
-        # When the account is known, a stack run with the wrong credentials fails before any change.
-        allowed_account_ids=[account] if account else None,
-    )
+ManagementIam = ClusterIam | ExistingIamSet
 
 
-def management_account_id(config: StackConfig, provider: aws.Provider) -> pulumi.Input[str]:
-    if config.management_cluster.account_id:
-        return config.management_cluster.account_id
-    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
-    return identity.account_id
+def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str, Any]:
+    """Create every resource of the stack and return its outputs, keyed by output name.
 
-
-def build(config: StackConfig) -> dict[str, Any]:
-    """Create every resource of the stack and return its outputs, keyed by output name."""
+    `iam_shared_with` names the other stacks of this account that use this stack's IAM set
+    (their iam.ownedByStack): it then stays in the account when this stack is destroyed.
+    """
     outputs: dict[str, Any] = {"region": config.region, "environment": config.environment}
-    provider = management_provider(config)
-    in_management = pulumi.ResourceOptions(providers=[provider])
-    account_id = management_account_id(config, provider)
-    kubernetes = management_cluster_provider("management-cluster", config.management_cluster)
+    providers = account_providers(config)
+    in_management = pulumi.ResourceOptions(providers=[providers.management])
+    kubernetes = management_cluster_provider("management-cluster", config)
 
     # --- network (issue 3) ---
     network = Network("network", NetworkArgs.from_config(config), opts=in_management)
     outputs["network"] = network.outputs
     # --- IAM and key pairs (issue 4) ---
-    iam = ClusterIam("iam", ClusterIamArgs.from_config(config.iam, config.partition), opts=in_management)
+    iam = management_iam(config, in_management, retain=config.iam.adopted or bool(iam_shared_with))
     outputs["iam"] = iam.outputs()
-    key_pair_args = KeyPairsArgs(key_name=config.key_pair_name, public_key=config.key_pair.public_key)
+    key_pair_args = KeyPairsArgs(
+        key_name=config.key_pair_name, public_key=config.key_pair.public_key, retain_on_delete=config.key_pair.adopted
+    )
     key_pair = KeyPairs("key-pair", key_pair_args, opts=in_management)
     outputs["keyPair"] = key_pair.outputs()
     if key_pair.private_key_pem is not None:
@@ -69,7 +61,7 @@ def build(config: StackConfig) -> dict[str, Any]:
         outputs["keyPairPrivateKey"] = key_pair.private_key_pem
     # --- workload accounts and identities (issue 5) ---
     if config.workload_accounts:
-        outputs["workloadAccounts"] = workload_accounts(config, iam, key_pair, in_management, kubernetes)
+        outputs["workloadAccounts"] = workload_accounts(config, providers, iam, key_pair, in_management, kubernetes)
     # --- tool configuration (issue 7) ---
     outputs["tkgClusterConfig"] = cluster_config = tkg_cluster_config(config, network.outputs)
     # --- GPU operator (issue 6) ---
@@ -80,13 +72,23 @@ def build(config: StackConfig) -> dict[str, Any]:
             opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
         )
         outputs["gpu"] = gpu.outputs
-    outputs["managementAccountId"] = check_management_account(config, account_id)
+    outputs["managementAccountId"] = config.management_cluster.account_id
     return outputs
+
+
+def management_iam(config: StackConfig, in_management: pulumi.ResourceOptions, retain: bool) -> ManagementIam:
+    """The management account's IAM set: created here, or the one another stack of the account owns."""
+    if config.iam.owned_by_stack is not None:
+        account = config.management_cluster.account_id
+        return ExistingIamSet(account, config.partition, config.iam.suffix, config.iam.path)
+    args = ClusterIamArgs.from_config(config.iam, config.partition, retain_on_delete=retain)
+    return ClusterIam("iam", args, opts=in_management)
 
 
 def workload_accounts(
     config: StackConfig,
-    iam: ClusterIam,
+    providers: AccountProviders,
+    iam: ManagementIam,
     key_pair: KeyPairs,
     in_management: pulumi.ResourceOptions,
     kubernetes: k8s.Provider | None,
@@ -94,16 +96,16 @@ def workload_accounts(
     """Every workload account, the management side's permission to enter them, and the identities
     that tell CAPA how; returns the `workloadAccounts` output keyed by account name."""
     principals = config.management_cluster.capa_principal_arns or [
-        iam.roles[base].arn for base in capa_roles(config.iam.profile)
+        iam.role_arn(base) for base in capa_roles(config.iam.profile)
     ]
     accounts = {
         account.name: WorkloadAccount(
             account.name,
             WorkloadAccountArgs(
                 account=account,
+                provider=providers.workload[account.name],
                 region=config.region,
                 partition=config.partition,
-                default_tags=config.default_tags,
                 iam=config.iam,
                 capa_principal_arns=pulumi.Output.all(*principals),
                 availability_zones=config.availability_zones,
@@ -131,32 +133,20 @@ def workload_accounts(
     return {name: account.outputs() for name, account in accounts.items()}
 
 
-def check_management_account(config: StackConfig, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Config rules that need the management account id, for stacks that leave it to the caller
-    identity: known at preview, so a bad stack stops there, before any change."""
-    cluster = config.management_cluster
-
-    def check(actual: str) -> str:
-        problems = rules.management_account(actual, config.workload_accounts, cluster.capa_principal_arns)
-        if problems:
-            raise ConfigError(problems)
-        return actual
-
-    return pulumi.Output.from_input(account_id).apply(check)
-
-
 def grant_assume_workload_roles(
-    config: StackConfig, iam: ClusterIam, role_arns: pulumi.Output[list[str]], in_management: pulumi.ResourceOptions
+    config: StackConfig, iam: ManagementIam, role_arns: pulumi.Output[list[str]], in_management: pulumi.ResourceOptions
 ) -> list[pulumi.Resource]:
     """sts:AssumeRole on exactly the workload controllers roles, for exactly the principals they trust."""
     policy = role_arns.apply(lambda arns: json.dumps(assume_workload_roles_policy(arns)))
-    # The policy's name is fixed per principal, so its replacement must not overlap it.
-    opts = pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(delete_before_replace=True))
+    opts = in_management
+    # The logical names stay as they were; the policy name carries the stack, so two stacks that
+    # share a CAPA principal each keep their own grant.
     name = "tkg-aws-assume-workload-controllers"
+    policy_name = assume_policy_name(pulumi.get_stack())
     if not config.management_cluster.capa_principal_arns:
         return [
             aws.iam.RolePolicy(
-                f"management-{base}-{name}", name=name, role=iam.roles[base].name, policy=policy, opts=opts
+                f"management-{base}-{name}", name=policy_name, role=iam.role_name(base), policy=policy, opts=opts
             )
             for base in capa_roles(config.iam.profile)
         ]
@@ -166,16 +156,25 @@ def grant_assume_workload_roles(
         if kind == "role":
             grants.append(
                 aws.iam.RolePolicy(
-                    f"management-role-{principal}-{name}", name=name, role=principal, policy=policy, opts=opts
+                    f"management-role-{principal}-{name}", name=policy_name, role=principal, policy=policy, opts=opts
                 )
             )
         else:
             grants.append(
                 aws.iam.UserPolicy(
-                    f"management-user-{principal}-{name}", name=name, user=principal, policy=policy, opts=opts
+                    f"management-user-{principal}-{name}", name=policy_name, user=principal, policy=policy, opts=opts
                 )
             )
     return grants
+
+
+def assume_policy_name(stack: str) -> str:
+    """`tkg-aws-<stack>-assume-workload-controllers`, within IAM's 128 characters for any stack name."""
+    name = f"tkg-aws-{stack}-assume-workload-controllers"
+    if len(name) <= IAM_POLICY_NAME_MAX:
+        return name
+    digest = hashlib.sha256(stack.encode()).hexdigest()[:8]
+    return f"tkg-aws-{stack[: IAM_POLICY_NAME_MAX - 46]}-{digest}-assume-workload-controllers"
 
 
 def principal_of(arn: str) -> tuple[str, str]:

@@ -39,6 +39,7 @@ SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CHART_VERSION = re.compile(r"^v\d+\.\d+\.\d+$")
 KEY_PAIR_NAME = re.compile(r"^[\x20-\x7e]{1,255}$")
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 
 ROLE_BASE_NAMES = ("control-plane", "controllers", "nodes")
 MIN_RSA_BITS = 2048
@@ -105,6 +106,18 @@ def _region(info: ValidationInfo) -> str:
 
 
 # --- field rules ---------------------------------------------------------------------------------
+def non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty (an empty value is not the same as leaving the key out)")
+    return value
+
+
+def stack_name(value: str) -> str:
+    if not STACK_NAME.fullmatch(value):
+        raise ValueError("not a Pulumi stack name (1-100 of letters, digits, -, _ and .)")
+    return value
+
+
 def environment_name(value: str) -> str:
     if not ENVIRONMENT.match(value):
         raise ValueError("must be 1-20 lowercase letters, digits or hyphens, starting with a letter")

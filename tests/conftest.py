@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
+from components.stack_files import read_stack_file
 from tools.mocks import Registration
-from tools.plan import dump_yaml, read_stack_file
+from tools.plan import dump_yaml
 from tools.program import ProgramRun, run_program, run_under_mocks
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,8 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def stack_file(stack: str) -> tuple[dict[str, Any], str, set[str]]:
-    raw, region, secrets, _ = read_stack_file(REPO / f"Pulumi.{stack}.yaml")
-    return raw, region, secrets
+    file = read_stack_file(REPO / f"Pulumi.{stack}.yaml")
+    return file.raw, file.region, file.secret_sections
 
 
 @pytest.fixture

@@ -19,8 +19,10 @@ ACCOUNT = {
 BASE: dict[str, Any] = {
     "environment": "dev",
     "workloadAccounts": [ACCOUNT],
-    "managementCluster": {"renderYamlToDirectory": "build/manifests"},
+    "managementCluster": {"accountId": "111111111111", "renderYamlToDirectory": "build/manifests"},
 }
+MANAGEMENT = "111111111111"
+MINIMAL = {"environment": "dev", "managementCluster": {"accountId": MANAGEMENT}}
 
 
 def parse(raw: dict[str, Any], region: str | None = REGION) -> StackConfig:
@@ -203,10 +205,12 @@ def test_duplicate_accounts_names_and_identities_are_each_reported() -> None:
 
 
 def test_workload_accounts_need_a_management_cluster() -> None:
-    raw = with_value("managementCluster", {})
+    raw = with_value("managementCluster", {"accountId": MANAGEMENT})
     assert problems_of(raw)[0].startswith("tkg-aws:managementCluster: workloadAccounts or gpu need")
-    raw = with_value("managementCluster", {"kubeconfig": "apiVersion: v1", "renderYamlToDirectory": "x"})
-    assert problems_of(raw) == ["tkg-aws:managementCluster: set kubeconfig or renderYamlToDirectory, not both"]
+    cluster = {"accountId": MANAGEMENT, "kubeconfig": "apiVersion: v1", "renderYamlToDirectory": "x"}
+    with pytest.raises(ConfigError) as err:
+        parse_config(with_value("managementCluster", cluster), REGION, secret_paths={"managementCluster"})
+    assert err.value.problems == ["tkg-aws:managementCluster: set a kubeconfig or renderYamlToDirectory, not both"]
 
 
 def test_secret_values_never_appear_in_problem_lines() -> None:
@@ -251,7 +255,7 @@ def test_many_mistakes_are_all_reported_in_one_run() -> None:
 
 
 def test_defaults_fill_a_minimal_config() -> None:
-    config = parse({"environment": "dev"})
+    config = parse(MINIMAL)
     assert config.availability_zones == ["us-west-2a"]
     assert str(config.network.cidr) == "10.0.0.0/16"
     assert config.network.nat_gateways == "single"
@@ -261,14 +265,12 @@ def test_defaults_fill_a_minimal_config() -> None:
 
 
 def test_the_capa_profile_defaults_to_capas_name_suffix() -> None:
-    assert parse({"environment": "dev", "iam": {"profile": "capa"}}).iam.suffix == (
-        ".cluster-api-provider-aws.sigs.k8s.io"
-    )
+    assert parse({**MINIMAL, "iam": {"profile": "capa"}}).iam.suffix == (".cluster-api-provider-aws.sigs.k8s.io")
 
 
 def test_derived_subnet_cidrs_depend_only_on_the_az_letter() -> None:
-    one = parse({"environment": "dev", "network": {"availabilityZones": ["us-west-2c"]}}).network
-    three = parse({"environment": "dev", "network": {"availabilityZones": ["us-west-2b", "us-west-2c", "us-west-2a"]}})
+    one = parse({**MINIMAL, "network": {"availabilityZones": ["us-west-2c"]}}).network
+    three = parse({**MINIMAL, "network": {"availabilityZones": ["us-west-2b", "us-west-2c", "us-west-2a"]}})
     assert one.subnet_cidrs_for("us-west-2c") == three.network.subnet_cidrs_for("us-west-2c")
     assert three.network.subnet_cidrs_for("us-west-2a") == ("10.0.224.0/22", "10.0.0.0/19")
     assert three.network.subnet_cidrs_for("us-west-2c") == ("10.0.232.0/22", "10.0.64.0/19")

@@ -25,7 +25,7 @@ PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 POLICY = "aws:iam/policy:Policy"
 INLINE = "aws:iam/rolePolicy:RolePolicy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-ACCOUNT = "111111111111"
+ACCOUNT = stack_file("dev")[0]["managementCluster"]["accountId"]
 TKG_ROLES = {f"{base}{TKG_NAME_SUFFIX}" for base in template.ROLES}
 
 

@@ -26,6 +26,7 @@ config:
       deployRoleArn: arn:aws:iam::222222222222:role/OrganizationAccountAccessRole
       identity: {allowedNamespaces: [], durationSeconds: 100}
   tkg-aws:managementCluster:
+    accountId: "111111111111"
     kubeconfig: {secure: v1:AAAA}
 """
 
@@ -58,7 +59,10 @@ def test_resources_json_has_the_documented_shape(tmp_path: Path) -> None:
 def test_secure_config_values_are_written_as_secret_placeholders(tmp_path: Path) -> None:
     stack_file = tmp_path / "Pulumi.prod.yaml"
     config = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
-    config["config"]["tkg-aws:managementCluster"] = {"kubeconfig": {"secure": "v1:ciphertext-of-a-kubeconfig"}}
+    config["config"]["tkg-aws:managementCluster"] = {
+        "accountId": "111111111111",
+        "kubeconfig": {"secure": "v1:ciphertext-of-a-kubeconfig"},
+    }
     stack_file.write_text(yaml.safe_dump(config))
     write_plan(plan_stack("prod", stack_file), tmp_path)
     text = (tmp_path / "resources.json").read_text()

@@ -23,57 +23,40 @@ from typing import Any
 
 import yaml
 
-from components.config import NAMESPACE, SECRET_PLACEHOLDER, SECTIONS, ConfigError
+from components.config import ConfigError, parse_stack_config
+from components.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
+from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.estimate import report as estimate_report
 from tools.plan_diff import diff_plans, load_plan
-from tools.program import PROJECT, ProgramRun, plain, run_program
+from tools.program import PROJECT, ProgramRun, plain, run_config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_CONFIG = 2
 
 
-class StackFileError(Exception):
-    """The stack's config file is missing or unreadable."""
+def plan_stack(stack: str, config_file: Path | None = None, directory: Path = ROOT_DIR) -> ProgramRun:
+    """Validate the stack's file in `directory` (or `config_file` in its place) and run the program on it."""
+    stack_file = read_stack_file(config_file or directory / f"Pulumi.{stack}.yaml")
+    config = parse_stack_config(stack_file.values, stack_file.secret_keys, project_dir=stack_file.path.parent)
+    return run_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, directory))
 
 
-def read_stack_file(path: Path) -> tuple[dict[str, Any], str | None, set[str], dict[str, Any]]:
-    """(tkg-aws values without namespace, aws:region, secret top-level keys, unknown tkg-aws keys)."""
-    if not path.is_file():
-        raise StackFileError(f"no stack config file {path}")
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as err:
-        raise StackFileError(f"{path} is not valid YAML: {err}") from None
-    config = document.get("config") or {}
-    raw, secrets = {}, set()
-    for key, value in config.items():
-        if key.startswith(f"{NAMESPACE}:"):
-            section = key.split(":", 1)[1]
-            masked, had_secret = _mask_secure(value)
-            raw[section] = masked
-            if had_secret:
-                secrets.add(section)
-    unknown = {key: raw.pop(key) for key in sorted(raw) if key not in SECTIONS}
-    return raw, config.get("aws:region"), secrets, unknown
+def repository_problems(run: ProgramRun, directory: Path = ROOT_DIR) -> list[str]:
+    """What this stack would collide with among the repository's other stack files.
 
-
-def _mask_secure(value: Any) -> tuple[Any, bool]:
-    """Replace `{secure: ciphertext}` values, at any depth, by the secret placeholder."""
-    if isinstance(value, dict):
-        if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER, True
-        pairs = {k: _mask_secure(v) for k, v in value.items()}
-        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
-    if isinstance(value, list):
-        pairs = [_mask_secure(v) for v in value]
-        return [v for v, _ in pairs], any(s for _, s in pairs)
-    return value, False
-
-
-def plan_stack(stack: str, config_file: Path | None = None) -> ProgramRun:
-    path = config_file or ROOT_DIR / f"Pulumi.{stack}.yaml"
-    raw, region, secrets, unknown = read_stack_file(path)
-    return run_program(raw, region, stack, secret_paths=secrets, unknown=unknown, project_dir=path.parent)
+    IAM names are per account and key pair names per account and region, so two stacks may not
+    both create one. The other stacks are planned too; one whose own config is bad is its own
+    plan's problem and is skipped here.
+    """
+    others = {}
+    for path in stack_files(directory):
+        name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        if name != run.stack:
+            try:
+                others[name] = plan_stack(name, path, directory)
+            except (ConfigError, StackFileError):
+                continue
+    return shared_iam_problems(run, others) + collisions(run, list(others.values()))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -143,10 +126,12 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = out_dir / "resources.json"
     resources.write_text(json.dumps(resources_document(run), indent=2, sort_keys=True) + "\n")
+    imports = out_dir / "import.json"
+    imports.write_text(json.dumps(import_document(run), indent=2) + "\n")
     manifests = out_dir / "manifests.yaml"
     objects = kubernetes_objects(run)
     manifests.write_text(dump_yaml(objects))
-    return [resources, manifests, *write_cluster_configs(run.outputs, out_dir)]
+    return [resources, manifests, imports, *write_cluster_configs(run.outputs, out_dir)]
 
 
 def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
@@ -167,7 +152,7 @@ def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
 def summary(run: ProgramRun) -> list[str]:
     """Resources per type and per account (by the provider each uses), quotas used, monthly cost."""
     custom = [r for r in run.registrations.values() if r.custom and not r.type.startswith("pulumi:")]
-    accounts = _provider_accounts(run)
+    accounts = provider_accounts(run)
     by_account = Counter(
         accounts.get(r.provider, run.config.management_cluster.account_id or "management") for r in custom
     )
@@ -176,16 +161,6 @@ def summary(run: ProgramRun) -> list[str]:
     lines += [f"  account {account}: {count} resources" for account, count in sorted(by_account.items())]
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     return lines
-
-
-def _provider_accounts(run: ProgramRun) -> dict[str, str]:
-    accounts = {}
-    for urn, reg in run.registrations.items():
-        allowed = reg.inputs.get("allowedAccountIds")
-        if reg.type == "pulumi:providers:aws" and allowed:
-            ids = json.loads(allowed) if isinstance(allowed, str) else allowed
-            accounts[urn] = ids[0]
-    return accounts
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -210,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_CONFIG
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    conflicts = repository_problems(run)
+    if conflicts:
+        print(f"error: {ConfigError(conflicts)}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     out_dir = args.out or ROOT_DIR / "build" / "plan" / args.stack
     written = write_plan(run, out_dir)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,10 +60,15 @@ def run_program(
     Raises components.config.ConfigError before any resource is registered when config is bad.
     """
     config = parse_config(raw, region, secret_paths=secret_paths, unknown=unknown, project_dir=project_dir)
+    return run_config(config, stack)
+
+
+def run_config(config: StackConfig, stack: str, iam_shared_with: Sequence[str] = ()) -> ProgramRun:
+    """Run the program on a validated config, as stack `stack` (see components/stack.py `build`)."""
     collected: dict[str, Any] = {}
 
     async def resolve_outputs() -> None:
-        collected.update(await _resolve(build(config)))
+        collected.update(await _resolve(build(config, iam_shared_with=iam_shared_with)))
 
     monitor = run_under_mocks(lambda: asyncio.ensure_future(resolve_outputs()), config.region, stack)
     return ProgramRun(config, stack, dict(monitor.registrations), collected)
@@ -84,19 +90,32 @@ def run_under_mocks(
 
 @contextlib.contextmanager
 def _own_event_loop() -> Iterator[None]:
-    """One event loop per run, closed with its executor threads when the run ends.
+    """One event loop per run, closed with its executor threads and their loops when the run ends.
 
-    The SDK registers resources from executor threads, and each of those threads opens an event
-    loop of its own; joining the threads here closes those loops while the interpreter is whole,
-    instead of during its shutdown (where asyncio prints tracebacks about closed descriptors).
+    The SDK registers resources from executor threads, and the mock monitor needs an event loop in
+    each of them. Each thread gets its loop from `_open_thread_loop`, so the run knows them all and
+    closes them once the threads are joined; a loop left open would be collected later and reported
+    as an unclosed event loop and two unclosed sockets (its self-pipe), in whichever test came next.
     """
+    thread_loops: list[asyncio.AbstractEventLoop] = []
     loop = asyncio.new_event_loop()
+    loop.set_default_executor(ThreadPoolExecutor(initializer=_open_thread_loop, initargs=(thread_loops,)))
     asyncio.set_event_loop(loop)
     try:
         yield
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
+        for thread_loop in thread_loops:
+            thread_loop.close()
         loop.close()
+        asyncio.set_event_loop(None)
+
+
+def _open_thread_loop(thread_loops: list[asyncio.AbstractEventLoop]) -> None:
+    """Executor thread start: the event loop the SDK would otherwise open there, and never close."""
+    thread_loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(thread_loop)
+    thread_loops.append(thread_loop)
 
 
 async def _resolve(value: Any) -> Any:
