@@ -27,6 +27,7 @@ from pydantic import (
     PrivateAttr,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -227,9 +228,18 @@ class KeyPairConfig(Model):
 
 # --- workload accounts and identities ------------------------------------------------------------
 class LabelSelectorRequirement(Model):
-    key: str
+    key: Annotated[str, AfterValidator(check.label_key)]
     operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
-    values: list[str] = []
+    values: list[Annotated[str, AfterValidator(check.label_value)]] = []
+
+    @model_validator(mode="after")
+    def _values_fit_the_operator(self) -> LabelSelectorRequirement:
+        # Cluster API's and CAPA's webhooks refuse the other combinations; CAAPH would select nothing.
+        if self.operator in ("In", "NotIn") and not self.values:
+            raise ValueError(f"operator {self.operator} needs at least one value")
+        if self.operator in ("Exists", "DoesNotExist") and self.values:
+            raise ValueError(f"operator {self.operator} takes no values")
+        return self
 
 
 class LabelSelector(Model):
@@ -287,6 +297,15 @@ class IdentityConfig(Model):
     duration_seconds: Annotated[int, Field(ge=900, le=43200)] = DEFAULT_IDENTITY_DURATION_SECONDS
     session_name: SessionName | None = None
     external_id: ExternalId | None = None
+    _secret: bool = PrivateAttr(default=False)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._secret = check.secret_section(context, "workloadAccounts")
+
+    @property
+    def external_id_input(self) -> pulumi.Input[str] | None:
+        """The external id as the program passes it on: a secret when workloadAccounts is one."""
+        return secret_input(self.external_id, self._secret)
 
 
 class WorkloadAccountConfig(Model):
@@ -307,10 +326,27 @@ class WorkloadAccountConfig(Model):
     adopted: bool = False
     """This account's IAM set already exists (tanzu or clusterawsadm made it there) and is imported
     with import.json: a `pulumi destroy` leaves it in place. Default: false."""
+    protect: bool | None = None
+    """Protect this account's roles, instance profiles and managed policies; `false` lets the account
+    be removed while the management roles stay protected. Default: iam.protect."""
+    former_names: Annotated[list[DnsLabel], AfterValidator(check.unique_items)] = []
+    """Names this account had before (a rename): its resources keep their identity. Default: []."""
+    _secret: bool = PrivateAttr(default=False)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._secret = check.secret_section(context, "workloadAccounts")
 
     @property
     def identity_name(self) -> str:
         return self.identity.name or self.name
+
+    @property
+    def deploy_external_id_input(self) -> pulumi.Input[str] | None:
+        """The deploy role's external id as the program passes it on: a secret when workloadAccounts is one."""
+        return secret_input(self.deploy_external_id, self._secret)
+
+    def protected(self, iam: IamConfig) -> bool:
+        return iam.protect if self.protect is None else self.protect
 
 
 # --- management cluster --------------------------------------------------------------------------
@@ -325,7 +361,11 @@ class ManagementClusterConfig(Model):
     """Write manifests to this directory instead of applying them (GitOps, offline dev)."""
     account_id: AccountId
     """Required: the management account id. Every AWS provider of the stack is pinned to its account."""
-    capa_principal_arns: list[PrincipalArn] = []
+    capa_principal_arns: Annotated[list[PrincipalArn], AfterValidator(check.unique_items)] = []
+    trust_control_plane_role: bool = False
+    """Opt-in: let the workload accounts trust the management control-plane role. TKG runs CAPA on the
+    control-plane nodes, but every cluster's control plane in the account has that instance profile,
+    so all of them could then enter every workload account. Default: false."""
     """Who runs CAPA (IRSA / Pod Identity role). Default: the management control-plane role."""
     identity_api_version: Literal["v1beta2", "v1beta1", "v1alpha4"] = DEFAULT_IDENTITY_API_VERSION
 
@@ -368,6 +408,22 @@ class GpuConfig(Model):
     """clusterResourceSet delivery: manifest files, each pinned by sha256."""
     cluster_resource_set_api_version: Literal["v1beta1", "v1beta2"] = DEFAULT_CRS_API_VERSION
     worker_instance_type: Annotated[str, AfterValidator(check.nvidia_instance_type)] = DEFAULT_GPU_INSTANCE_TYPE
+    _secret: bool = PrivateAttr(default=False)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._secret = check.secret_section(context, "gpu")
+
+    @property
+    def values_secret(self) -> bool:
+        """The Helm values came from a secret gpu key: the chart's values text stays a secret."""
+        return self._secret and bool(self.values)
+
+
+# --- secrets -------------------------------------------------------------------------------------
+# The language host says which tkg-aws keys are secrets, not which values inside them: in a secret
+# key, every value the program passes on that may be a secret (external ids, Helm values) is one.
+def secret_input(value: str | None, secret: bool) -> pulumi.Input[str] | None:
+    return pulumi.Output.secret(value) if value is not None and secret else value
 
 
 # --- the whole stack -----------------------------------------------------------------------------
@@ -494,15 +550,15 @@ def parse_config(
     problems += _region_problems(region)
     aws_settings, kubernetes_settings, provider_problems = parse_provider_settings(provider_values or {}, secret_paths)
     problems += provider_problems
-    valid_region = region if region and check.REGION.match(region) else ""
-    context = {"region": valid_region, "project_dir": project_dir}
+    valid_region = region if region and not _region_problems(region) else ""
+    context = {"region": valid_region, "project_dir": project_dir, "secret_sections": frozenset(secret_paths)}
     data = {**raw, "region": valid_region or "invalid", "aws": aws_settings, "kubernetes": kubernetes_settings}
     config = None
     try:
         config = StackConfig.model_validate(data, context=context)
     except ValidationError as err:
         problems += _format_pydantic(err, secret_paths)
-    problems += section_rules(raw, valid_region, project_dir, kubernetes_settings)
+    problems += section_rules(raw, valid_region, project_dir, kubernetes_settings, frozenset(secret_paths))
     if "managementCluster" not in secret_paths:
         problems += rules.plaintext_kubeconfig(raw.get("managementCluster"))
     if problems or config is None:
@@ -522,19 +578,24 @@ def _foreign_problem(key: str, value: Any) -> str:
 def _region_problems(region: str | None) -> list[str]:
     if not region:
         return ["aws:region: required key is missing (pulumi config set aws:region us-west-2)"]
-    if not check.REGION.match(region):
+    if not isinstance(region, str) or not check.REGION.fullmatch(region):
         return [f"aws:region: not an AWS region name like us-west-2 (got {_show(region)})"]
-    return []
+    problem = check.region_problem(region)
+    return [f"aws:region: {problem} (got {_show(region)})"] if problem else []
 
 
 def section_rules(
-    raw: dict[str, Any], region: str, project_dir: Path, kubernetes: KubernetesSettings | None = None
+    raw: dict[str, Any],
+    region: str,
+    project_dir: Path,
+    kubernetes: KubernetesSettings | None = None,
+    secret_paths: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Rules spanning several keys of one section, run on every section that parses by itself.
 
     Sections are parsed one by one so that a mistake in one does not hide the others' problems.
     """
-    context = {"region": region}
+    context = {"region": region, "secret_sections": secret_paths}
 
     def parsed(section: str, model: Any) -> Any:
         try:
@@ -544,12 +605,19 @@ def section_rules(
         except ValidationError:
             return None
 
-    problems = []
+    problems = rules.default_tags(raw.get("tags"))
     network = parsed("network", NetworkConfig)
     if network is not None and region:
         problems += rules.network_layout(network, region)
+        problems += rules.private_only_endpoints(network, bool(raw.get("workloadAccounts")))
+    if region:
+        problems += rules.arn_partitions(raw, check.partition_of(region))
+    tags = parsed("tags", dict[str, str])
+    if tags is not None:
+        problems += rules.tag_count(tags, network)
     iam = parsed("iam", IamConfig)
     if iam is not None:
+        problems += rules.managed_policy_counts("iam.", iam.extra_policy_arns)
         problems += rules.iam_names(iam.suffix, iam.eks_local_cluster_role)
         problems += rules.iam_profile_options(iam)
         problems += rules.shared_iam_set(iam)
@@ -559,13 +627,22 @@ def section_rules(
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
         problems += rules.workload_accounts(accounts, check.partition_of(region))
+        problems += rules.renamed_accounts(accounts)
+        for i, account in enumerate(accounts):
+            problems += rules.managed_policy_counts(f"workloadAccounts[{i}].", account.extra_policy_arns)
     cluster = parsed("managementCluster", ManagementClusterConfig)
     gpu = parsed("gpu", GpuConfig)
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
     if cluster is not None:
         problems += rules.management_cluster(cluster, needs_cluster, kubernetes or KubernetesSettings())
+        problems += rules.principal_names(cluster.capa_principal_arns)
+        problems += rules.workload_trust(cluster, bool(raw.get("workloadAccounts")))
         if cluster.account_id:
-            problems += rules.management_account(cluster.account_id, accounts or [], cluster.capa_principal_arns)
+            problems += rules.management_account(
+                cluster.account_id, accounts or [], cluster.capa_principal_arns, iam
+            )
+        problems += rules.role_chaining(accounts or [], cluster.capa_principal_arns)
+        problems += rules.rendered_secrets(cluster, accounts or [], gpu, secret_paths)
     if gpu is not None:
         problems += rules.gpu_manifests(gpu, project_dir)
     return problems
@@ -579,7 +656,7 @@ def _format_pydantic(err: ValidationError, secret_paths: set[str] | frozenset[st
             hint = MISSING_HINTS.get(path, "")
             lines.append(f"{NAMESPACE}:{path}: required key is missing{hint}")
             continue
-        value = SECRET_PLACEHOLDER if _is_secret(path, secret_paths) else e.get("input")
+        value = SECRET_PLACEHOLDER if _is_secret(path, secret_paths) else _shown_input(e.get("input"))
         lines.append(f"{NAMESPACE}:{path}: {_message(e)} (got {_show(value)})")
     return lines
 
@@ -602,8 +679,31 @@ def _path(loc: tuple) -> str:
     return path
 
 
+def _shown_input(value: Any) -> Any:
+    """A private key pasted where a public key belongs is named, never echoed."""
+    if isinstance(value, str) and "PRIVATE KEY" in value:
+        return "[a private key, not shown: give its public half, e.g. from ssh-keygen -y]"
+    return value
+
+
+# pydantic's messages for the wrong kind of value name Python classes; these say it in YAML terms.
+TYPE_MESSAGES = {
+    "model_type": "must be a map of keys",
+    "model_attributes_type": "must be a map of keys",
+    "dict_type": "must be a map",
+    "list_type": "must be a list",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+}
+
+
 def _message(e: dict) -> str:
     kind, msg = e["type"], e["msg"]
+    if kind in TYPE_MESSAGES:
+        return TYPE_MESSAGES[kind]
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "value_error":

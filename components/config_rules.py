@@ -15,6 +15,7 @@ from components.validators import NS, ROLE_ARN, ROLE_BASE_NAMES
 
 if TYPE_CHECKING:
     from components.config import (
+        ExtraPolicyArns,
         GpuConfig,
         IamConfig,
         KeyPairConfig,
@@ -28,6 +29,21 @@ if TYPE_CHECKING:
 # gate TagUnmanagedNetworkResources) for clusters of its own: the management provider ignores them
 # (components/accounts.py), and tags of ours under them are aws.ec2.Tag resources.
 CAPA_TAG_PREFIXES = ("kubernetes.io/cluster/", "kubernetes.io/role/")
+# STS's cap on a session assumed from another role's session (role chaining).
+ROLE_CHAINING_MAX_SECONDS = 3600
+VPC_MIN_PREFIX = 16  # AWS's largest VPC and subnet
+SUBNET_MAX_PREFIX = 28  # AWS's smallest subnet
+# An internet-facing load balancer (CAPA's API server ELB/NLB) needs a /27 with 8 free addresses.
+PUBLIC_SUBNET_MAX_PREFIX = 27
+# Derived public subnets are the VPC's prefix + 6 (components/config.py subnet_cidrs_for).
+DERIVED_VPC_MAX_PREFIX = PUBLIC_SUBNET_MAX_PREFIX - 6
+# Interface endpoints CAPA's machines need in private subnets without a NAT gateway: EC2 and ELB
+# calls of the cloud provider, and Secrets Manager for the bootstrap data (CAPA's default).
+PRIVATE_ONLY_ENDPOINTS = ("ec2", "elasticloadbalancing", "secretsmanager")
+# The default tags the program puts on every resource (StackConfig.default_tags).
+OWN_DEFAULT_TAGS = ("environment", "managed-by")
+MANAGED_POLICIES_PER_ROLE_MAX = 20  # IAM's hard limit
+MANAGED_POLICIES_PER_ROLE_DEFAULT = 10  # IAM's default quota, raised on request
 IAM_ROLE_NAME_MAX = 64
 IAM_INSTANCE_PROFILE_NAME_MAX = 128
 IAM_POLICY_NAME_MAX = 128
@@ -48,17 +64,20 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
     azs = network.az_names or [f"{region}a"]
     derived = [az for az in azs if az not in network.subnet_cidrs]
     prefix = network.cidr.prefixlen
-    if derived and not 16 <= prefix <= 22:
+    if derived and not VPC_MIN_PREFIX <= prefix <= DERIVED_VPC_MAX_PREFIX:
         problems.append(
-            f"{NS}:network.cidr: too small to derive subnets (public subnets would be smaller than /28); "
-            f"use /16../22 or set network.subnetCidrs for every AZ (got {str(network.cidr)!r})"
+            f"{NS}:network.cidr: too small to derive subnets (public subnets would be smaller than "
+            f"/{PUBLIC_SUBNET_MAX_PREFIX}, too small for a load balancer); use /{VPC_MIN_PREFIX}../"
+            f"{DERIVED_VPC_MAX_PREFIX} or set network.subnetCidrs for every AZ (got {str(network.cidr)!r})"
         )
     for az, pair in network.subnet_cidrs.items():
-        for tier in ("public", "private"):
+        for tier, largest_prefix in (("public", PUBLIC_SUBNET_MAX_PREFIX), ("private", SUBNET_MAX_PREFIX)):
             cidr = getattr(pair, tier)
-            if not cidr.subnet_of(network.cidr) or not 16 <= cidr.prefixlen <= 28:
+            if not cidr.subnet_of(network.cidr) or not VPC_MIN_PREFIX <= cidr.prefixlen <= largest_prefix:
                 where = f"{NS}:network.subnetCidrs.{az}.{tier}"
-                problems.append(f"{where}: must be a /16../28 inside {network.cidr} (got {str(cidr)!r})")
+                problems.append(
+                    f"{where}: must be a /{VPC_MIN_PREFIX}../{largest_prefix} inside {network.cidr} (got {str(cidr)!r})"
+                )
     extra = sorted(set(network.subnet_cidrs) - set(azs))
     if extra:
         problems.append(f"{NS}:network.subnetCidrs: AZs not in availabilityZones (got {extra})")
@@ -68,15 +87,31 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
     return problems
 
 
+def private_only_endpoints(network: NetworkConfig, has_workload_accounts: bool) -> list[str]:
+    """Without NAT gateways, private machines reach AWS only through interface endpoints."""
+    if network.existing_vpc is not None or network.nat_gateways != "none":
+        return []
+    needed = list(PRIVATE_ONLY_ENDPOINTS) + (["sts"] if has_workload_accounts else [])
+    missing = [s for s in needed if s not in network.vpc_endpoints.interface]
+    if not missing:
+        return []
+    why = " (and sts: workload accounts are reached by assuming roles)" if has_workload_accounts else ""
+    return [
+        (
+            f"{NS}:network.vpcEndpoints.interface: with natGateways none, private subnets reach AWS only through "
+            f"interface endpoints; CAPA's machines need {', '.join(needed)}{why}; add {missing} (and autoscaling "
+            f"for MachinePools) (got {list(network.vpc_endpoints.interface)})"
+        )
+    ]
+
+
 def _nat_gateway_az(network: NetworkConfig, azs: list[str]) -> list[str]:
     az = network.nat_gateway_az
     if az is None:
         return []
     if network.nat_gateways != "single":
-        return [
-            f"{NS}:network.natGatewayAz: only places the single NAT gateway; natGateways is "
-            f"{network.nat_gateways} (got {az!r})"
-        ]
+        why = f"only places the single NAT gateway; natGateways is {network.nat_gateways}"
+        return [f"{NS}:network.natGatewayAz: {why} (got {az!r})"]
     if az not in azs:
         return [f"{NS}:network.natGatewayAz: must be one of the stack's AZs {sorted(azs)} (got {az!r})"]
     return []
@@ -135,6 +170,23 @@ def default_tags(tags: object) -> list[str]:
     ]
 
 
+TAGS_PER_RESOURCE_MAX = 50  # EC2 and IAM, counting the provider's default tags
+
+
+def tag_count(tags: dict[str, str], network: NetworkConfig | None) -> list[str]:
+    """The most tagged resource is a subnet: the default tags (ours and the user's), Name, the ELB
+    role tag and one tag per cluster name."""
+    cluster_names = list(network.cluster_names) if network is not None else []
+    total = len(OWN_DEFAULT_TAGS) + len(tags) + 2 + len(cluster_names)
+    if total <= TAGS_PER_RESOURCE_MAX:
+        return []
+    return [
+        f"{NS}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, {len(tags)} of "
+        f"tkg-aws:tags, Name, the ELB role tag and {len(cluster_names)} network.clusterNames); AWS allows "
+        f"{TAGS_PER_RESOURCE_MAX} (got {len(tags)} tags)"
+    ]
+
+
 def iam_names(suffix: str, eks_local_cluster_role: bool) -> list[str]:
     bases = ROLE_BASE_NAMES + ((EKS_LOCAL_CLUSTER_ROLE_BASE,) if eks_local_cluster_role else ())
     longest = max(bases, key=len) + suffix
@@ -180,7 +232,7 @@ def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> 
                 f"{NS}:workloadAccounts[{i}].name: {account.name!r} is the management account's own provider "
                 f"name; choose another (got {account.name!r})"
             )
-        match = ROLE_ARN.match(account.deploy_role_arn)
+        match = ROLE_ARN.fullmatch(account.deploy_role_arn)
         if match.group(2) != account.account_id:
             problems.append(
                 f"{NS}:workloadAccounts[{i}].deployRoleArn: belongs to account {match.group(2)}, "
@@ -225,8 +277,75 @@ def _duplicates(accounts: list, field: str, getter) -> list[str]:
     return problems
 
 
+def arn_partitions(raw: dict, partition: str) -> list[str]:
+    """Every ARN the user gives must be of the region's partition (aws, aws-us-gov, aws-cn)."""
+    problems = []
+    for path, arn in _user_arns(raw):
+        if isinstance(arn, str) and arn.startswith("arn:") and arn.split(":")[1] != partition:
+            problems.append(
+                f"{NS}:{path}: partition {arn.split(':')[1]} does not match the region's {partition} (got {arn!r})"
+            )
+    return problems
+
+
+def _user_arns(raw: dict) -> list[tuple[str, object]]:
+    def section(name: str) -> dict:
+        value = raw.get(name)
+        return value if isinstance(value, dict) else {}
+
+    def policies(prefix: str, owner: dict) -> list[tuple[str, object]]:
+        found = [(f"{prefix}permissionsBoundary", owner.get("permissionsBoundary"))]
+        extra = owner.get("extraPolicyArns") if isinstance(owner.get("extraPolicyArns"), dict) else {}
+        for role, arns in extra.items():
+            found += [(f"{prefix}extraPolicyArns.{role}[{i}]", a) for i, a in enumerate(arns or [])]
+        return found
+
+    found = policies("iam.", section("iam"))
+    principals = section("managementCluster").get("capaPrincipalArns") or []
+    found += [(f"managementCluster.capaPrincipalArns[{i}]", a) for i, a in enumerate(principals)]
+    accounts = raw.get("workloadAccounts") if isinstance(raw.get("workloadAccounts"), list) else []
+    for i, account in enumerate(a for a in accounts if isinstance(a, dict)):
+        found += policies(f"workloadAccounts[{i}].", account)
+    return found
+
+
+def managed_policy_counts(where: str, extra: ExtraPolicyArns) -> list[str]:
+    """IAM attaches at most 20 managed policies to a role; the template attaches 3 to control-plane."""
+    problems = []
+    template_counts = {"controlPlane": 3, "nodes": 1, "controllers": 1}
+    for key, attr in _EXTRA_KEYS:
+        total = template_counts[key] + len(getattr(extra, attr))
+        if total > MANAGED_POLICIES_PER_ROLE_MAX:
+            problems.append(
+                f"{NS}:{where}extraPolicyArns.{key}: the role would have {total} managed policies; IAM attaches at "
+                f"most {MANAGED_POLICIES_PER_ROLE_MAX} (the default quota is {MANAGED_POLICIES_PER_ROLE_DEFAULT}) "
+                f"(got {len(getattr(extra, attr))} extra)"
+            )
+    return problems
+
+
+def principal_names(capa_principal_arns: list[str]) -> list[str]:
+    """The program grants each principal by its name: two with one name would be one grant twice."""
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for i, arn in enumerate(capa_principal_arns):
+        resource = arn.split(":", 5)[5]
+        kind, _, path_and_name = resource.partition("/")
+        key = (kind, path_and_name.rsplit("/", 1)[-1])
+        if key in seen:
+            problems.append(
+                f"{NS}:managementCluster.capaPrincipalArns[{i}]: the same {kind} name as capaPrincipalArns"
+                f"[{seen[key]}]; IAM names are unique in an account whatever the path (got {arn!r})"
+            )
+        seen.setdefault(key, i)
+    return problems
+
+
 def management_account(
-    account_id: str, accounts: list[WorkloadAccountConfig], capa_principal_arns: list[str]
+    account_id: str,
+    accounts: list[WorkloadAccountConfig],
+    capa_principal_arns: list[str],
+    iam: IamConfig | None = None,
 ) -> list[str]:
     """Rules that need the management account id: from config, or at run time the caller identity.
 
@@ -239,12 +358,87 @@ def management_account(
         for i, account in enumerate(accounts)
         if account.account_id == account_id
     ]
-    return problems + [
+    problems += [
         f"{NS}:managementCluster.capaPrincipalArns[{i}]: belongs to account {arn.split(':')[4]}, not the "
         f"management account {account_id} where this stack grants it sts:AssumeRole (got {arn!r})"
         for i, arn in enumerate(capa_principal_arns)
         if arn.split(":")[4] != account_id
     ]
+    return problems + _foreign_management_policies(account_id, iam)
+
+
+def _foreign_management_policies(account_id: str, iam: IamConfig | None) -> list[str]:
+    """A customer-managed policy can be attached only in its own account, the management one's too."""
+    if iam is None:
+        return []
+    arns = [("permissionsBoundary", iam.permissions_boundary)] if iam.permissions_boundary else []
+    arns += [(f"extraPolicyArns.{key}", a) for key, attr in _EXTRA_KEYS for a in getattr(iam.extra_policy_arns, attr)]
+    return [
+        f"{NS}:iam.{key}: a policy of account {owner} cannot be used in the management account {account_id} "
+        f"(got {arn!r})"
+        for key, arn in arns
+        if (owner := arn.split(":")[4]) not in ("aws", account_id)
+    ]
+
+
+def role_chaining(accounts: list[WorkloadAccountConfig], capa_principal_arns: list[str]) -> list[str]:
+    """CAPA reaches a workload account by assuming its role from its own session: from an instance
+    profile, IRSA or Pod Identity that is role chaining, which STS caps at one hour. Only IAM users'
+    keys (clusterawsadm's bootstrap user) start a chain-free session."""
+    if capa_principal_arns and all(":user/" in arn for arn in capa_principal_arns):
+        return []
+    return [
+        f"{NS}:workloadAccounts[{i}].identity.durationSeconds: at most {ROLE_CHAINING_MAX_SECONDS} while CAPA runs "
+        "as a role (managementCluster.capaPrincipalArns, default the control-plane role): STS refuses longer "
+        f"role-chained sessions (got {account.identity.duration_seconds})"
+        for i, account in enumerate(accounts)
+        if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS
+    ]
+
+
+def rendered_secrets(
+    cluster: ManagementClusterConfig,
+    accounts: list[WorkloadAccountConfig],
+    gpu: GpuConfig | None,
+    secret_paths: frozenset[str],
+) -> list[str]:
+    """renderYamlToDirectory writes every Kubernetes object as plaintext YAML: a secret must not be in one."""
+    if cluster.render_yaml_to_directory is None:
+        return []
+    why = (
+        "managementCluster.renderYamlToDirectory writes the {} to disk in plaintext; apply it with a "
+        'kubeconfig or set it without --secret (got "[secret]")'
+    )
+    problems = []
+    if "workloadAccounts" in secret_paths:
+        problems += [
+            f"{NS}:workloadAccounts[{i}].identity.externalId: a secret, but {why.format('AWSClusterRoleIdentity')}"
+            for i, account in enumerate(accounts)
+            if account.identity.external_id is not None
+        ]
+    if "gpu" in secret_paths and gpu is not None and gpu.enabled and gpu.values and gpu.delivery == "helmChartProxy":
+        problems.append(f"{NS}:gpu.values: a secret, but {why.format('HelmChartProxy')}")
+    return problems
+
+
+def renamed_accounts(accounts: list[WorkloadAccountConfig]) -> list[str]:
+    """A renamed account keeps its resources through aliases; its identity keeps its name only if
+    the config names it, since clusters refer to it (AWS_IDENTITY_REF_NAME)."""
+    names = {account.name for account in accounts}
+    problems = []
+    for i, account in enumerate(accounts):
+        taken = sorted(set(account.former_names) & names)
+        if taken:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].formerNames: {taken} name current accounts (got {account.former_names})"
+            )
+        if account.former_names and account.identity.name is None:
+            problems.append(
+                f"{NS}:workloadAccounts[{i}].identity.name: a renamed account's AWSClusterRoleIdentity is named "
+                f"after the account unless set; set it to the identity's current name, e.g. "
+                f"{account.former_names[-1]!r}, so clusters keep finding it (got none)"
+            )
+    return problems
 
 
 def management_cluster(cluster: ManagementClusterConfig, needed: bool, kubernetes: KubernetesSettings) -> list[str]:
@@ -268,6 +462,23 @@ def management_cluster(cluster: ManagementClusterConfig, needed: bool, kubernete
     if context is not None and kubeconfig is None:
         return problems + [f"{NS}:managementCluster.context: needs a kubeconfig to choose from (got {context!r})"]
     return problems
+
+
+def workload_trust(cluster: ManagementClusterConfig, has_workload_accounts: bool) -> list[str]:
+    """Workload accounts trust exactly who CAPA runs as; the shared control-plane role only by opt-in."""
+    key = f"{NS}:managementCluster"
+    if cluster.trust_control_plane_role and cluster.capa_principal_arns:
+        return [f"{key}.trustControlPlaneRole: capaPrincipalArns already names who CAPA runs as; drop one (got true)"]
+    if has_workload_accounts and not cluster.capa_principal_arns and not cluster.trust_control_plane_role:
+        return [
+            (
+                f"{key}.capaPrincipalArns: workload accounts need to know who CAPA runs as: the role of its "
+                "controller (IRSA or Pod Identity) or clusterawsadm's bootstrap user; or set "
+                "managementCluster.trustControlPlaneRole: true to trust the control-plane instance profile, which "
+                "every cluster's control plane in the account has (got [])"
+            )
+        ]
+    return []
 
 
 def plaintext_kubeconfig(cluster: dict | None) -> list[str]:

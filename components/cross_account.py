@@ -5,6 +5,11 @@ controllers role's trust by hand. Here, per account, through the account's pinne
 (components/accounts.py): the account's ClusterIam, whose controllers role also trusts the
 management CAPA principal(s), and optionally the stack's key pair. With `adopted` the account's
 set came from tanzu or clusterawsadm and stays in the account when it leaves the stack.
+
+The account's roles are protected unless `protect: false` (default iam.protect), so one account
+can be removed on purpose while every other keeps its protection. A renamed account (formerNames)
+keeps its resources: the component is aliased to its former names, and its children inherit the
+alias.
 """
 
 from __future__ import annotations
@@ -18,12 +23,10 @@ import pulumi_aws as aws
 
 from components import tool_config
 from components.config import IamConfig, WorkloadAccountConfig
+from components.config_rules import ROLE_CHAINING_MAX_SECONDS
 from components.iam import ClusterIam, ClusterIamArgs
 from components.key_pairs import KeyPairs, KeyPairsArgs
 from components.policies.cross_account import management_trust_statement
-
-# Role chaining (an instance-profile or IRSA session assuming another role) is capped at one hour.
-ROLE_CHAINING_MAX_SECONDS = 3600
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,13 +53,16 @@ class WorkloadAccount(pulumi.ComponentResource):
     key_pairs: KeyPairs | None
 
     def __init__(self, name: str, args: WorkloadAccountArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:cross_account:WorkloadAccount", name, None, opts)
+        former = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in args.account.former_names])
+        super().__init__(
+            "tkg-aws:cross_account:WorkloadAccount", name, None, pulumi.ResourceOptions.merge(opts, former)
+        )
         self._account = account = args.account
         self._region, self._azs, self._key_name = args.region, args.availability_zones, args.key_name
         self.provider = args.provider
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])
-        trust = pulumi.Output.from_input(args.capa_principal_arns).apply(
-            lambda arns: management_trust_statement(args.partition, arns, account.identity.external_id)
+        trust = pulumi.Output.all(args.capa_principal_arns, account.identity.external_id_input).apply(
+            lambda values: management_trust_statement(args.partition, *values)
         )
         self.iam = ClusterIam(name, self._iam_args(args, trust), opts=in_account)
         self.key_pairs = None
@@ -65,25 +71,22 @@ class WorkloadAccount(pulumi.ComponentResource):
                 key_name=args.key_name, public_key=args.public_key, retain_on_delete=account.adopted
             )
             self.key_pairs = KeyPairs(name, key_pair, opts=in_account)
-        if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS:
-            pulumi.log.warn(
-                f"workload account {account.name}: identity durationSeconds {account.identity.duration_seconds} "
-                "works only when CAPA runs with IAM user keys: STS refuses role-chained sessions (CAPA on an "
-                "instance profile, IRSA or Pod Identity) longer than 3600 seconds",
-                resource=self,
-            )
         self.register_outputs(self.outputs())
 
     @staticmethod
     def _iam_args(args: WorkloadAccountArgs, trust: pulumi.Output[Any]) -> ClusterIamArgs:
-        """The management template, with this account's own boundary and extra policies."""
+        """The management template, with this account's own boundary, extra policies and protection."""
         account = args.account
         duration = account.identity.duration_seconds
         return dataclasses.replace(
             ClusterIamArgs.from_config(args.iam, args.partition, [trust], retain_on_delete=account.adopted),
             permissions_boundary=account.permissions_boundary,
+            # Its machines never enter another account: no sts:AssumeRole on the set's roles anywhere.
+            allow_assume_role=False,
             extra_policy_arns=account.extra_policy_arns.by_role(),
-            # The identity's sessions may last as long as its durationSeconds asks.
+            protect=account.protected(args.iam),
+            # The identity's sessions may last as long as its durationSeconds asks (config allows more
+            # than STS's role-chaining hour only when CAPA runs as IAM users).
             controllers_max_session_duration=duration if duration > ROLE_CHAINING_MAX_SECONDS else None,
         )
 

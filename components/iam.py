@@ -57,6 +57,9 @@ class ClusterIamArgs:
     """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
     controllers_max_session_duration: int | None = None
     """MaxSessionDuration of the controllers role (seconds, 3600..43200). Default: AWS's, 3600."""
+    allow_assume_role: bool = True
+    """CAPA's allowAssumeRole (profile capa): the controllers may assume a role of the set in other
+    accounts. The management account's set needs it; a workload account's does not. Default: true."""
     retain_on_delete: bool = False
     """Leave every resource in the account when it leaves the stack: the set was adopted from tanzu or
     clusterawsadm, or other stacks use it. Default: false."""
@@ -103,7 +106,7 @@ class ClusterIam(pulumi.ComponentResource):
         super().__init__("tkg-aws:iam:ClusterIam", name, None, opts)
         self._name, self._args = name, args
         self.attachments = {}
-        documents = template.managed_policies(args.profile, args.name_suffix)
+        documents = template.managed_policies(args.profile, args.name_suffix, args.allow_assume_role)
         self.policies = {base: self._managed_policy(base, doc) for base, doc in documents.items()}
         self.roles = {base: self._role(base) for base in template.ROLES}
         self.instance_profiles = {base: self._instance_profile(base) for base in template.ROLES}

@@ -53,7 +53,7 @@ class _Settings(BaseModel):
 
 RoleArn = Annotated[str, AfterValidator(check.role_arn)]
 SessionName = Annotated[str, AfterValidator(check.session_name)]
-Duration = Annotated[str, Field(pattern=r"^(\d+h)?(\d+m)?(\d+s)?$", min_length=2)]
+Duration = Annotated[str, AfterValidator(check.go_duration)]
 
 
 class AssumeRoleSettings(_Settings):
@@ -105,7 +105,7 @@ class AwsSettings(_Settings):
     """Service config name (ec2, iam, sts, ...) -> URL; `aws:endpoints` is a list of such maps."""
     use_fips_endpoint: bool | None = None
     use_dualstack_endpoint: bool | None = None
-    sts_region: Annotated[str, Field(pattern=check.REGION.pattern)] | None = None
+    sts_region: Annotated[str, AfterValidator(check.region_name)] | None = None
     s3_use_path_style: bool | None = None
     max_retries: Annotated[int, Field(ge=0)] | None = None
     retry_mode: Literal["standard", "adaptive"] | None = None

@@ -10,16 +10,15 @@ stack's default tags; workload accounts get their own providers (components/cros
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components import tool_config
 from components.accounts import AccountProviders, account_providers
+from components.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal
 from components.config import StackConfig
 from components.config_rules import IAM_POLICY_NAME_MAX
 from components.cross_account import WorkloadAccount, WorkloadAccountArgs
@@ -29,7 +28,7 @@ from components.identities import ClusterIdentities, ClusterIdentitiesArgs, Iden
 from components.key_pairs import KeyPairs, KeyPairsArgs
 from components.management_cluster import management_cluster_provider
 from components.network import Network, NetworkArgs
-from components.policies.cross_account import assume_workload_roles_policy
+from components.policies.cross_account import controllers_role_arn
 
 ManagementIam = ClusterIam | ExistingIamSet
 
@@ -115,8 +114,7 @@ def workload_accounts(
         )
         for account in config.workload_accounts
     }
-    role_arns = pulumi.Output.all(*[a.controllers_role.arn for a in accounts.values()])
-    assume = grant_assume_workload_roles(config, iam, role_arns, in_management)
+    assume = grant_assume_workload_roles(config, iam, in_management)
     targets = [
         IdentityTarget(
             account=a,
@@ -134,38 +132,28 @@ def workload_accounts(
 
 
 def grant_assume_workload_roles(
-    config: StackConfig, iam: ManagementIam, role_arns: pulumi.Output[list[str]], in_management: pulumi.ResourceOptions
+    config: StackConfig, iam: ManagementIam, in_management: pulumi.ResourceOptions
 ) -> list[pulumi.Resource]:
     """sts:AssumeRole on exactly the workload controllers roles, for exactly the principals they trust."""
-    policy = role_arns.apply(lambda arns: json.dumps(assume_workload_roles_policy(arns)))
-    opts = in_management
-    # The logical names stay as they were; the policy name carries the stack, so two stacks that
-    # share a CAPA principal each keep their own grant.
-    name = "tkg-aws-assume-workload-controllers"
-    policy_name = assume_policy_name(pulumi.get_stack())
-    if not config.management_cluster.capa_principal_arns:
-        return [
-            aws.iam.RolePolicy(
-                f"management-{base}-{name}", name=policy_name, role=iam.role_name(base), policy=policy, opts=opts
-            )
-            for base in capa_roles(config.iam.profile)
+    role_arns = [
+        controllers_role_arn(config.partition, account.account_id, config.iam.path, config.iam.suffix)
+        for account in config.workload_accounts
+    ]
+    if config.management_cluster.capa_principal_arns:
+        principals = [
+            Principal(kind, name, f"{kind}-{name}")
+            for kind, name in map(principal_of, config.management_cluster.capa_principal_arns)
         ]
-    grants: list[pulumi.Resource] = []
-    for arn in config.management_cluster.capa_principal_arns:
-        kind, principal = principal_of(arn)
-        if kind == "role":
-            grants.append(
-                aws.iam.RolePolicy(
-                    f"management-role-{principal}-{name}", name=policy_name, role=principal, policy=policy, opts=opts
-                )
-            )
-        else:
-            grants.append(
-                aws.iam.UserPolicy(
-                    f"management-user-{principal}-{name}", name=policy_name, user=principal, policy=policy, opts=opts
-                )
-            )
-    return grants
+    else:
+        principals = [Principal("role", iam.role_name(base), base) for base in capa_roles(config.iam.profile)]
+    # The policy name carries the stack, so two stacks that share a CAPA principal each keep their own grant.
+    args = AssumeWorkloadRolesArgs(
+        policy_name=assume_policy_name(pulumi.get_stack()),
+        path=config.iam.path,
+        role_arns=role_arns,
+        principals=principals,
+    )
+    return [AssumeWorkloadRoles("management-assume-workload-controllers", args, opts=in_management)]
 
 
 def assume_policy_name(stack: str) -> str:

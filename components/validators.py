@@ -10,38 +10,51 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import json
 import re
 import struct
+import unicodedata
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationInfo
 
 NS = "tkg-aws"
+# What the offline plan reads for a `secure:` value (the same as components/config.py's).
+SECRET_PLACEHOLDER = "[secret]"
 
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
-ENVIRONMENT = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")
-DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
-LABEL_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
-LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
+# Every pattern is matched whole (`fullmatch`: `$` would also match before a trailing newline) and
+# ASCII-only: STS, IAM and Kubernetes names are ASCII, and Python's \w and \d would admit any script.
+REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d", re.ASCII)
+ENVIRONMENT = re.compile(r"[a-z]([a-z0-9-]{0,18}[a-z0-9])?", re.ASCII)
+DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
+DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?", re.ASCII)
+LABEL_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?", re.ASCII)
+LABEL_VALUE = re.compile(r"([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?", re.ASCII)
+ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 PARTITION = r"aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b"
-ROLE_ARN = re.compile(rf"^arn:({PARTITION}):iam::(\d{{12}}):role/([\w+=,.@/-]+)$")
-POLICY_ARN = re.compile(rf"^arn:({PARTITION}):iam::(\d{{12}}|aws):policy/([\w+=,.@/-]+)$")
+ROLE_ARN = re.compile(rf"arn:({PARTITION}):iam::(\d{{12}}):role/([\w+=,.@/-]+)", re.ASCII)
+POLICY_ARN = re.compile(rf"arn:({PARTITION}):iam::(\d{{12}}|aws):policy/([\w+=,.@/-]+)", re.ASCII)
 # aws:PrincipalArn of a role session is the role's ARN, so sessions (sts assumed-role) are refused.
-PRINCIPAL_ARN = re.compile(rf"^arn:({PARTITION}):iam::(\d{{12}}):(role|user)/[\w+=,.@/-]+$")
-IAM_NAME_CHARS = re.compile(r"^[\w+=,.@-]*$")
-IAM_PATH = re.compile(r"^/([\x21-\x7e]*/)?$")
-EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
-SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
-VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
-SUBNET_ID = re.compile(r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-CHART_VERSION = re.compile(r"^v\d+\.\d+\.\d+$")
-KEY_PAIR_NAME = re.compile(r"^[\x20-\x7e]{1,255}$")
+PRINCIPAL_ARN = re.compile(rf"arn:({PARTITION}):iam::(\d{{12}}):(role|user)/[\w+=,.@/-]+", re.ASCII)
+IAM_NAME_CHARS = re.compile(r"[\w+=,.@-]*", re.ASCII)
+# IAM: `/`, or `/` + segments of printable ASCII each ending in `/`; IAM refuses an empty segment (`//`).
+IAM_PATH = re.compile(r"/([\x21-\x2e\x30-\x7e]+/)*", re.ASCII)
+EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
+SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
+SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+CHART_VERSION = re.compile(r"v\d+\.\d+\.\d+", re.ASCII)
+KEY_PAIR_NAME = re.compile(r"[\x20-\x7e]{1,255}", re.ASCII)
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
+GO_DURATION = re.compile(r"(\d+h)?(\d+m)?(\d+s)?", re.ASCII)
+# EC2 instance sizes: nano ... xlarge, <n>xlarge, metal, metal-<n>xl (g4dn.8xl is not one).
+INSTANCE_SIZE = re.compile(r"(nano|micro|small|medium|large|xlarge|[1-9]\d*xlarge|metal(-[1-9]\d*xl)?)", re.ASCII)
 
 ROLE_BASE_NAMES = ("control-plane", "controllers", "nodes")
+# Tag keys the program sets itself on every resource (default tags) or on the network (Name).
+OWN_TAG_KEYS = ("environment", "managed-by", "name")
 MIN_RSA_BITS = 2048
 MAX_AZS = 6  # AZ letters a..f: the most any region has
 TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
@@ -93,6 +106,12 @@ NVIDIA_FAMILIES = frozenset(
 )
 
 
+_REGION_DATA = json.loads((Path(__file__).parent / "data" / "regions.json").read_text())
+REGION_AZ_LETTERS: dict[str, str] = _REGION_DATA["regions"]
+"""Region -> the letters of its availability zones (components/data/regions.json: source and date)."""
+UNSUPPORTED_REGIONS: dict[str, str] = _REGION_DATA["unsupported"]
+
+
 def partition_of(region: str) -> str:
     if region.startswith("us-gov-"):
         return "aws-us-gov"
@@ -106,6 +125,32 @@ def _region(info: ValidationInfo) -> str:
 
 
 # --- field rules ---------------------------------------------------------------------------------
+def region_problem(region: str) -> str | None:
+    """Why `region` cannot be a stack's region, or None."""
+    if region in UNSUPPORTED_REGIONS:
+        return (
+            f"the isolated region's {UNSUPPORTED_REGIONS[region]} has ARN, endpoint-service and TKG image formats "
+            "this program does not model"
+        )
+    if region not in REGION_AZ_LETTERS:
+        return "not an AWS region (regions known on " + _REGION_DATA["date"] + " are in components/data/regions.json)"
+    return None
+
+
+def region_name(value: str) -> str:
+    problem = region_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def go_duration(value: str) -> str:
+    """A Go duration of hours, minutes and seconds, as pulumi-aws takes assume-role durations (1h30m)."""
+    if not GO_DURATION.fullmatch(value) or not value:
+        raise ValueError("not a duration like 1h, 30m or 1h30m")
+    return value
+
+
 def non_empty(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty (an empty value is not the same as leaving the key out)")
@@ -119,19 +164,19 @@ def stack_name(value: str) -> str:
 
 
 def environment_name(value: str) -> str:
-    if not ENVIRONMENT.match(value):
+    if not ENVIRONMENT.fullmatch(value):
         raise ValueError("must be 1-20 lowercase letters, digits or hyphens, starting with a letter")
     return value
 
 
 def dns1123_label(value: str) -> str:
-    if not DNS_LABEL.match(value):
+    if not DNS_LABEL.fullmatch(value):
         raise ValueError("not a Kubernetes name (DNS-1123 label: lowercase, digits, '-', at most 63)")
     return value
 
 
 def dns1123_subdomain(value: str) -> str:
-    if not DNS_SUBDOMAIN.match(value) or any(not DNS_LABEL.match(p) for p in value.split(".")):
+    if not DNS_SUBDOMAIN.fullmatch(value) or any(not DNS_LABEL.fullmatch(p) for p in value.split(".")):
         raise ValueError("not a Kubernetes name (DNS-1123 subdomain)")
     return value
 
@@ -139,49 +184,57 @@ def dns1123_subdomain(value: str) -> str:
 def account_id(value: Any) -> Any:
     if isinstance(value, int):
         raise ValueError("an account id must be a quoted string of 12 digits (YAML drops leading zeros)")
-    if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
         raise ValueError("not a 12-digit AWS account id")
     return value
 
 
 def role_arn(value: str) -> str:
-    if not ROLE_ARN.match(value):
+    if not ROLE_ARN.fullmatch(value):
         raise ValueError("not an IAM role ARN like arn:aws:iam::123456789012:role/name")
     return value
 
 
 def policy_arn(value: str) -> str:
-    if not POLICY_ARN.match(value):
+    if not POLICY_ARN.fullmatch(value):
         raise ValueError("not an IAM policy ARN like arn:aws:iam::aws:policy/Name")
     return value
 
 
 def principal_arn(value: str) -> str:
-    if not PRINCIPAL_ARN.match(value):
+    if not PRINCIPAL_ARN.fullmatch(value):
         raise ValueError("not an IAM role or user ARN like arn:aws:iam::123456789012:role/name")
     return value
 
 
-def external_id(value: str) -> str:
-    if not EXTERNAL_ID.match(value):
+def external_id(value: str, info: ValidationInfo) -> str:
+    if value == SECRET_PLACEHOLDER and secret_section(info.context, "workloadAccounts"):
+        return value  # a secure: value the offline plan cannot read; `pulumi up` checks the real one
+    if not EXTERNAL_ID.fullmatch(value):
         raise ValueError("an external id is 2-1224 characters of letters, digits and +=,.@:/-")
     return value
 
 
+def secret_section(context: Any, section: str) -> bool:
+    """Whether the validation context says the stack holds `section` (a tkg-aws key such as
+    workloadAccounts) as a secret."""
+    return isinstance(context, dict) and section in context.get("secret_sections", ())
+
+
 def session_name(value: str) -> str:
-    if not SESSION_NAME.match(value):
+    if not SESSION_NAME.fullmatch(value):
         raise ValueError("a session name is 2-64 characters of letters, digits and +=,.@-")
     return value
 
 
 def vpc_id(value: str) -> str:
-    if not VPC_ID.match(value):
+    if not VPC_ID.fullmatch(value):
         raise ValueError("not a VPC id like vpc-0123456789abcdef0")
     return value
 
 
 def subnet_id(value: str) -> str:
-    if not SUBNET_ID.match(value):
+    if not SUBNET_ID.fullmatch(value):
         raise ValueError("not a subnet id like subnet-0123456789abcdef0")
     return value
 
@@ -193,13 +246,13 @@ def sha256_hex(value: str) -> str:
 
 
 def chart_version(value: str) -> str:
-    if not CHART_VERSION.match(value):
+    if not CHART_VERSION.fullmatch(value):
         raise ValueError("not a gpu-operator chart version like v26.7.0")
     return value
 
 
 def key_pair_name(value: str | None) -> str | None:
-    if value is not None and not KEY_PAIR_NAME.match(value):
+    if value is not None and not KEY_PAIR_NAME.fullmatch(value):
         raise ValueError("an EC2 key pair name is 1-255 printable ASCII characters")
     return value
 
@@ -256,38 +309,64 @@ def az_keys_in_region(mapping: dict, info: ValidationInfo) -> dict:
 
 
 def _az_in_region(az: str, region: str) -> bool:
-    return bool(re.fullmatch(re.escape(region) + "[a-f]", az))
+    letters = REGION_AZ_LETTERS.get(region, "")
+    return az.startswith(region) and len(az) == len(region) + 1 and az[-1] in letters
 
 
 def iam_path(value: str) -> str:
-    if len(value) > 512 or not IAM_PATH.match(value):
+    if len(value) > 512 or not IAM_PATH.fullmatch(value):
         raise ValueError("an IAM path starts and ends with '/', e.g. / or /tkg/")
     return value
 
 
 def iam_name_suffix(value: str | None) -> str | None:
-    if value is not None and not IAM_NAME_CHARS.match(value):
+    if value is not None and not IAM_NAME_CHARS.fullmatch(value):
         raise ValueError("IAM names allow only letters, digits and +=,.@_-")
     return value
 
 
 def aws_tags(tags: dict[str, str]) -> dict[str, str]:
+    """Default tags reach every resource, IAM's included: IAM's rules, the strictest, apply."""
     bad = [k for k, v in tags.items() if not 1 <= len(k) <= TAG_KEY_MAX or len(v) > TAG_VALUE_MAX]
     reserved = [k for k in tags if k.lower().startswith("aws:")]
-    if bad:
-        raise ValueError(f"tag keys are 1-128 and values at most 256 characters: {bad}")
-    if reserved:
-        raise ValueError(f"the aws: prefix is reserved for AWS's own tags: {reserved}")
+    chars = [k for k, v in tags.items() if not _iam_tag_text(k) or not _iam_tag_text(v)]
+    ours = [k for k in tags if k.lower() in OWN_TAG_KEYS]
+    folded = [k.lower() for k in tags]
+    repeated = sorted(k for k in tags if folded.count(k.lower()) > 1)
+    problems = [
+        (bad, f"tag keys are 1-128 and values at most 256 characters: {bad}"),
+        (reserved, f"the aws: prefix is reserved for AWS's own tags: {reserved}"),
+        (chars, f"IAM tags allow only letters, digits, spaces and _.:/=+-@ (not in {chars})"),
+        (ours, f"{ours} are set by the program (IAM tag keys ignore case); use tkg-aws:environment"),
+        (repeated, f"{repeated} are one key to IAM, which ignores case in tag keys"),
+    ]
+    if any(found for found, _ in problems):
+        raise ValueError("; ".join(message for found, message in problems if found))
     return tags
+
+
+def _iam_tag_text(text: str) -> bool:
+    """IAM's tag character set: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]."""
+    return all(c in "_.:/=+-@" or unicodedata.category(c)[0] in "LZN" for c in text)
+
+
+def label_key(key: str) -> str:
+    prefix, _, name = key.rpartition("/")
+    if (prefix and not DNS_SUBDOMAIN.fullmatch(prefix)) or not LABEL_NAME.fullmatch(name):
+        raise ValueError(f"{key!r} is not a Kubernetes label key")
+    return key
+
+
+def label_value(value: str) -> str:
+    if not LABEL_VALUE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a Kubernetes label value")
+    return value
 
 
 def label_map(labels: dict[str, str]) -> dict[str, str]:
     for key, value in labels.items():
-        prefix, _, name = key.rpartition("/")
-        if (prefix and not DNS_SUBDOMAIN.match(prefix)) or not LABEL_NAME.match(name):
-            raise ValueError(f"{key!r} is not a Kubernetes label key")
-        if not LABEL_VALUE.match(value):
-            raise ValueError(f"{value!r} is not a Kubernetes label value")
+        label_key(key)
+        label_value(value)
     return labels
 
 
@@ -315,6 +394,8 @@ def nvidia_instance_type(value: str) -> str:
     family, _, size = value.partition(".")
     if not size or family not in NVIDIA_FAMILIES:
         raise ValueError(f"not an NVIDIA GPU instance type (families: {', '.join(sorted(NVIDIA_FAMILIES))})")
+    if not INSTANCE_SIZE.fullmatch(size):
+        raise ValueError(f"{size!r} is not an EC2 instance size (like xlarge, 8xlarge or metal)")
     return value
 
 
@@ -322,6 +403,8 @@ def ssh_rsa_public_key(value: str | None) -> str | None:
     """An OpenSSH `ssh-rsa AAAA... [comment]` key of at least 2048 bits (TKG needs RSA)."""
     if value is None:
         return value
+    if "PRIVATE KEY" in value:
+        raise ValueError("this is a private key: give its public half (ssh-keygen -y -f KEY), and keep the key secret")
     parts = value.strip().split()
     if len(parts) < 2:
         raise ValueError("not an OpenSSH public key ('ssh-rsa AAAA... comment')")

@@ -62,7 +62,7 @@ RULES = [
     ("network.cidr", "not-a-cidr", "10.1.0.0/16"),
     ("network.cidr", "8.8.0.0/16", "172.16.0.0/16"),
     ("network.cidr", "10.0.0.0/8", "10.0.0.0/16"),
-    ("network.cidr", "10.0.0.0/24", "10.0.0.0/22"),
+    ("network.cidr", "10.0.0.0/24", "10.0.0.0/21"),
     ("network.availabilityZones", ["us-east-1a"], ["us-west-2a"]),
     ("network.availabilityZones", ["us-west-2a", "us-west-2a"], ["us-west-2a", "us-west-2b"]),
     ("network.availabilityZones", ["us-west-2z"], ["us-west-2c"]),
@@ -99,7 +99,7 @@ RULES = [
     ("iam.nameSuffix", "." + "x" * 52, "." + "x" * 50),  # control-plane + suffix: 64 is IAM's role limit
     ("iam.nameSuffix", ".tkg cloud", ".tkg.example.com"),
     ("iam.path", "tkg", "/tkg/"),
-    ("iam.permissionsBoundary", "arn:aws:iam::123:policy/b", "arn:aws:iam::123456789012:policy/boundary"),
+    ("iam.permissionsBoundary", "arn:aws:iam::123:policy/b", "arn:aws:iam::111111111111:policy/boundary"),
     (
         "iam.extraPolicyArns.nodes",
         ["AmazonSSMManagedInstanceCore"],
@@ -125,7 +125,7 @@ RULES = [
     ("workloadAccounts[0].deployExternalId", "x", "tkg-external-id"),
     ("workloadAccounts[0].identity.name", "LOB.dev!", "lob.dev"),
     ("workloadAccounts[0].identity.durationSeconds", 899, 900),
-    ("workloadAccounts[0].identity.durationSeconds", 43201, 43200),
+    ("workloadAccounts[0].identity.durationSeconds", 43201, 3600),
     ("workloadAccounts[0].identity.allowedNamespaces", [], ["lob-dev"]),
     ("workloadAccounts[0].identity.allowedNamespaces", {"selector": {}}, {"selector": {"matchLabels": {"t": "a"}}}),
     ("workloadAccounts[0].identity.allowedNamespaces", {"list": ["Bad_Ns"]}, {"list": ["good-ns"]}),

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from components.config import ConfigError, parse_stack_config
+from components.network import NetworkArgs, unpinned_nat_gateway_note
 from components.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.estimate import report as estimate_report
@@ -159,8 +160,25 @@ def summary(run: ProgramRun) -> list[str]:
     lines = [f"stack {run.stack}: {len(custom)} resources in {len(by_account)} account(s)"]
     lines += [f"  {count:4d}  {typ}" for typ, count in sorted(Counter(r.type for r in custom).items())]
     lines += [f"  account {account}: {count} resources" for account, count in sorted(by_account.items())]
+    nat_note = unpinned_nat_gateway_note(NetworkArgs.from_config(run.config))
+    lines += [nat_note] if nat_note else []
+    lines += trust_decision(run)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     return lines
+
+
+def trust_decision(run: ProgramRun) -> list[str]:
+    """Who may enter the workload accounts: said in every summary, loudly when it is the shared role."""
+    cluster = run.config.management_cluster
+    if not run.config.workload_accounts:
+        return []
+    if cluster.trust_control_plane_role:
+        return [
+            "WARNING trust: the workload accounts trust the management control-plane role "
+            "(managementCluster.trustControlPlaneRole): every cluster's control plane in account "
+            f"{cluster.account_id} can enter them, workload clusters' included"
+        ]
+    return [f"trust: the workload accounts trust only {', '.join(cluster.capa_principal_arns)}"]
 
 
 # --- command line --------------------------------------------------------------------------------

@@ -171,7 +171,9 @@ EKS_SINCE_2_0 = (  # v2.11.0: EKS access entries, in this policy rather than con
 ASSUME_ROLE = ("sts:AssumeRole",)
 
 
-def managed_policy(profile: Profile, suffix: str) -> Document:
+def managed_policy(profile: Profile, suffix: str, allow_assume_role: bool = True) -> Document:
+    """`allow_assume_role` (CAPA's, on in its template) lets the controllers assume a role of the set in
+    any account; only the management account's controllers do that, a workload account's never."""
     capa = profile == "capa"
     if capa:
         main = (EC2, EC2_SINCE_2_0, TAG, ELB, ELB_SINCE_2_0, AUTOSCALING, AUTOSCALING_SINCE_2_0)
@@ -188,7 +190,7 @@ def managed_policy(profile: Profile, suffix: str) -> Document:
         statement(PASS_ROLE, resources=[cluster_roles]),
         statement(SECRETS_MANAGER, resources=[BOOTSTRAP_SECRETS]),
     ]
-    if capa:
+    if capa and allow_assume_role:
         statements.append(statement(ASSUME_ROLE, resources=[cluster_roles]))
     return document(*statements)
 

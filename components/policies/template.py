@@ -27,12 +27,12 @@ EKS_LOCAL_CLUSTER_POLICY = "AmazonEKSLocalOutpostClusterPolicy"
 """AWS-managed policy of the EKS-on-Outposts local cluster role (seed 001)."""
 
 
-def managed_policies(profile: Profile, suffix: str) -> dict[str, Document]:
+def managed_policies(profile: Profile, suffix: str, allow_assume_role: bool = True) -> dict[str, Document]:
     """Managed policy documents by base name."""
     return {
         "control-plane": control_plane.managed_policy(profile),
         "nodes": nodes.managed_policy(),
-        "controllers": controllers.managed_policy(profile, suffix),
+        "controllers": controllers.managed_policy(profile, suffix, allow_assume_role),
     }
 
 
