@@ -57,7 +57,7 @@ def workload_provider(config: StackConfig, account: WorkloadAccountConfig) -> aw
     """The account's provider: the stack's identity, then the account's deploy role."""
     deploy_role = aws.ProviderAssumeRoleArgs(
         role_arn=account.deploy_role_arn,
-        external_id=account.deploy_external_id,
+        external_id=account.deploy_external_id_input,
         session_name=account.deploy_session_name or f"tkg-aws-{account.name}"[:64],
     )
     stack, project = pulumi.get_stack(), pulumi.get_project()
@@ -69,5 +69,8 @@ def workload_provider(config: StackConfig, account: WorkloadAccountConfig) -> aw
         # A deploy role that lands in any other account fails the run before it changes anything.
         allowed_account_ids=[account.account_id],
         **config.aws.provider_args(extra_assume_roles=[deploy_role]),
-        opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(parent=former_parent)]),
+        # A renamed account (formerNames) keeps its provider, so none of its resources is replaced.
+        opts=pulumi.ResourceOptions(
+            aliases=[pulumi.Alias(parent=former_parent), *(pulumi.Alias(name=n) for n in account.former_names)]
+        ),
     )

@@ -316,8 +316,9 @@ class WorkloadAccountConfig(Model):
     deploy_external_id: ExternalId | None = None
     deploy_session_name: SessionName | None = None
     identity: IdentityConfig
-    key_pair: bool = False
-    """Import the stack's key pair into this account too. Default: false."""
+    key_pair: bool = True
+    """Import the stack's key pair into this account too: `tanzu cluster create` needs the
+    AWS_SSH_KEY_NAME of a key pair in the cluster's account. Default: true."""
     permissions_boundary: PolicyArn | None = None
     """Permissions boundary of this account's roles (iam.permissionsBoundary is the management
     account's: a customer-managed policy cannot be used from another account). Default: none."""
@@ -638,9 +639,7 @@ def section_rules(
         problems += rules.principal_names(cluster.capa_principal_arns)
         problems += rules.workload_trust(cluster, bool(raw.get("workloadAccounts")))
         if cluster.account_id:
-            problems += rules.management_account(
-                cluster.account_id, accounts or [], cluster.capa_principal_arns, iam
-            )
+            problems += rules.management_account(cluster.account_id, accounts or [], cluster.capa_principal_arns, iam)
         problems += rules.role_chaining(accounts or [], cluster.capa_principal_arns)
         problems += rules.rendered_secrets(cluster, accounts or [], gpu, secret_paths)
     if gpu is not None:

@@ -181,9 +181,11 @@ def tag_count(tags: dict[str, str], network: NetworkConfig | None) -> list[str]:
     if total <= TAGS_PER_RESOURCE_MAX:
         return []
     return [
-        f"{NS}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, {len(tags)} of "
-        f"tkg-aws:tags, Name, the ELB role tag and {len(cluster_names)} network.clusterNames); AWS allows "
-        f"{TAGS_PER_RESOURCE_MAX} (got {len(tags)} tags)"
+        (
+            f"{NS}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, {len(tags)} "
+            f"of tkg-aws:tags, Name, the ELB role tag and {len(cluster_names)} network.clusterNames); AWS allows "
+            f"{TAGS_PER_RESOURCE_MAX} (got {len(tags)} tags)"
+        )
     ]
 
 
@@ -389,7 +391,7 @@ def role_chaining(accounts: list[WorkloadAccountConfig], capa_principal_arns: li
         return []
     return [
         f"{NS}:workloadAccounts[{i}].identity.durationSeconds: at most {ROLE_CHAINING_MAX_SECONDS} while CAPA runs "
-        "as a role (managementCluster.capaPrincipalArns, default the control-plane role): STS refuses longer "
+        "as a role (a role in managementCluster.capaPrincipalArns, or trustControlPlaneRole): STS refuses longer "
         f"role-chained sessions (got {account.identity.duration_seconds})"
         for i, account in enumerate(accounts)
         if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS

@@ -26,7 +26,7 @@ from components.config import IamConfig, WorkloadAccountConfig
 from components.config_rules import ROLE_CHAINING_MAX_SECONDS
 from components.iam import ClusterIam, ClusterIamArgs
 from components.key_pairs import KeyPairs, KeyPairsArgs
-from components.policies.cross_account import management_trust_statement
+from components.policies.cross_account import management_trust_statements
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +62,7 @@ class WorkloadAccount(pulumi.ComponentResource):
         self.provider = args.provider
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])
         trust = pulumi.Output.all(args.capa_principal_arns, account.identity.external_id_input).apply(
-            lambda values: management_trust_statement(args.partition, *values)
+            lambda values: management_trust_statements(args.partition, *values)
         )
         self.iam = ClusterIam(name, self._iam_args(args, trust), opts=in_account)
         self.key_pairs = None
@@ -78,8 +78,9 @@ class WorkloadAccount(pulumi.ComponentResource):
         """The management template, with this account's own boundary, extra policies and protection."""
         account = args.account
         duration = account.identity.duration_seconds
+        statements = [trust[0], trust[1]]  # AssumeRole, and TagSession for Pod Identity's session tags
         return dataclasses.replace(
-            ClusterIamArgs.from_config(args.iam, args.partition, [trust], retain_on_delete=account.adopted),
+            ClusterIamArgs.from_config(args.iam, args.partition, statements, retain_on_delete=account.adopted),
             permissions_boundary=account.permissions_boundary,
             # Its machines never enter another account: no sts:AssumeRole on the set's roles anywhere.
             allow_assume_role=False,

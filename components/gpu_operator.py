@@ -10,6 +10,10 @@ soon as it exists:
   ApplyOnce, because the operator owns what it installs from then on: it upgrades its CRDs and
   rewrites its ClusterPolicy, which Reconcile's merge patches would fight on every manifest change,
   without ever deleting what a new manifest drops. Upgrades belong to the helmChartProxy delivery.
+
+The set's URN holds its apiVersion, so it is aliased to its URN under the other version CAPI serves:
+changing `clusterResourceSetApiVersion` updates the same object in place. Helm values from a secret
+gpu key stay a secret: the HelmChartProxy's values text is passed on as one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -25,6 +29,7 @@ import pulumi_kubernetes as k8s
 from components import tool_config
 from components.config import NAMESPACE, ConfigError, GpuConfig
 from components.manifests.cluster_resource_set import (
+    API_GROUP,
     Document,
     cluster_resource_set,
     config_maps,
@@ -39,6 +44,11 @@ from components.manifests.gpu_operator import (
     label_command,
     merge_values,
 )
+
+CLUSTER_RESOURCE_SET_VERSIONS: tuple[str, ...] = get_args(
+    GpuConfig.model_fields["cluster_resource_set_api_version"].annotation
+)
+"""Every ClusterResourceSet version the config accepts."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +79,8 @@ class GpuOperatorAddonArgs:
     """The AMI has the NVIDIA driver: driver.enabled false."""
     values: dict[str, Any]
     """Helm values deep-merged over default_values()."""
+    values_secret: bool = False
+    """The values came from a secret: the HelmChartProxy's values text is a secret. Default: false."""
     manifests: tuple[PinnedManifest, ...]
     """Manifest files (clusterResourceSet)."""
     cluster_resource_set_api_version: str
@@ -93,6 +105,7 @@ class GpuOperatorAddonArgs:
             cluster_selector=gpu.cluster_selector.render(),
             driver_preinstalled=gpu.driver_preinstalled,
             values=dict(gpu.values),
+            values_secret=gpu.values_secret,
             manifests=manifests,
             cluster_resource_set_api_version=gpu.cluster_resource_set_api_version,
             worker_instance_type=gpu.worker_instance_type,
@@ -135,6 +148,8 @@ class GpuOperatorAddon(pulumi.ComponentResource):
             release_namespace=args.operator_namespace,
             values=merge_values(default_values(driver_preinstalled=args.driver_preinstalled), args.values),
         )
+        if args.values_secret:
+            document["spec"]["valuesTemplate"] = pulumi.Output.secret(document["spec"]["valuesTemplate"])
         return _custom_resource(f"{name}-helmchartproxy", document, pulumi.ResourceOptions(parent=self))
 
     def _config_map(self, document: dict[str, Any]) -> k8s.core.v1.ConfigMap:
@@ -166,6 +181,11 @@ class GpuOperatorAddon(pulumi.ComponentResource):
             # CAPI's webhook refuses changes to both fields, so a new set is the only way to change
             # them (objects already applied to workload clusters stay when a set is deleted).
             replace_on_changes=["spec.clusterSelector", "spec.strategy"],
+            aliases=[
+                pulumi.Alias(type_=f"kubernetes:{API_GROUP}/{version}:ClusterResourceSet")
+                for version in CLUSTER_RESOURCE_SET_VERSIONS
+                if version != args.cluster_resource_set_api_version
+            ],
         )
         return _custom_resource(f"{name}-clusterresourceset", document, opts)
 

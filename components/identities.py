@@ -1,19 +1,35 @@
 """ClusterIdentities: one AWSClusterRoleIdentity per workload account, in the management cluster.
 
-Replaces seed 003's `kubectl apply` of hand-written identities. Each object is created only after
+Replaces the manual `kubectl apply` of hand-written identities. Each object is created only after
 the workload account's controllers role trusts the management side and the management CAPA role
 may assume it, so CAPA never sees an identity it cannot use yet.
+
+An identity's URN holds its apiVersion (the resource type is `kubernetes:<group>/<version>:<kind>`),
+so each identity is aliased to its URN under every other version CAPA serves, and under the
+account's former names: a changed `identityApiVersion` or a renamed account is an in-place update of
+the same object. pulumi-kubernetes updates it through the target version (the API server converts)
+and with server-side apply; its diff replaces a custom resource only for a new name or namespace.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config import WorkloadAccountConfig
-from components.manifests.identities import aws_cluster_role_identity, default_session_name, identity_metadata
+from components.config import ManagementClusterConfig, WorkloadAccountConfig
+from components.manifests.identities import (
+    GROUP,
+    KIND,
+    aws_cluster_role_identity,
+    default_session_name,
+    identity_metadata,
+)
+
+API_VERSIONS: tuple[str, ...] = get_args(ManagementClusterConfig.model_fields["identity_api_version"].annotation)
+"""Every version of the identity CRDs the config accepts."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,24 +63,36 @@ class ClusterIdentities(pulumi.ComponentResource):
 
     def _identity(self, name: str, api_version: str, target: IdentityTarget) -> k8s.apiextensions.CustomResource:
         account, identity = target.account, target.account.identity
-        document = pulumi.Output.from_input(target.role_arn).apply(
-            lambda role_arn: aws_cluster_role_identity(
-                name=account.identity_name,
-                api_version=api_version,
-                role_arn=role_arn,
-                allowed_namespaces=identity.allowed_namespaces.render(),
-                duration_seconds=identity.duration_seconds,
-                session_name=identity.session_name or default_session_name(account.identity_name),
-                account_name=account.name,
-                external_id=identity.external_id,
-            )
+        # Known at preview even before the role exists, so the object's name never shows as unknown;
+        # the external id stays a secret when the config holds it as one.
+        document = aws_cluster_role_identity(
+            name=account.identity_name,
+            api_version=api_version,
+            role_arn=target.role_arn,
+            allowed_namespaces=identity.allowed_namespaces.render(),
+            duration_seconds=identity.duration_seconds,
+            session_name=identity.session_name or default_session_name(account.identity_name),
+            account_name=account.name,
+            external_id=identity.external_id_input,
         )
         return k8s.apiextensions.CustomResource(
             f"{name}-{account.name}",
-            api_version=f"infrastructure.cluster.x-k8s.io/{api_version}",
-            kind="AWSClusterRoleIdentity",
-            # Known at preview even before the role exists, so the object's name never shows as unknown.
+            api_version=document["apiVersion"],
+            kind=KIND,
             metadata=identity_metadata(account.identity_name, account.name),
-            spec=document.apply(lambda d: d["spec"]),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=target.ready),
+            spec=document["spec"],
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=target.ready, aliases=former_identities(name, api_version, account)
+            ),
         )
+
+
+def former_identities(name: str, api_version: str, account: WorkloadAccountConfig) -> list[pulumi.Alias]:
+    """What the same identity was called before: another apiVersion, or a former account name."""
+    current = (f"{name}-{account.name}", api_version)
+    return [
+        pulumi.Alias(name=resource_name, type_=f"kubernetes:{GROUP}/{version}:{KIND}")
+        for resource_name in [f"{name}-{n}" for n in (account.name, *account.former_names)]
+        for version in API_VERSIONS
+        if (resource_name, version) != current
+    ]

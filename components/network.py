@@ -7,15 +7,20 @@ route leaves through its AZ's NAT gateway (or the single one); the VPC's default
 adopted and emptied; an S3 gateway endpoint on every route table; and interface endpoints in the
 private subnets behind a security group that admits HTTPS from the VPC only.
 
-Subnets carry the tags CAPA and the Kubernetes AWS cloud provider look for: the load balancer role,
-`kubernetes.io/cluster/<name>=shared` for each cluster, and CAPA's public/private role.
-
-With an existing VPC nothing is created: each given subnet gets the cluster and load balancer role
-tags as separate `aws.ec2.Tag` resources, so the subnets' other tags stay the owner's.
+Tags CAPA and the Kubernetes AWS cloud provider read: subnets get the load balancer role and
+`kubernetes.io/cluster/<name>=shared` for each cluster, route tables the cluster tags (the cloud
+provider's route controller looks for them), subnets also CAPA's public/private role. CAPA writes
+tags under the same `kubernetes.io/cluster/` and `kubernetes.io/role/` prefixes for clusters of its
+own, so the management provider ignores those prefixes (CAPA_TAG_PREFIXES): a subnet's own `tags`
+hold only keys outside them, and ours under them are separate `aws.ec2.Tag` resources, one per
+resource and key, which the ignore does not hide. An existing VPC gets only such Tag resources.
 
 Every per-AZ resource is named after its AZ, never after a list position, and its inputs depend on
 its own AZ only: adding an AZ or reordering the list creates the new AZ's resources and leaves every
-existing one as it was.
+existing one as it was. The single NAT gateway sits in `nat_gateway_az` (network.natGatewayAz), so
+adding an AZ that sorts first does not move it. The VPC, subnets, NAT gateways, their Elastic IPs
+and the route tables are protected (network.protect): running clusters' interfaces and egress
+depend on them, and the engine refuses a run that would delete or replace them.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ExistingVpcConfig, StackConfig
+from components.config_rules import CAPA_TAG_PREFIXES
 
 NatMode = Literal["none", "single", "onePerAz"]
 Tier = Literal["public", "private"]
@@ -49,7 +55,17 @@ def cluster_tag(cluster_name: str) -> str:
 
 def kubernetes_subnet_tags(tier: Tier, cluster_names: tuple[str, ...]) -> dict[str, str]:
     """The tags the cloud provider needs on a subnet of `tier` shared by `cluster_names`."""
-    return {LOAD_BALANCER_ROLE_TAG[tier]: "1", **{cluster_tag(name): "shared" for name in cluster_names}}
+    return {LOAD_BALANCER_ROLE_TAG[tier]: "1", **kubernetes_route_table_tags(cluster_names)}
+
+
+def kubernetes_route_table_tags(cluster_names: tuple[str, ...]) -> dict[str, str]:
+    """The cluster tags the cloud provider's route controller needs on a route table."""
+    return {cluster_tag(name): "shared" for name in cluster_names}
+
+
+def ignored_by_provider(key: str) -> bool:
+    """Whether the management provider ignores a tag key (one CAPA also writes)."""
+    return key.startswith(CAPA_TAG_PREFIXES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +81,9 @@ class NetworkArgs:
     subnet_cidrs: Mapping[str, tuple[str, str]]
     """(public, private) CIDR of every AZ."""
     nat_gateways: NatMode = "single"
-    """none | single (in the alphabetically first AZ) | onePerAz. Default: single."""
+    """none | single | onePerAz. Default: single."""
+    nat_gateway_az: str | None = None
+    """AZ of the single NAT gateway. Default: the alphabetically first AZ."""
     map_public_ip_on_launch: bool = False
     """Public subnets give instances public IPs. Default: false."""
     cluster_names: tuple[str, ...] = ()
@@ -76,11 +94,15 @@ class NetworkArgs:
     """Interface endpoint services by short name, e.g. ec2, sts. Default: none."""
     existing_vpc: ExistingVpcConfig | None = None
     """Tag this VPC's subnets and create no network. Default: none."""
+    protect: bool = True
+    """Protect the VPC, subnets, NAT gateways, Elastic IPs and route tables. Default: true."""
 
     def __post_init__(self) -> None:
         missing = [az for az in self.availability_zones if az not in self.subnet_cidrs]
         if self.existing_vpc is None and missing:
             raise ValueError(f"NetworkArgs: no subnet CIDRs for {missing}")
+        if self.nat_gateway_az is not None and self.nat_gateway_az not in self.availability_zones:
+            raise ValueError(f"NetworkArgs: nat_gateway_az {self.nat_gateway_az} is not one of the AZs")
 
     @classmethod
     def from_config(cls, config: StackConfig) -> NetworkArgs:
@@ -92,18 +114,27 @@ class NetworkArgs:
             availability_zones=azs,
             subnet_cidrs={az: network.subnet_cidrs_for(az) for az in azs} if network.existing_vpc is None else {},
             nat_gateways=network.nat_gateways,
+            nat_gateway_az=network.nat_gateway_az,
             map_public_ip_on_launch=network.map_public_ip_on_launch,
             cluster_names=tuple(network.cluster_names),
             s3_gateway_endpoint=network.vpc_endpoints.s3,
             interface_endpoints=tuple(network.vpc_endpoints.interface),
             existing_vpc=network.existing_vpc,
+            protect=network.protect,
         )
 
     @property
     def nat_azs(self) -> list[str]:
-        """AZs that get a NAT gateway; `single` picks the alphabetically first so order never moves it."""
+        """AZs that get a NAT gateway; `single` without a pinned AZ takes the alphabetically first,
+        so reordering the list never moves it (adding an AZ that sorts first does)."""
         azs = sorted(self.availability_zones)
-        return {"none": [], "single": azs[:1], "onePerAz": azs}[self.nat_gateways]
+        single = [self.nat_gateway_az] if self.nat_gateway_az else azs[:1]
+        return {"none": [], "single": single, "onePerAz": azs}[self.nat_gateways]
+
+    @property
+    def nat_gateway_moves_with_new_azs(self) -> bool:
+        """A single NAT gateway whose AZ is not pinned: an AZ that sorts first would move it."""
+        return self.existing_vpc is None and self.nat_gateways == "single" and self.nat_gateway_az is None
 
     def nat_az_for(self, az: str) -> str | None:
         """The AZ whose NAT gateway carries the private subnet of `az` to the internet."""
@@ -113,6 +144,18 @@ class NetworkArgs:
 
     def service_name(self, service: str) -> str:
         return f"com.amazonaws.{self.region}.{service}"
+
+
+def unpinned_nat_gateway_note(args: NetworkArgs) -> str | None:
+    """What the plan summary says about a single NAT gateway whose AZ the config does not pin."""
+    if not args.nat_gateway_moves_with_new_azs:
+        return None
+    az = args.nat_azs[0]
+    return (
+        f"note: network.natGatewayAz is not set, so the single NAT gateway sits in {az}, the first AZ "
+        "alphabetically; adding an AZ that sorts before it would move the gateway and change the stack's "
+        f"egress IP. Pin it with network.natGatewayAz: {az}"
+    )
 
 
 class Network(pulumi.ComponentResource):
@@ -134,6 +177,15 @@ class Network(pulumi.ComponentResource):
     def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
+    def _protected(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        """Options of what running clusters stand on: their interfaces sit in it, their egress leaves by it."""
+        return self._opts(protect=self._args.protect, **kwargs)
+
+    def _tag(self, name: str, resource_id: pulumi.Input[str], tags: dict[str, str]) -> None:
+        """One aws.ec2.Tag per key: a tag under a prefix the provider ignores stays visible and ours."""
+        for key, value in tags.items():
+            aws.ec2.Tag(f"{name}-{key}", resource_id=resource_id, key=key, value=value, opts=self._opts())
+
     def _name_tag(self, *parts: str) -> dict[str, str]:
         return {"Name": "-".join((self._args.environment, *parts))}
 
@@ -147,7 +199,7 @@ class Network(pulumi.ComponentResource):
             # CAPA nodes and private-DNS endpoints need DNS names (EKS on Outposts fails without).
             enable_dns_hostnames=True,
             tags=self._name_tag("vpc"),
-            opts=self._opts(),
+            opts=self._protected(),
         )
         self._empty_default_security_group()
         self.public_subnets = self._subnets("public")
@@ -189,15 +241,12 @@ class Network(pulumi.ComponentResource):
                 availability_zone=az,
                 cidr_block=public_cidr if tier == "public" else private_cidr,
                 map_public_ip_on_launch=args.map_public_ip_on_launch if tier == "public" else False,
-                tags={
-                    **self._name_tag(tier, az),
-                    CAPA_ROLE_TAG: tier,
-                    **kubernetes_subnet_tags(tier, args.cluster_names),
-                },
+                tags={**self._name_tag(tier, az), CAPA_ROLE_TAG: tier},
                 # A changed CIDR stays in the AZ's slot and so overlaps the old subnet, which AWS
                 # refuses while the old one exists: the old subnet has to go first.
-                opts=self._opts(delete_before_replace=True),
+                opts=self._protected(delete_before_replace=True),
             )
+            self._tag(f"{self._prefix}-{tier}-{az}", subnets[az].id, kubernetes_subnet_tags(tier, args.cluster_names))
         return subnets
 
     def _public_routing(self) -> aws.ec2.RouteTable:
@@ -206,8 +255,9 @@ class Network(pulumi.ComponentResource):
             f"{self._prefix}-igw", vpc_id=self.vpc.id, tags=self._name_tag("igw"), opts=self._opts()
         )
         table = aws.ec2.RouteTable(
-            f"{self._prefix}-public", vpc_id=self.vpc.id, tags=self._name_tag("public"), opts=self._opts()
+            f"{self._prefix}-public", vpc_id=self.vpc.id, tags=self._name_tag("public"), opts=self._protected()
         )
+        self._tag(f"{self._prefix}-public-route-table", table.id, kubernetes_route_table_tags(self._args.cluster_names))
         aws.ec2.Route(
             f"{self._prefix}-public-default",
             route_table_id=table.id,
@@ -230,8 +280,9 @@ class Network(pulumi.ComponentResource):
         self.nat_ips: dict[str, aws.ec2.Eip] = {}
         gateways = {}
         for az in self._args.nat_azs:
+            # The Elastic IP is the stack's egress address that partners allowlist.
             self.nat_ips[az] = aws.ec2.Eip(
-                f"{self._prefix}-nat-{az}", domain="vpc", tags=self._name_tag("nat", az), opts=self._opts()
+                f"{self._prefix}-nat-{az}", domain="vpc", tags=self._name_tag("nat", az), opts=self._protected()
             )
             gateways[az] = aws.ec2.NatGateway(
                 f"{self._prefix}-nat-{az}",
@@ -239,7 +290,7 @@ class Network(pulumi.ComponentResource):
                 subnet_id=self.public_subnets[az].id,
                 tags=self._name_tag("nat", az),
                 # A NAT gateway only reaches the internet once the VPC has its internet gateway.
-                opts=self._opts(depends_on=[self.internet_gateway]),
+                opts=self._protected(depends_on=[self.internet_gateway]),
             )
         return gateways
 
@@ -250,8 +301,10 @@ class Network(pulumi.ComponentResource):
                 f"{self._prefix}-private-{az}",
                 vpc_id=self.vpc.id,
                 tags=self._name_tag("private", az),
-                opts=self._opts(),
+                opts=self._protected(),
             )
+            cluster_tags = kubernetes_route_table_tags(self._args.cluster_names)
+            self._tag(f"{self._prefix}-private-{az}-route-table", tables[az].id, cluster_tags)
             self._associate(f"{self._prefix}-private-{az}", subnet, tables[az])
             nat_az = self._args.nat_az_for(az)
             if nat_az is not None:
@@ -350,14 +403,7 @@ class Network(pulumi.ComponentResource):
         cluster_names = self._args.cluster_names
         for tier, subnet_ids in (("public", vpc.public_subnet_ids), ("private", vpc.private_subnet_ids)):
             for az, subnet_id in sorted(subnet_ids.items()):
-                for key, value in kubernetes_subnet_tags(tier, cluster_names).items():
-                    aws.ec2.Tag(
-                        f"{self._prefix}-{tier}-{az}-{key}",
-                        resource_id=subnet_id,
-                        key=key,
-                        value=value,
-                        opts=self._opts(),
-                    )
+                self._tag(f"{self._prefix}-{tier}-{az}", subnet_id, kubernetes_subnet_tags(tier, cluster_names))
         return {
             "vpcId": vpc.vpc_id,
             "availabilityZones": list(self._args.availability_zones),

@@ -8,15 +8,16 @@ Limits are AWS's and Kubernetes's own, cited where they are not obvious.
 
 from __future__ import annotations
 
-import base64
 import ipaddress
 import json
 import re
-import struct
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from pydantic import ValidationInfo
 
 NS = "tkg-aws"
@@ -400,7 +401,11 @@ def nvidia_instance_type(value: str) -> str:
 
 
 def ssh_rsa_public_key(value: str | None) -> str | None:
-    """An OpenSSH `ssh-rsa AAAA... [comment]` key of at least 2048 bits (TKG needs RSA)."""
+    """An OpenSSH `ssh-rsa AAAA... [comment]` key of at least 2048 bits (TKG needs RSA).
+
+    cryptography parses the key (its wire format, the RSA numbers) and gives its size; only the
+    key type is read here first, to name a wrong type in the message.
+    """
     if value is None:
         return value
     if "PRIVATE KEY" in value:
@@ -410,24 +415,12 @@ def ssh_rsa_public_key(value: str | None) -> str | None:
         raise ValueError("not an OpenSSH public key ('ssh-rsa AAAA... comment')")
     if parts[0] != "ssh-rsa":
         raise ValueError(f"TKG on AWS needs an RSA key; this is {parts[0]}")
-    bits = _rsa_bits(parts[1])
-    if bits is None:
-        raise ValueError("the ssh-rsa key data does not decode")
-    if bits < MIN_RSA_BITS:
-        raise ValueError(f"the RSA key has {bits} bits; at least {MIN_RSA_BITS} are needed")
-    return value
-
-
-def _rsa_bits(blob_b64: str) -> int | None:
     try:
-        blob = base64.b64decode(blob_b64, validate=True)
-        fields, offset = [], 0
-        for _ in range(3):
-            (length,) = struct.unpack(">I", blob[offset : offset + 4])
-            fields.append(blob[offset + 4 : offset + 4 + length])
-            offset += 4 + length
-    except (ValueError, struct.error):
-        return None
-    if fields[0] != b"ssh-rsa" or not fields[2]:
-        return None
-    return int.from_bytes(fields[2], "big").bit_length()
+        key = load_ssh_public_key(" ".join(parts).encode())
+    except (ValueError, UnsupportedAlgorithm):
+        raise ValueError("the ssh-rsa key data does not decode to an RSA public key") from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("the ssh-rsa key data holds another kind of key")
+    if key.key_size < MIN_RSA_BITS:
+        raise ValueError(f"the RSA key has {key.key_size} bits; at least {MIN_RSA_BITS} are needed")
+    return value

@@ -19,7 +19,11 @@ ACCOUNT = {
 BASE: dict[str, Any] = {
     "environment": "dev",
     "workloadAccounts": [ACCOUNT],
-    "managementCluster": {"accountId": "111111111111", "renderYamlToDirectory": "build/manifests"},
+    "managementCluster": {
+        "accountId": "111111111111",
+        "capaPrincipalArns": ["arn:aws:iam::111111111111:role/capa-controller-manager"],
+        "renderYamlToDirectory": "build/manifests",
+    },
 }
 MANAGEMENT = "111111111111"
 MINIMAL = {"environment": "dev", "managementCluster": {"accountId": MANAGEMENT}}
@@ -205,9 +209,11 @@ def test_duplicate_accounts_names_and_identities_are_each_reported() -> None:
 
 
 def test_workload_accounts_need_a_management_cluster() -> None:
-    raw = with_value("managementCluster", {"accountId": MANAGEMENT})
+    capa = ["arn:aws:iam::111111111111:role/capa-controller-manager"]
+    raw = with_value("managementCluster", {"accountId": MANAGEMENT, "capaPrincipalArns": capa})
     assert problems_of(raw)[0].startswith("tkg-aws:managementCluster: workloadAccounts or gpu need")
-    cluster = {"accountId": MANAGEMENT, "kubeconfig": "apiVersion: v1", "renderYamlToDirectory": "x"}
+    cluster = {"accountId": MANAGEMENT, "capaPrincipalArns": capa, "kubeconfig": "apiVersion: v1"}
+    cluster["renderYamlToDirectory"] = "x"
     with pytest.raises(ConfigError) as err:
         parse_config(with_value("managementCluster", cluster), REGION, secret_paths={"managementCluster"})
     assert err.value.problems == ["tkg-aws:managementCluster: set a kubeconfig or renderYamlToDirectory, not both"]

@@ -19,11 +19,20 @@ MANAGEMENT_CONTROL_PLANE = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/control-p
 WORKLOAD_ACCOUNTS = {"lob-dev": "222222222222", "lob-prod": "333333333333"}
 
 
+def shared_trust(raw: dict) -> dict:
+    """The prod config with the opt-in shared trust: the workload accounts trust the management
+    control-plane role (the role TKG runs CAPA as) instead of the prod file's dedicated role."""
+    raw = copy.deepcopy(raw)
+    raw["managementCluster"].pop("capaPrincipalArns", None)
+    raw["managementCluster"]["trustControlPlaneRole"] = True
+    return raw
+
+
 @pytest.fixture(scope="module")
 def prod() -> ProgramRun:
     from tests.conftest import stack_file
 
-    return plan(stack_file("prod")[0], stack="prod")
+    return plan(shared_trust(stack_file("prod")[0]), stack="prod")
 
 
 def descendants(run: ProgramRun, type_token: str, name: str) -> list:
@@ -65,7 +74,7 @@ def test_the_account_provider_assumes_the_deploy_role_and_allows_only_that_accou
     assert assume == [
         {
             "externalId": "tkg-aws-lob-prod",
-            "roleArn": "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole",
+            "roleArn": "arn:aws:iam::333333333333:role/tkg-aws-deploy",
             "sessionName": "tkg-aws-lob-prod",
         }
     ]
@@ -77,10 +86,19 @@ def test_the_account_provider_assumes_the_deploy_role_and_allows_only_that_accou
 @pytest.mark.parametrize("account", sorted(WORKLOAD_ACCOUNTS))
 def test_the_controllers_role_trusts_ec2_and_only_the_management_capa_principal(prod: ProgramRun, account: str) -> None:
     trust = json.loads(controllers_role(prod, account).inputs["assumeRolePolicy"])
-    ec2, management = trust["Statement"]
+    ec2, management, session_tags = trust["Statement"]
     assert ec2["Principal"] == {"Service": ["ec2.amazonaws.com"]}
     assert management["Principal"] == {"AWS": [f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:root"]}
     assert management["Action"] == ["sts:AssumeRole"]
+    # An EKS Pod Identity session passes its transitive session tags on; sts:ExternalId is no
+    # condition key of sts:TagSession, so the tags have a statement of their own.
+    assert session_tags == {
+        "Sid": "CapaSessionTags",
+        "Effect": "Allow",
+        "Principal": management["Principal"],
+        "Action": ["sts:TagSession"],
+        "Condition": {"ArnEquals": management["Condition"]["ArnEquals"]},
+    }
     assert management["Condition"]["ArnEquals"] == {"aws:PrincipalArn": [MANAGEMENT_CONTROL_PLANE]}
 
 
@@ -99,13 +117,14 @@ def test_capa_principal_arns_replace_the_control_plane_role_as_trusted_and_grant
     statement = json.loads(controllers_role(run, "lob-dev").inputs["assumeRolePolicy"])["Statement"][1]
     assert statement["Principal"] == {"AWS": [f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:root"]}
     assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": sorted([irsa, user])}
-    role_grants = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
-    user_grants = [r for r in run.of_type("aws:iam/userPolicy:UserPolicy") if "assume-workload" in r.name]
+    role_grants = grant_attachments(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    user_grants = grant_attachments(run, "aws:iam/userPolicyAttachment:UserPolicyAttachment")
     assert [r.inputs["role"] for r in role_grants] == ["capa-controller-manager"]
     assert [r.inputs["user"] for r in user_grants] == ["bootstrapper.tkg.cloud.vmware.com"]
 
 
 def test_the_capa_profile_trusts_and_grants_both_management_roles_capa_may_run_as(prod_raw: dict) -> None:
+    prod_raw = shared_trust(prod_raw)
     prod_raw["iam"] = {"profile": "capa"}
     run = plan(prod_raw, stack="prod")
     suffix = ".cluster-api-provider-aws.sigs.k8s.io"
@@ -118,7 +137,7 @@ def test_the_capa_profile_trusts_and_grants_both_management_roles_capa_may_run_a
         f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/control-plane{suffix}",
         f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/controllers{suffix}",
     ]
-    grants = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
+    grants = grant_attachments(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     assert sorted(r.inputs["role"] for r in grants) == [f"control-plane{suffix}", f"controllers{suffix}"]
 
 
@@ -164,27 +183,54 @@ def test_the_management_account_cannot_also_be_a_workload_account(prod_raw: dict
 
 
 def test_identity_sessions_longer_than_an_hour_raise_the_roles_max_session_duration(prod_raw: dict) -> None:
+    # Only IAM users' keys start a session that is no role chain, which STS caps at one hour.
+    prod_raw["managementCluster"]["capaPrincipalArns"] = [f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:user/bootstrapper"]
     prod_raw["workloadAccounts"][0]["identity"]["durationSeconds"] = 7200
     run = plan(prod_raw, stack="prod")
     assert controllers_role(run, "lob-dev").inputs["maxSessionDuration"] == 7200
     assert "maxSessionDuration" not in controllers_role(run, "lob-prod").inputs
 
 
+def test_identity_sessions_longer_than_an_hour_are_refused_while_capa_runs_as_a_role(prod_raw: dict) -> None:
+    prod_raw["workloadAccounts"][1]["identity"]["durationSeconds"] = 7200
+    with pytest.raises(ConfigError) as raised:
+        plan(prod_raw, stack="prod")  # prod's CAPA principal is a role (its controller's IRSA role)
+    assert raised.value.problems == [
+        (
+            "tkg-aws:workloadAccounts[1].identity.durationSeconds: at most 3600 while CAPA runs as a role (a role "
+            "in managementCluster.capaPrincipalArns, or trustControlPlaneRole): STS refuses longer role-chained "
+            "sessions (got 7200)"
+        )
+    ]
+    prod_raw["managementCluster"]["capaPrincipalArns"] = [
+        f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:user/bootstrapper",
+        f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/eks/capa-controller-manager",
+    ]
+    with pytest.raises(ConfigError, match=r"workloadAccounts\[1\].identity.durationSeconds: at most 3600"):
+        plan(prod_raw, stack="prod")
+
+
+def grant_attachments(run: ProgramRun, type_token: str) -> list:
+    return [r for r in run.of_type(type_token) if "assume-workload" in r.name]
+
+
 def management_assume_policy(run: ProgramRun):
-    policies = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
-    assert len(policies) == 1, [r.name for r in run.of_type("aws:iam/rolePolicy:RolePolicy")]
+    policies = [r for r in run.of_type("aws:iam/policy:Policy") if "assume-workload" in r.name]
+    assert len(policies) == 1, [r.name for r in policies]
     return policies[0]
 
 
 def test_the_management_control_plane_role_may_assume_exactly_the_workload_controllers_roles(prod: ProgramRun) -> None:
     policy = management_assume_policy(prod)
-    assert policy.inputs["role"] == f"control-plane{SUFFIX}"
+    (attachment,) = grant_attachments(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment.inputs["role"] == f"control-plane{SUFFIX}"
+    assert attachment.inputs["policyArn"] == f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:policy/{policy.inputs['name']}"
     assert prod.registrations[policy.provider].name == "management"
     document = json.loads(policy.inputs["policy"])
     (statement,) = document["Statement"]
     assert statement["Action"] == ["sts:AssumeRole"]
     assert statement["Resource"] == [
-        f"arn:aws:iam::{account}:role/controllers{SUFFIX}" for account in sorted(WORKLOAD_ACCOUNTS.values())
+        f"arn:aws:iam::{account}:role/controllers{SUFFIX}" for account in WORKLOAD_ACCOUNTS.values()
     ]
 
 
@@ -192,10 +238,11 @@ def test_each_identity_waits_for_its_trust_and_the_management_policy(prod: Progr
     identities = prod.of_type("kubernetes:infrastructure.cluster.x-k8s.io/v1beta2:AWSClusterRoleIdentity")
     assert len(identities) == 2
     policy = management_assume_policy(prod)
+    (attachment,) = grant_attachments(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     for identity in identities:
         account = identity.inputs["metadata"]["labels"]["tkg-aws/workload-account"]
         assert controllers_role(prod, account).urn in identity.depends_on
-        assert policy.urn in identity.depends_on
+        assert {policy.urn, attachment.urn} <= set(identity.depends_on)
 
 
 def test_manifests_hold_one_identity_per_account(prod: ProgramRun, golden) -> None:
@@ -225,7 +272,9 @@ def test_outputs_give_each_account_its_role_and_tkg_identity_variables(prod: Pro
         "CLUSTER_PLAN": "prod",
         "EXP_EXTERNAL_RESOURCE_GC": "false",
     }
-    assert "AWS_SSH_KEY_NAME" not in accounts["lob-dev"]["tkgClusterConfig"]  # no key pair imported there
+    # lob-dev does not ask for the key pair: it is imported there by default, as tanzu needs one.
+    assert accounts["lob-dev"]["tkgClusterConfig"]["AWS_SSH_KEY_NAME"] == "tkg-prod"
+    assert accounts["lob-dev"]["keyPairName"] == "tkg-prod"
 
 
 def _inputs_by_urn(run: ProgramRun) -> dict[str, dict]:
@@ -238,7 +287,7 @@ def _inputs_by_urn(run: ProgramRun) -> dict[str, dict]:
 
 
 def test_adding_an_account_changes_nothing_but_the_management_assume_policy(prod_raw: dict, prod: ProgramRun) -> None:
-    bigger = copy.deepcopy(prod_raw)
+    bigger = shared_trust(prod_raw)  # as the prod fixture
     bigger["workloadAccounts"].append(
         {
             "name": "lob-qa",
@@ -255,7 +304,7 @@ def test_adding_an_account_changes_nothing_but_the_management_assume_policy(prod
 
 
 def test_removing_an_account_touches_only_that_account(prod_raw: dict, prod: ProgramRun) -> None:
-    smaller = copy.deepcopy(prod_raw)
+    smaller = shared_trust(prod_raw)  # as the prod fixture
     smaller["workloadAccounts"] = [a for a in smaller["workloadAccounts"] if a["name"] != "lob-dev"]
     before, after = _inputs_by_urn(prod), _inputs_by_urn(plan(smaller, stack="prod"))
     assert after.keys() <= before.keys()

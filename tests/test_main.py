@@ -27,13 +27,13 @@ def set_stack_config(raw: dict, secret_sections: set[str] = frozenset()) -> None
 
 def test_load_config_reads_the_runtime_config_and_marks_secret_sections() -> None:
     raw, _, _ = stack_file("prod")
-    account = raw["managementCluster"]["accountId"]
-    raw["managementCluster"] = {"accountId": account, "kubeconfig": "apiVersion: v1"}
+    cluster = {k: v for k, v in raw["managementCluster"].items() if k != "renderYamlToDirectory"}
+    raw["managementCluster"] = {**cluster, "kubeconfig": "apiVersion: v1"}
     set_stack_config(raw, {"managementCluster"})
     config = load_config()
     assert (config.environment, config.region, len(config.workload_accounts)) == ("prod", REGION, 2)
     assert config.management_cluster.kubeconfig == "apiVersion: v1"
-    raw["managementCluster"] = {"accountId": account, "kubeconfig": {"token": "s3cr3t"}}
+    raw["managementCluster"] = {**cluster, "kubeconfig": {"token": "s3cr3t"}}
     set_stack_config(raw, {"managementCluster"})
     with pytest.raises(ConfigError) as err:
         load_config()

@@ -8,10 +8,12 @@ mocks gave them (Registration.id).
 from __future__ import annotations
 
 import ipaddress
+import json
 
 import pytest
 
 from components.config import ConfigError
+from components.network import ignored_by_provider
 from tests.conftest import plan, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plain
@@ -94,7 +96,11 @@ def management_provider_urn(run: ProgramRun) -> str:
 
 
 def with_azs(raw: dict, azs: list[str], **network) -> dict:
-    raw["network"] = {**raw["network"], "availabilityZones": azs, **network}
+    """The config with other AZs; a pinned NAT gateway AZ stays only where it still applies."""
+    merged = {**raw["network"], "availabilityZones": azs, **network}
+    if merged.get("natGatewayAz") not in azs or merged.get("natGateways", "single") != "single":
+        merged.pop("natGatewayAz", None)
+    raw["network"] = merged
     return raw
 
 
@@ -188,7 +194,9 @@ def test_a_single_nat_gateway_sits_in_the_alphabetically_first_az_and_serves_eve
 
 
 def test_without_nat_gateways_private_route_tables_have_no_default_route(dev_raw):
-    run = plan(with_azs(dev_raw, ["us-west-2a", "us-west-2b"], natGateways="none"))
+    # Without NAT the private subnets reach AWS through interface endpoints (a config rule).
+    endpoints = {"s3": True, "interface": ["ec2", "elasticloadbalancing", "secretsmanager"]}
+    run = plan(with_azs(dev_raw, ["us-west-2a", "us-west-2b"], natGateways="none", vpcEndpoints=endpoints))
     assert run.of_type(NAT) == run.of_type(EIP) == []
     private_tables = [route_table_of(run, s) for s in subnets(run, "private").values()]
     assert len(private_tables) == 2
@@ -204,21 +212,83 @@ def test_public_subnets_do_not_map_public_ips_unless_configured(dev, dev_raw):
     assert subnets(run, "private")["us-west-2a"].inputs["mapPublicIpOnLaunch"] is False
 
 
+def tags_of(run: ProgramRun, resource: Registration) -> dict[str, str]:
+    """What the stack tags a resource with: its own tags, and the aws.ec2.Tag resources on it."""
+    separate = {t.inputs["key"]: t.inputs["value"] for t in run.of_type(TAG) if t.inputs["resourceId"] == resource.id}
+    return {**resource.inputs.get("tags", {}), **separate}
+
+
 def test_subnets_carry_the_tags_capa_and_the_cloud_provider_read(dev):
-    assert subnets(dev, "public")["us-west-2a"].inputs["tags"] == {
+    assert tags_of(dev, subnets(dev, "public")["us-west-2a"]) == {
         "Name": "dev-public-us-west-2a",
         "kubernetes.io/role/elb": "1",
         "kubernetes.io/cluster/tkg-mgmt-dev": "shared",
         "kubernetes.io/cluster/tkg-wl-dev-1": "shared",
         "sigs.k8s.io/cluster-api-provider-aws/role": "public",
     }
-    assert subnets(dev, "private")["us-west-2a"].inputs["tags"] == {
+    assert tags_of(dev, subnets(dev, "private")["us-west-2a"]) == {
         "Name": "dev-private-us-west-2a",
         "kubernetes.io/role/internal-elb": "1",
         "kubernetes.io/cluster/tkg-mgmt-dev": "shared",
         "kubernetes.io/cluster/tkg-wl-dev-1": "shared",
         "sigs.k8s.io/cluster-api-provider-aws/role": "private",
     }
+
+
+def test_route_tables_carry_the_cluster_tags_of_byo_vpc_rules(prod):
+    clusters = {f"kubernetes.io/cluster/{name}": "shared" for name in ("tkg-mgmt", "tkg-prod-1", "tkg-gpu-1")}
+    tables = prod.of_type(ROUTE_TABLE)
+    assert len(tables) == 4
+    for table in tables:
+        assert {k: v for k, v in tags_of(prod, table).items() if k != "Name"} == clusters, table.name
+
+
+def test_the_management_provider_ignores_the_tag_prefixes_capa_writes(prod):
+    provider = prod.registrations[management_provider_urn(prod)]
+    assert json.loads(provider.inputs["ignoreTags"]) == {
+        "keyPrefixes": ["kubernetes.io/cluster/", "kubernetes.io/role/"]
+    }
+    workload = [p for p in prod.of_type("pulumi:providers:aws") if p.urn != provider.urn]
+    assert workload and all("ignoreTags" not in p.inputs for p in workload)
+
+
+def test_no_resource_sends_a_tag_the_provider_ignores(prod):
+    """A tag under an ignored prefix in a resource's own tags is sent, then hidden by the ignore, and
+    shows as a change on every run (terraform-provider-aws issue 42638)."""
+    sent = [(r.name, key) for r in prod.registrations.values() for key in (r.inputs.get("tags") or {})]
+    assert sent
+    assert [(name, key) for name, key in sent if ignored_by_provider(key)] == []
+    assert all(ignored_by_provider(t.inputs["key"]) for t in prod.of_type(TAG))
+
+
+def refreshed(inputs_tags: dict[str, str], in_aws: dict[str, str], ignored_prefixes: list[str]) -> dict[str, str]:
+    """A resource's `tags` output after `pulumi refresh`: what AWS holds, minus the keys its provider
+    ignores (pulumi-aws drops them before comparing with the inputs)."""
+    return {k: v for k, v in {**inputs_tags, **in_aws}.items() if not k.startswith(tuple(ignored_prefixes))}
+
+
+def test_a_refreshed_subnet_with_tags_capa_added_shows_no_diff(prod):
+    subnet = subnets(prod, "private")["us-west-2b"]
+    provider = prod.registrations[subnet.provider]
+    ignored = json.loads(provider.inputs["ignoreTags"])["keyPrefixes"]
+    # CAPA (TagUnmanagedNetworkResources) tags the subnet for a cluster missing from clusterNames.
+    capa = {"kubernetes.io/cluster/team-x": "shared", "kubernetes.io/role/internal-elb": "1"}
+    inputs, output = subnet.inputs["tags"], refreshed(subnet.inputs["tags"], capa, ignored)
+    assert (
+        output == inputs == {"Name": "prod-private-us-west-2b", "sigs.k8s.io/cluster-api-provider-aws/role": "private"}
+    )
+    # Without the ignore the same refresh would show CAPA's tags as a change `up` removes.
+    assert refreshed(inputs, capa, []) != inputs
+    # The clusters the config names are still tagged, by Tag resources the ignore does not hide.
+    assert tags_of(prod, subnet)["kubernetes.io/cluster/tkg-prod-1"] == "shared"
+
+
+def test_adding_a_cluster_name_adds_tag_resources_and_changes_nothing(prod, prod_raw):
+    prod_raw["network"]["clusterNames"] = [*prod_raw["network"]["clusterNames"], "tkg-prod-2"]
+    added = unchanged_and_new(prod, plan(prod_raw))
+    assert {r.type for r in added} == {TAG}
+    assert len(added) == 6 + 4  # subnets and route tables
+    assert all(r.name.endswith("kubernetes.io/cluster/tkg-prod-2") for r in added)
 
 
 def test_name_tags_combine_environment_and_az(prod):
@@ -332,15 +402,19 @@ def unchanged_and_new(before: ProgramRun, after: ProgramRun) -> list[Registratio
 
 def test_adding_an_az_leaves_every_existing_resource_untouched(dev, dev_raw):
     added = unchanged_and_new(dev, plan(with_azs(dev_raw, ["us-west-2a", "us-west-2b"])))
+    tags = 2 * (1 + 2) + 2  # per subnet: load balancer role and two clusters; the route table's clusters
     assert sorted(r.type for r in added) == sorted(
-        [SUBNET, SUBNET, ASSOCIATION, ASSOCIATION, ROUTE_TABLE, ROUTE, ENDPOINT_ROUTE_TABLE]
+        [SUBNET, SUBNET, ASSOCIATION, ASSOCIATION, ROUTE_TABLE, ROUTE, ENDPOINT_ROUTE_TABLE] + [TAG] * tags
     )
     assert all("us-west-2b" in r.name for r in added)
 
 
 def test_adding_an_az_to_prod_only_adds_that_azs_resources(prod, prod_raw):
     added = unchanged_and_new(prod, plan(with_azs(prod_raw, [*PROD_AZS, "us-west-2d"])))
-    assert len(added) == 2 + 2 + 1 + 1 + 1 + 1 + 1 + 3  # subnets, associations, table, route, NAT, EIP, S3, endpoints
+    tags = 2 * (1 + 3) + 3
+    assert (
+        len(added) == 2 + 2 + 1 + 1 + 1 + 1 + 1 + 3 + tags
+    )  # subnets, associations, table, route, NAT, EIP, S3, endpoints
     assert all("us-west-2d" in r.name for r in added)
 
 
@@ -400,3 +474,72 @@ def test_existing_vpc_tags_keep_their_names_when_a_subnet_is_added(dev_raw):
 def test_dev_network_matches_its_golden_file(dev, golden):
     resources = [{"type": r.type, "name": r.name, "inputs": plain(r.inputs)} for r in network_children(dev)]
     golden("network/dev.json", sorted(resources, key=lambda r: (r["type"], r["name"])))
+
+
+# --- day 2: the NAT gateway's AZ and protection -----------------------------------------------------
+def test_a_pinned_single_nat_gateway_stays_in_its_az_when_an_az_sorts_before_it(dev_raw):
+    run = plan(with_azs(dev_raw, ["us-west-2a", "us-west-2b"], natGatewayAz="us-west-2b"))
+    (nat,) = run.of_type(NAT)
+    assert with_id(run, SUBNET, nat.inputs["subnetId"]).inputs["availabilityZone"] == "us-west-2b"
+    assert {az: egress_nat_az(run, s) for az, s in subnets(run, "private").items()} == {
+        "us-west-2a": "us-west-2b",
+        "us-west-2b": "us-west-2b",
+    }
+
+
+@pytest.mark.parametrize(
+    ("network", "problem"),
+    [
+        (
+            {"availabilityZones": ["us-west-2a"], "natGatewayAz": "us-west-2c"},
+            "tkg-aws:network.natGatewayAz: must be one of the stack's AZs ['us-west-2a'] (got 'us-west-2c')",
+        ),
+        (
+            {"natGateways": "onePerAz", "natGatewayAz": "us-west-2a"},
+            (
+                "tkg-aws:network.natGatewayAz: only places the single NAT gateway; natGateways is onePerAz "
+                "(got 'us-west-2a')"
+            ),
+        ),
+    ],
+)
+def test_the_nat_gateway_az_must_be_a_stack_az_and_needs_a_single_gateway(dev_raw, network, problem):
+    dev_raw["network"] = {**dev_raw["network"], **network}
+    with pytest.raises(ConfigError) as raised:
+        plan(dev_raw)
+    assert problem in raised.value.problems
+
+
+def test_the_plan_summary_says_when_the_nat_gateway_az_is_not_pinned(dev_raw):
+    from tools.plan import summary
+
+    assert not [line for line in summary(plan(dev_raw)) if "natGatewayAz" in line]  # dev pins it
+    dev_raw["network"].pop("natGatewayAz")
+    (note,) = [line for line in summary(plan(dev_raw)) if "natGatewayAz" in line]
+    assert "us-west-2a" in note and "egress IP" in note
+
+
+def test_what_running_clusters_stand_on_is_protected(prod):
+    protected = sorted({r.type for r in network_children(prod) if r.options.get("protect")})
+    assert protected == sorted([VPC, SUBNET, NAT, EIP, ROUTE_TABLE])
+    counts = {t: sum(1 for r in network_children(prod) if r.type == t and r.options.get("protect")) for t in protected}
+    assert counts == {VPC: 1, SUBNET: 6, NAT: 3, EIP: 3, ROUTE_TABLE: 4}
+
+
+def test_network_protect_false_protects_nothing(prod_raw):
+    prod_raw["network"]["protect"] = False
+    assert [r.name for r in network_children(plan(prod_raw)) if r.options.get("protect")] == []
+
+
+def test_an_existing_vpc_refuses_network_settings_it_would_ignore(dev_raw):
+    raw = existing_vpc_raw(dev_raw)
+    raw["network"].update(protect=False, natGatewayAz="us-west-2a")
+    with pytest.raises(ConfigError) as raised:
+        plan(raw)
+    assert [p.split(":", 2)[1] for p in raised.value.problems] == ["network.natGatewayAz", "network.protect"]
+
+
+def test_default_tags_under_the_prefixes_capa_writes_are_refused(dev_raw):
+    dev_raw["tags"] = {**dev_raw["tags"], "kubernetes.io/cluster/tkg-mgmt-dev": "shared"}
+    with pytest.raises(ConfigError, match=r"tkg-aws:tags: 'kubernetes.io/cluster/tkg-mgmt-dev' is under a prefix CAPA"):
+        plan(dev_raw)

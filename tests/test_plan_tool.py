@@ -27,6 +27,7 @@ config:
       identity: {allowedNamespaces: [], durationSeconds: 100}
   tkg-aws:managementCluster:
     accountId: "111111111111"
+    capaPrincipalArns: [arn:aws:iam::111111111111:role/capa-controller-manager]
     kubeconfig: {secure: v1:AAAA}
 """
 
@@ -53,16 +54,15 @@ def test_resources_json_has_the_documented_shape(tmp_path: Path) -> None:
     urns = [r["urn"] for r in document["resources"]]
     assert urns == sorted(urns) and len(urns) == len(set(urns))
     for resource in document["resources"]:
-        assert set(resource) == {"urn", "type", "name", "parent", "provider", "dependsOn", "options", "inputs"}
+        assert set(resource) == {"urn", "type", "name", "parent", "provider", "dependsOn", "id", "options", "inputs"}
 
 
 def test_secure_config_values_are_written_as_secret_placeholders(tmp_path: Path) -> None:
     stack_file = tmp_path / "Pulumi.prod.yaml"
     config = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
-    config["config"]["tkg-aws:managementCluster"] = {
-        "accountId": "111111111111",
-        "kubeconfig": {"secure": "v1:ciphertext-of-a-kubeconfig"},
-    }
+    cluster = config["config"]["tkg-aws:managementCluster"]
+    del cluster["renderYamlToDirectory"]
+    cluster["kubeconfig"] = {"secure": "v1:ciphertext-of-a-kubeconfig"}
     stack_file.write_text(yaml.safe_dump(config))
     write_plan(plan_stack("prod", stack_file), tmp_path)
     text = (tmp_path / "resources.json").read_text()

@@ -123,7 +123,7 @@ def test_the_stacks_aws_settings_reach_the_management_and_workload_providers(tmp
     # The workload account is entered from the stack's identity: its chain first, then the deploy role.
     assert [r["roleArn"] for r in decoded(lob_prod["assumeRoles"])] == [
         chain[0]["roleArn"],
-        "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::333333333333:role/tkg-aws-deploy",
     ]
 
 
@@ -288,7 +288,8 @@ def test_a_given_public_key_makes_the_key_pairs_adoptable(prod_raw: dict) -> Non
     run = plan(prod_raw, stack="prod")
     key_pairs = [e for e in import_document(run)["resources"] if e["type"] == "aws:ec2/keyPair:KeyPair"]
     assert sorted((e["id"], e["provider"]) for e in key_pairs) == [
-        ("tkg-prod", "provider:lob-prod"),  # lob-prod imports the stack's key pair too
+        ("tkg-prod", "provider:lob-dev"),  # workload accounts import the stack's key pair too (the default)
+        ("tkg-prod", "provider:lob-prod"),
         ("tkg-prod", "provider:management"),
     ]
     (management,) = [r for r in run.of_type("aws:ec2/keyPair:KeyPair") if r.name == "key-pair"]
@@ -375,7 +376,7 @@ def test_ownership_of_an_iam_set_must_name_a_stack_that_creates_it_in_this_accou
 
 def test_the_grant_names_carry_the_stack_so_stacks_sharing_a_principal_keep_their_own() -> None:
     run = plan_stack("prod")
-    grants = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if "assume-workload" in r.name]
+    grants = [r for r in run.of_type("aws:iam/policy:Policy") if "assume-workload" in r.name]
     assert grants and {r.inputs["name"] for r in grants} == {"tkg-aws-prod-assume-workload-controllers"}
 
 

@@ -7,7 +7,10 @@ Resources created through an explicit aws.Provider land in that provider's accou
 name the account a resource really lives in.
 
 `RecordingMonitor` is a MockMonitor that also keeps what the engine would see of each resource:
-parent, provider, dependencies and options, which the plain mocks do not expose.
+parent, provider, dependencies and options, which the plain mocks do not expose. Aliases are
+recorded as the URNs they stand for, resolved the way the engine resolves them (defaults from the
+resource itself, and the aliases a resource inherits from its parent's), in the monitor's own URN
+form, so a URN of an earlier run can be looked up among them.
 """
 
 from __future__ import annotations
@@ -184,6 +187,8 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Mocks):
         super().__init__(mocks)
         self.registrations: dict[str, Registration] = {}
+        self._aliases: dict[str, list[str]] = {}
+        """Every resource's alias URNs, its own and inherited: what its children inherit in turn."""
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
@@ -192,6 +197,11 @@ class RecordingMonitor(MockMonitor):
         # The real engine refuses two resources with one URN; the plain mocks let the second win.
         if response.urn in self.registrations:
             raise ValueError(f"duplicate resource URN {response.urn}")
+        aliases = self._alias_urns(request)
+        self._aliases[response.urn] = aliases
+        options = _options(request)
+        if aliases:
+            options["aliases"] = sorted(aliases)
         self.registrations[response.urn] = Registration(
             urn=response.urn,
             type=request.type,
@@ -200,11 +210,50 @@ class RecordingMonitor(MockMonitor):
             parent=request.parent,
             provider=request.provider.rsplit("::", 1)[0] if request.provider else "",
             depends_on=sorted(set(request.dependencies)),
-            options=_options(request),
+            options=options,
             inputs=rpc.deserialize_properties(request.object),
             id=response.id,
         )
         return response
+
+    # --- aliases, as the engine resolves them (pulumi/pulumi pkg/resource/deploy/step_generator.go) ---
+    def _alias_urns(self, request) -> list[str]:
+        own = [self._collapse(request, alias) for alias in request.aliases]
+        own += list(request.aliasURNs)
+        found = list(own)
+        parent_name = _urn_name(request.parent) if request.parent else ""
+        for parent_alias in self._aliases.get(request.parent, []):
+            # A child named after its parent (`<parent>-vpc`) is aliased with the parent's old name.
+            name = request.name
+            if parent_name and name.startswith(parent_name):
+                name = _urn_name(parent_alias) + name[len(parent_name) :]
+            found.append(self.make_urn(parent_alias, request.type, name))
+            found += [self.make_urn(parent_alias, _urn_type(urn), _urn_name(urn)) for urn in own]
+        return list(
+            dict.fromkeys(urn for urn in found if urn != self.make_urn(request.parent, request.type, request.name))
+        )
+
+    def _collapse(self, request, alias) -> str:
+        """The URN one alias stands for: unset fields default to the resource's own."""
+        if alias.urn:
+            return alias.urn
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        urn = self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+        if not (spec.stack or spec.project):
+            return urn
+        head, project, qualified_type, name = urn.split("::", 3)
+        stack = spec.stack or head.removeprefix("urn:pulumi:")
+        return "::".join([f"urn:pulumi:{stack}", spec.project or project, qualified_type, name])
+
+
+def _urn_name(urn: str) -> str:
+    return urn.split("::", 3)[3]
+
+
+def _urn_type(urn: str) -> str:
+    """The resource's own type: the last of the qualified type's `$`-joined parts."""
+    return urn.split("::")[2].split("$")[-1]
 
 
 def _options(request) -> dict[str, Any]:

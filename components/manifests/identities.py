@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 GROUP = "infrastructure.cluster.x-k8s.io"
+KIND = "AWSClusterRoleIdentity"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "tkg-aws"}
 
 
@@ -21,13 +22,15 @@ def aws_cluster_role_identity(
     *,
     name: str,
     api_version: str,
-    role_arn: str,
+    role_arn: Any,
     allowed_namespaces: dict[str, Any],
     duration_seconds: int,
     session_name: str,
     account_name: str,
-    external_id: str | None = None,
+    external_id: Any = None,
 ) -> dict[str, Any]:
+    """The identity object. `role_arn` and `external_id` are placed as given: a string, or the
+    caller's Output (the role's ARN, a secret external id), which stays the value of that field."""
     spec: dict[str, Any] = {
         "allowedNamespaces": allowed_namespaces,
         "roleARN": role_arn,
@@ -37,11 +40,11 @@ def aws_cluster_role_identity(
         # instance profile); AWSClusterControllerIdentity is a singleton named `default`.
         "sourceIdentityRef": {"kind": "AWSClusterControllerIdentity", "name": "default"},
     }
-    if external_id:
+    if external_id is not None:
         spec["externalID"] = external_id
     return {
         "apiVersion": f"{GROUP}/{api_version}",
-        "kind": "AWSClusterRoleIdentity",
+        "kind": KIND,
         "metadata": identity_metadata(name, account_name),
         "spec": spec,
     }

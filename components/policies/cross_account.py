@@ -1,18 +1,32 @@
 """Cross-account documents: who may assume a workload account's controllers role, and the
 management-side permission to assume exactly those roles.
 
-Seed 003's hand-edited trust trusts the whole management account (`:root`) with no condition,
-which lets any principal there that has sts:AssumeRole take over the workload account (and its
-JSON has a trailing comma, so it does not even parse). We trust the management account root
-*restricted by aws:PrincipalArn* to the principal CAPA runs as. Unlike a role ARN written as the
-principal, the condition keeps working when that role is replaced: IAM rewrites a principal role
-ARN to the deleted role's unique id, silently breaking the trust.
+The hand-edited trust of the manual runbook trusts the whole management account (`:root`) with no
+condition, which lets any principal there that has sts:AssumeRole take over the workload account.
+We trust the management account root *restricted by aws:PrincipalArn* to the principal CAPA runs
+as. Unlike a role ARN written as the principal, the condition keeps working when that role is
+replaced: IAM rewrites a principal role ARN to the deleted role's unique id, silently breaking the
+trust. The same principals may also sts:TagSession: an EKS Pod Identity session carries transitive
+session tags, which STS passes on to the next role, and refuses the AssumeRole unless the trust
+allows them.
+
+The management side lists every workload controllers role by its ARN (no wildcard: a `*` would
+reach the role of that name in any account). About 66 characters per account outgrow a role's
+inline policies (10,240 characters in all) at about 150 accounts, so the grant is a set of managed
+policies of at most 6,144 characters each, filled in the order the accounts are listed.
 """
 
 from __future__ import annotations
 
-from components.policies.grammar import Document, Statement, document, statement
+from collections.abc import Sequence
+
+from components.policies.grammar import ALLOW, Document, Statement, document, iam_size, statement
 from components.policies.trust import ASSUME_ROLE, assume_role_statement
+
+TAG_SESSION = "sts:TagSession"
+MANAGED_POLICY_MAX = 6144  # IAM's limit on one managed policy, whitespace not counted
+CONTROLLERS_ROLE = "controllers"
+GRANT_SID = "AssumeWorkloadControllers"
 
 
 def account_of(arn: str) -> str:
@@ -20,18 +34,47 @@ def account_of(arn: str) -> str:
     return arn.split(":")[4]
 
 
-def management_trust_statement(
+def controllers_role_arn(partition: str, account_id: str, path: str, name_suffix: str) -> str:
+    """A workload account's controllers role: its name and path are TKG's, the same in every account."""
+    return f"arn:{partition}:iam::{account_id}:role{path}{CONTROLLERS_ROLE}{name_suffix}"
+
+
+def management_trust_statements(
     partition: str, capa_principal_arns: list[str], external_id: str | None = None
-) -> Statement:
-    """Trust statement for a workload controllers role: the CAPA principal(s), nobody else."""
+) -> list[Statement]:
+    """Trust statements for a workload controllers role: the CAPA principal(s), nobody else, may
+    assume it, and may pass session tags when they do. Two statements, because sts:ExternalId is no
+    condition key of sts:TagSession: with it, the tags would never be allowed."""
     accounts = sorted({account_of(arn) for arn in capa_principal_arns})
-    trust = assume_role_statement("AWS", [f"arn:{partition}:iam::{account}:root" for account in accounts])
-    trust["Condition"] = {"ArnEquals": {"aws:PrincipalArn": sorted(capa_principal_arns)}}
+    roots = [f"arn:{partition}:iam::{account}:root" for account in accounts]
+    principals = {"ArnEquals": {"aws:PrincipalArn": sorted(capa_principal_arns)}}
+    assume = assume_role_statement("AWS", roots)
+    assume["Condition"] = dict(principals)
     if external_id:
-        trust["Condition"]["StringEquals"] = {"sts:ExternalId": external_id}
-    return {"Sid": "CapaManagementCluster", **trust}
+        assume["Condition"]["StringEquals"] = {"sts:ExternalId": external_id}
+    tags = {"Effect": ALLOW, "Principal": {"AWS": roots}, "Action": [TAG_SESSION], "Condition": dict(principals)}
+    return [{"Sid": "CapaManagementCluster", **assume}, {"Sid": "CapaSessionTags", **tags}]
 
 
-def assume_workload_roles_policy(role_arns: list[str]) -> Document:
-    """Inline policy for the management CAPA role(s): sts:AssumeRole on exactly these roles."""
-    return document(statement([ASSUME_ROLE], resources=sorted(role_arns), sid="AssumeWorkloadControllers"))
+def assume_workload_roles_policies(role_arns: Sequence[str], budget: int = MANAGED_POLICY_MAX) -> list[Document]:
+    """Managed policies for the management CAPA principal(s): sts:AssumeRole on exactly these roles.
+
+    Roles keep the order given (appending an account touches the last policy only); each policy
+    takes as many as fit in `budget` characters. No roles, no policies.
+    """
+    documents: list[Document] = []
+    chunk: list[str] = []
+    for arn in role_arns:
+        if chunk and iam_size(_grant([*chunk, arn])) > budget:
+            documents.append(_grant(chunk))
+            chunk = []
+        chunk.append(arn)
+        if iam_size(_grant(chunk)) > budget:
+            raise ValueError(f"the role ARN {arn} alone does not fit a policy of {budget} characters")
+    if chunk:
+        documents.append(_grant(chunk))
+    return documents
+
+
+def _grant(role_arns: list[str]) -> Document:
+    return document(statement([ASSUME_ROLE], resources=list(role_arns), sid=GRANT_SID))
