@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from tests.conftest import plan
-from tools.estimate import monthly_cost, quota_usage, report
+from tools.estimate import PRICES, monthly_cost, quota_usage, report
 from tools.plan import summary
 
 
@@ -48,8 +49,9 @@ def test_quota_usage_counts_what_the_stack_creates(dev_raw, prod_raw):
 
 
 def test_a_stack_above_a_default_quota_gets_a_warning(dev_raw):
-    azs = [f"us-west-2{letter}" for letter in "abcdef"]
-    run = plan({**dev_raw, "network": {**dev_raw["network"], "availabilityZones": azs, "natGateways": "onePerAz"}})
+    azs = [f"us-east-1{letter}" for letter in "abcdef"]  # us-east-1 has six AZs
+    network = {"cidr": dev_raw["network"]["cidr"], "availabilityZones": azs, "natGateways": "onePerAz"}
+    run = plan({**dev_raw, "network": network}, region="us-east-1")
     warnings = [line for line in report(run) if "WARNING" in line]
     assert len(warnings) == 1
     assert "6 EC2-VPC Elastic IPs" in warnings[0] and "L-0263D0A3" in warnings[0]
@@ -77,3 +79,42 @@ def test_the_plan_summary_ends_with_the_estimates(dev_raw):
     run = plan(dev_raw)
     lines = summary(run)
     assert lines[-len(report(run)) :] == report(run)
+
+
+def in_region(raw: dict, region: str) -> dict:
+    """The prod stack's network (3 AZs, a NAT gateway each, 3 interface endpoints) in another region."""
+    azs = [f"{region}a", f"{region}b", f"{region}c"]
+    network = {"cidr": raw["network"]["cidr"], "availabilityZones": azs, "natGateways": "onePerAz"}
+    return {**raw, "network": {**network, "vpcEndpoints": raw["network"]["vpcEndpoints"]}}
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-2"])
+def test_a_region_without_prices_gets_quantities_and_is_said_to_be_unpriced(prod_raw, region):
+    run = plan(in_region(prod_raw, region), region=region)
+    lines = report(run)
+    cost = next(i for i, line in enumerate(lines) if line.startswith("estimated network cost"))
+    assert lines[cost].startswith(f"estimated network cost: unknown, no list prices for {region}")
+    assert "(priced: us-east-1, us-west-2)" in lines[cost]
+    items = lines[cost + 1 :]
+    assert items == [
+        "     3 × NAT gateway            unpriced",
+        "     3 × public IPv4 address    unpriced",
+        "     9 × interface endpoint AZ  unpriced",
+        "     1 × gateway endpoint       unpriced",
+    ]
+    assert "$" not in "\n".join(lines)
+    assert all(item.monthly is None for item in monthly_cost(run))
+
+
+def test_a_priced_region_names_its_prices_source_and_date(prod_raw):
+    east = report(plan(in_region(prod_raw, "us-east-1"), region="us-east-1"))
+    cost = next(line for line in east if line.startswith("estimated network cost"))
+    assert cost.startswith("estimated network cost: $175.20/month (730 h at us-east-1 list prices recorded 2026-11-21")
+    assert "reference/network.md §5" in cost
+
+
+def test_every_priced_region_prices_every_item_and_says_when_and_where_from():
+    items = {"NAT gateway", "public IPv4 address", "interface endpoint AZ", "gateway endpoint"}
+    for region, prices in PRICES.items():
+        assert set(prices.hourly_usd) == items, region
+        assert prices.source and date.fromisoformat(prices.recorded) <= date.today()

@@ -6,7 +6,9 @@ Two estimates for the plan summary, both pure functions of the resources a Progr
 - `quota_usage`: the AWS service quotas the stack's network draws on, against their default values
   (reference/network.md, "Related AWS service quotas"). The default is all an offline plan can
   know; the account's existing resources (its default VPC, other stacks) count against it too.
-- `monthly_cost`: the hourly charges of the network, at the list prices of `PRICES_USD_PER_HOUR`.
+- `monthly_cost`: the hourly charges of the network, at the list prices `PRICES` holds for the
+  stack's region, each region's prices with their source and the date they were recorded. A region
+  without prices gets the quantities and says it is unpriced: prices differ between regions.
 """
 
 from __future__ import annotations
@@ -29,12 +31,23 @@ ENDPOINT_SUBNET_ASSOCIATION = "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointS
 
 HOURS_PER_MONTH = 730  # AWS's own monthly figure (365 × 24 / 12)
 
-# Hourly USD list prices in us-east-1 and us-west-2, which charge the same for these items.
+
+@dataclass(frozen=True)
+class RegionPrices:
+    """Hourly USD list prices of the priced items in one region, and where they come from."""
+
+    hourly_usd: dict[str, Decimal]
+    source: str
+    recorded: str
+    """When the prices were taken from the source (ISO date)."""
+
+
 # Only the hourly part: data processing ($0.045/GB through a NAT gateway, $0.01/GB through an
-# interface endpoint) and traffic are left out, as they depend on use. Source: reference/network.md
-# §5, which quotes third-party copies of AWS's client-rendered pricing pages; recheck them against
-# the AWS Pricing API before quoting an estimate.
-PRICES_USD_PER_HOUR: dict[str, Decimal] = {
+# interface endpoint) and traffic are left out, as they depend on use. reference/network.md §5
+# quotes third-party copies of AWS's client-rendered pricing pages, one set of prices for both
+# us-east-1 and us-west-2; recheck them against the AWS Pricing API before quoting an estimate,
+# and add a region here only with prices read for that region.
+US_EAST_WEST_HOURLY_USD: dict[str, Decimal] = {
     # NAT gateway hour: https://aws.amazon.com/vpc/pricing/
     "NAT gateway": Decimal("0.045"),
     # Public IPv4 address hour, in use or idle, Elastic IPs included, since 2024-02-01:
@@ -44,6 +57,11 @@ PRICES_USD_PER_HOUR: dict[str, Decimal] = {
     "interface endpoint AZ": Decimal("0.01"),
     # Gateway endpoints (S3, DynamoDB) have no hourly or per-GB charge: VPC and PrivateLink pricing.
     "gateway endpoint": Decimal("0"),
+}
+REFERENCE_SOURCE = "reference/network.md §5 (AWS VPC, PrivateLink and public IPv4 pricing pages)"
+PRICES: dict[str, RegionPrices] = {
+    region: RegionPrices(US_EAST_WEST_HOURLY_USD, REFERENCE_SOURCE, "2026-11-21")
+    for region in ("us-east-1", "us-west-2")
 }
 
 
@@ -61,20 +79,25 @@ class Quota:
 @dataclass(frozen=True)
 class CostItem:
     item: str
-    """A key of PRICES_USD_PER_HOUR."""
+    """A priced item, a key of RegionPrices.hourly_usd."""
     quantity: int
-    monthly: Decimal
+    monthly: Decimal | None
+    """None in a region without prices."""
 
 
 def _count(type_token: str) -> Callable[[ProgramRun], int]:
     return lambda run: len(run.of_type(type_token))
 
 
-def nat_gateways_per_az(run: ProgramRun) -> int:
-    """The most NAT gateways in one AZ (the quota is per AZ); a NAT's AZ is its subnet's."""
+def nat_gateways_by_az(run: ProgramRun) -> Counter[str]:
+    """NAT gateways per AZ name; a NAT's AZ is its subnet's."""
     subnet_azs = {s.id: s.inputs.get("availabilityZone") for s in run.of_type(SUBNET)}
-    per_az = Counter(subnet_azs.get(nat.inputs.get("subnetId")) for nat in run.of_type(NAT_GATEWAY))
-    return max(per_az.values(), default=0)
+    return Counter(subnet_azs.get(nat.inputs.get("subnetId")) for nat in run.of_type(NAT_GATEWAY))
+
+
+def nat_gateways_per_az(run: ProgramRun) -> int:
+    """The most NAT gateways in one AZ (the quota is per AZ)."""
+    return max(nat_gateways_by_az(run).values(), default=0)
 
 
 QUOTAS = (
@@ -103,6 +126,7 @@ def _endpoint_type(endpoint: Registration) -> str:
 
 def monthly_cost(run: ProgramRun) -> list[CostItem]:
     """The stack's hourly network charges over a month, one item per priced kind of resource."""
+    prices = PRICES.get(run.config.region)
     endpoints = run.of_type(VPC_ENDPOINT)
     quantities = {
         "NAT gateway": len(run.of_type(NAT_GATEWAY)),
@@ -111,7 +135,7 @@ def monthly_cost(run: ProgramRun) -> list[CostItem]:
         "gateway endpoint": sum(1 for e in endpoints if _endpoint_type(e) == "Gateway"),
     }
     return [
-        CostItem(item, quantity, quantity * PRICES_USD_PER_HOUR[item] * HOURS_PER_MONTH)
+        CostItem(item, quantity, quantity * prices.hourly_usd[item] * HOURS_PER_MONTH if prices else None)
         for item, quantity in quantities.items()
         if quantity
     ]
@@ -127,11 +151,22 @@ def report(run: ProgramRun) -> list[str]:
                 f"  WARNING: {used} {quota.name} exceed the default quota of {quota.default}; "
                 f"request more in Service Quotas ({quota.code}) before `pulumi up`"
             )
-    items = monthly_cost(run)
+    return lines + cost_report(run)
+
+
+def cost_report(run: ProgramRun) -> list[str]:
+    """The monthly cost line and its items; in a region without prices, the items unpriced."""
+    items, region = monthly_cost(run), run.config.region
+    prices = PRICES.get(region)
+    if prices is None:
+        unpriced = (
+            f"estimated network cost: unknown, no list prices for {region} in tools/estimate.py "
+            f"(priced: {', '.join(sorted(PRICES))}); what the stack pays for by the hour:"
+        )
+        return [unpriced, *[f"  {i.quantity:4d} × {i.item:<22} unpriced" for i in items]]
     total = sum((i.monthly for i in items), Decimal(0))
-    lines.append(
-        f"estimated network cost: ${total:.2f}/month ({HOURS_PER_MONTH} h at us-east-1/us-west-2 list prices; "
-        "data processing and traffic not included)"
+    priced = (
+        f"estimated network cost: ${total:.2f}/month ({HOURS_PER_MONTH} h at {region} list prices recorded "
+        f"{prices.recorded} from {prices.source}; data processing and traffic not included)"
     )
-    lines += [f"  {i.quantity:4d} × {i.item:<22} ${i.monthly:.2f}" for i in items]
-    return lines
+    return [priced, *[f"  {i.quantity:4d} × {i.item:<22} ${i.monthly:.2f}" for i in items]]

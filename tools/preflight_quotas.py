@@ -1,0 +1,210 @@
+"""Preflight check of the service quotas seed 000 lists: will the stack fit in what the account has left?
+
+For each quota: the account's value (Service Quotas; when it has none, AWS's default for new
+accounts), what the account already uses, and what this stack adds (counted from the plan by
+tools/estimate.py). It fails when the stack would not fit a value the account reported, warns when
+it would not fit the default (the account may have more) or leaves nothing for the clusters built
+next, which draw on the same quotas (a VPC, an Elastic IP and NAT gateway per AZ, a Classic Load
+Balancer per cluster API, instances).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from tools import estimate
+from tools.aws_session import AWS_ERRORS, AwsClients, error_code
+from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
+from tools.preflight_targets import Target
+from tools.program import ProgramRun
+
+REGIONAL = ""
+"""The scope key of a quota that counts per region (per-AZ quotas are keyed by AZ name)."""
+# Instance families of L-1216C47A; the DL, Inf, Trn, HPC and Mac families have quotas of their own.
+STANDARD_FAMILY_LETTERS = "acdhimrtz"
+NON_STANDARD_PREFIXES = ("dl", "inf", "trn", "hpc", "mac")
+
+
+@dataclass(frozen=True)
+class QuotaCheck:
+    code: str
+    """Service Quotas code, e.g. L-F678F1CE."""
+    name: str
+    service_code: str
+    default: int | None
+    """AWS's default for a new account; None where it varies by account."""
+    default_source: str
+    """Where the default is documented."""
+    in_use: Callable[[AwsClients], Counter[str]]
+    """What the account uses now, by scope (REGIONAL, or AZ name for a per-AZ quota)."""
+    added: Callable[[ProgramRun], Counter[str]]
+    """What the stack adds in the account, by the same scopes."""
+
+
+# --- what the account uses -------------------------------------------------------------------------
+def _pages(clients: AwsClients, service: str, operation: str, key: str, **request) -> list[dict]:
+    paginator = clients.client(service).get_paginator(operation)
+    return [item for page in paginator.paginate(**request) for item in page[key]]
+
+
+def _regional(count: int) -> Counter[str]:
+    return Counter({REGIONAL: count})
+
+
+def vpcs_in_use(clients: AwsClients) -> Counter[str]:
+    return _regional(len(_pages(clients, "ec2", "describe_vpcs", "Vpcs")))
+
+
+def internet_gateways_in_use(clients: AwsClients) -> Counter[str]:
+    return _regional(len(_pages(clients, "ec2", "describe_internet_gateways", "InternetGateways")))
+
+
+def elastic_ips_in_use(clients: AwsClients) -> Counter[str]:
+    addresses = clients.client("ec2").describe_addresses(Filters=[{"Name": "domain", "Values": ["vpc"]}])
+    return _regional(len(addresses["Addresses"]))
+
+
+def nat_gateways_in_use(clients: AwsClients) -> Counter[str]:
+    """Pending and available NAT gateways per AZ (a NAT gateway's AZ is its subnet's)."""
+    live = [{"Name": "state", "Values": ["pending", "available"]}]
+    gateways = _pages(clients, "ec2", "describe_nat_gateways", "NatGateways", Filter=live)
+    subnet_ids = sorted({g["SubnetId"] for g in gateways})
+    if not subnet_ids:
+        return Counter()
+    subnets = clients.client("ec2").describe_subnets(SubnetIds=subnet_ids)["Subnets"]
+    az_of = {s["SubnetId"]: s["AvailabilityZone"] for s in subnets}
+    return Counter(az_of[g["SubnetId"]] for g in gateways)
+
+
+def standard_vcpus_in_use(clients: AwsClients) -> Counter[str]:
+    """vCPUs of running on-demand instances of the standard families."""
+    running = [{"Name": "instance-state-name", "Values": ["pending", "running"]}]
+    reservations = _pages(clients, "ec2", "describe_instances", "Reservations", Filters=running)
+    instances = [i for r in reservations for i in r["Instances"]]
+    vcpus = sum(
+        i["CpuOptions"]["CoreCount"] * i["CpuOptions"]["ThreadsPerCore"]
+        for i in instances
+        if "InstanceLifecycle" not in i and is_standard_family(i["InstanceType"])  # spot and scheduled count apart
+    )
+    return _regional(vcpus)
+
+
+def is_standard_family(instance_type: str) -> bool:
+    family = instance_type.split(".")[0].lower()
+    return family[:1] in STANDARD_FAMILY_LETTERS and not family.startswith(NON_STANDARD_PREFIXES)
+
+
+def classic_load_balancers_in_use(clients: AwsClients) -> Counter[str]:
+    return _regional(len(_pages(clients, "elb", "describe_load_balancers", "LoadBalancerDescriptions")))
+
+
+# --- what the stack adds ---------------------------------------------------------------------------
+# Names, defaults and plan counts of the quotas the offline plan summary reports too.
+_ESTIMATE_QUOTAS = {quota.code: quota for quota in estimate.QUOTAS}
+
+
+def _estimated(code: str) -> Callable[[ProgramRun], Counter[str]]:
+    usage = _ESTIMATE_QUOTAS[code].usage
+    return lambda plan: _regional(usage(plan))
+
+
+def _nothing(plan: ProgramRun) -> Counter[str]:
+    return Counter()  # the stack creates none; the clusters built next do
+
+
+_NETWORK_DEFAULTS = "AWS VPC quotas (reference/network.md)"
+
+
+def _from_estimate(code: str, service_code: str, in_use: Callable[[AwsClients], Counter[str]], **kw) -> QuotaCheck:
+    quota = _ESTIMATE_QUOTAS[code]
+    return QuotaCheck(code, quota.name, service_code, quota.default, _NETWORK_DEFAULTS, in_use, **kw)
+
+
+# Seed 000's table, in its order.
+QUOTA_CHECKS = (
+    _from_estimate("L-A4707A72", "vpc", internet_gateways_in_use, added=_estimated("L-A4707A72")),
+    _from_estimate("L-FE5A380F", "vpc", nat_gateways_in_use, added=estimate.nat_gateways_by_az),
+    _from_estimate("L-F678F1CE", "vpc", vpcs_in_use, added=_estimated("L-F678F1CE")),
+    QuotaCheck(
+        "L-1216C47A",
+        "Running On-Demand Standard instances (vCPUs)",
+        "ec2",
+        None,
+        "none: varies by account (reference/network.md)",
+        standard_vcpus_in_use,
+        _nothing,
+    ),
+    _from_estimate("L-0263D0A3", "ec2", elastic_ips_in_use, added=_estimated("L-0263D0A3")),
+    QuotaCheck(
+        "L-E9E9831D",
+        "Classic Load Balancers per Region",
+        "elasticloadbalancing",
+        20,
+        "ELB quotas (reference/network.md)",
+        classic_load_balancers_in_use,
+        _nothing,
+    ),
+)
+
+
+# --- the rows --------------------------------------------------------------------------------------
+def quota_rows(target: Target, clients: AwsClients) -> list[Row]:
+    rows = []
+    for quota in QUOTA_CHECKS:
+        rows += looked_up(target.name, _title(quota), lambda quota=quota: [_quota_row(target, clients, quota)])
+    return rows
+
+
+def _title(quota: QuotaCheck) -> str:
+    return f"quota {quota.code} {quota.name}"
+
+
+def _quota_row(target: Target, clients: AwsClients, quota: QuotaCheck) -> Row:
+    used, added = quota.in_use(clients), quota.added(target.plan)
+    scope = max(set(used) | set(added) or {REGIONAL}, key=lambda s: (used[s] + added[s], s or ""))
+    after = used[scope] + added[scope]
+    where = f"{scope}: " if scope else ""
+    usage = f"{where}in use {used[scope]}, this stack adds {added[scope]}"
+    value, source, reported = quota_value(clients, quota)
+    increase = f"request an increase of {quota.code} (Service Quotas, service {quota.service_code})"
+    if value is None:
+        details = f"could not check: {usage}; no value ({source}) and AWS's default varies by account"
+        return Row(target.name, _title(quota), WARN, details, f"read it in the Service Quotas console; {increase}")
+    details = f"{usage}: {after} of {_number(value)} ({source})"
+    if after > value:
+        status = FAIL if reported else WARN  # an unconfirmed default: the account may have been granted more
+        return Row(target.name, _title(quota), status, f"does not fit: {details}", f"{increase} before `pulumi up`")
+    if after == value:
+        return Row(target.name, _title(quota), WARN, f"full after this stack: {details}", increase)
+    return Row(target.name, _title(quota), OK, details)
+
+
+def quota_value(clients: AwsClients, quota: QuotaCheck) -> tuple[float | None, str, bool]:
+    """(value, where it came from, whether the account reported it); AWS's default when it did not."""
+    service_quotas = clients.client("service-quotas")
+    request = {"ServiceCode": quota.service_code, "QuotaCode": quota.code}
+    try:
+        return service_quotas.get_service_quota(**request)["Quota"]["Value"], "Service Quotas", True
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") != "NoSuchResourceException":
+            reason = error_code(err)
+        else:
+            # No value applied to the account: the AWS default holds, which Service Quotas also knows.
+            try:
+                value = service_quotas.get_aws_default_service_quota(**request)["Quota"]["Value"]
+                return value, "AWS default from Service Quotas", True
+            except AWS_ERRORS as default_err:
+                reason = error_code(default_err)
+    except AWS_ERRORS as err:
+        reason = error_code(err)
+    if quota.default is None:
+        return None, f"Service Quotas: {reason}", False
+    return quota.default, f"AWS default; Service Quotas: {reason}", False
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
