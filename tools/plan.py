@@ -4,8 +4,9 @@
 
 Reads Pulumi.yaml and Pulumi.STACK.yaml (or FILE), runs the program under mocks, and writes DIR
 (default build/plan/STACK):
-  resources.json   every resource: urn, type, name, parent, provider, dependsOn, options, inputs
+  resources.json   every resource: urn, type, name, parent, provider, dependsOn, id, options, inputs
   manifests.yaml   every Kubernetes object the stack pushes into the management cluster
+  diagram.md       Mermaid diagrams: who may assume which role, where each subnet's traffic goes
   tkg-cluster-config*.yaml   TKG variables for `tanzu cluster create -f`: in the stack's VPC, in
                    each workload account, and for GPU workers
 Secrets (`secure:` config, generated keys) are written as "[secret]". Output is byte-identical for
@@ -27,8 +28,9 @@ from components.config import ConfigError, parse_stack_config
 from components.network import NetworkArgs, unpinned_nat_gateway_note
 from components.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
+from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
-from tools.plan_diff import diff_plans, load_plan
+from tools.plan_diff import diff_with_diagrams, load_plan
 from tools.program import PROJECT, ProgramRun, plain, run_config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +74,8 @@ def resources_document(run: ProgramRun) -> dict[str, Any]:
                 "parent": reg.parent,
                 "provider": reg.provider,
                 "dependsOn": reg.depends_on,
+                # What other resources' inputs hold when they refer to this one (the diagrams join on it).
+                "id": reg.id,
                 "options": reg.options,
                 "inputs": _readable(plain(reg.inputs)),
             }
@@ -127,12 +131,14 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = out_dir / "resources.json"
     resources.write_text(json.dumps(resources_document(run), indent=2, sort_keys=True) + "\n")
+    diagram = out_dir / "diagram.md"
+    diagram.write_text(diagram_markdown(json.loads(resources.read_text())))  # drawn from the file, as diffs are
     imports = out_dir / "import.json"
     imports.write_text(json.dumps(import_document(run), indent=2) + "\n")
     manifests = out_dir / "manifests.yaml"
     objects = kubernetes_objects(run)
     manifests.write_text(dump_yaml(objects))
-    return [resources, manifests, imports, *write_cluster_configs(run.outputs, out_dir)]
+    return [resources, manifests, imports, diagram, *write_cluster_configs(run.outputs, out_dir)]
 
 
 def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
@@ -173,11 +179,12 @@ def trust_decision(run: ProgramRun) -> list[str]:
     if not run.config.workload_accounts:
         return []
     if cluster.trust_control_plane_role:
-        return [
+        warning = (
             "WARNING trust: the workload accounts trust the management control-plane role "
             "(managementCluster.trustControlPlaneRole): every cluster's control plane in account "
             f"{cluster.account_id} can enter them, workload clusters' included"
-        ]
+        )
+        return [warning]
     return [f"trust: the workload accounts trust only {', '.join(cluster.capa_principal_arns)}"]
 
 
@@ -228,7 +235,7 @@ def diff_main(argv: list[str]) -> int:
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    print(diff_plans(base, head), end="")
+    print(diff_with_diagrams(base, head), end="")
     return 0
 
 

@@ -5,7 +5,8 @@
 Compares the resources.json of two plan directories by URN and prints what a reviewer needs:
 resources added, removed and changed, and for each change the input keys that differ with their
 old and new values. Plan files already hold secrets as "[secret]"; values under secret-looking
-keys are masked again here, so a diff never shows more than the plans do.
+keys are masked again here, so a diff never shows more than the plans do. Every name and value is
+printed in a code span (tools/diff_comment.py relies on it to keep a fork's text inert).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from tools.diagram import diagram_changes
 
 SECRET = "[secret]"
 SECRET_KEY_HINTS = ("secret", "password", "privatekey", "kubeconfig", "token")
@@ -46,9 +49,17 @@ def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> str:
     if changed:
         lines += ["", "#### Changed", ""]
         for before, after in changed:
-            lines.append(f"- `{after['type']}` **{after['name']}**")
+            lines.append(f"- `{after['type']}` `{after['name']}`")
             lines += [f"  - {line}" for line in _changes(before, after)]
     return "\n".join(lines) + "\n"
+
+
+def diff_with_diagrams(base: dict[str, Any], head: dict[str, Any]) -> str:
+    """diff_plans, then both sides of each diagram that changed (tools/diagram.py), for the job summary.
+
+    The fork comment (tools/diff_comment.py) keeps to diff_plans, whose text stays in code spans.
+    """
+    return diff_plans(base, head) + diagram_changes(base, head)
 
 
 def _comparable(resource: dict[str, Any]) -> tuple:
@@ -58,7 +69,7 @@ def _comparable(resource: dict[str, Any]) -> tuple:
 def _table(heading: str, resources: list[dict[str, Any]]) -> list[str]:
     if not resources:
         return []
-    rows = [f"| `{r['type']}` | {r['name']} |" for r in resources]
+    rows = [f"| `{r['type']}` | `{r['name']}` |" for r in resources]
     return ["", f"#### {heading}", "", "| type | name |", "|---|---|", *rows]
 
 
