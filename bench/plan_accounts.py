@@ -59,7 +59,7 @@ def accounts(count: int) -> list[dict]:
 
 
 def measure(count: int) -> dict:
-    from components.stack_files import read_stack_file
+    from components.config.stack_files import read_stack_file
 
     raw = read_stack_file(ROOT / "Pulumi.prod.yaml").raw
     raw = copy.deepcopy(raw)

@@ -16,19 +16,19 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import tool_config
-from components.accounts import AccountProviders, account_providers
-from components.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal
-from components.config import StackConfig
-from components.config_rules import IAM_POLICY_NAME_MAX
-from components.cross_account import WorkloadAccount, WorkloadAccountArgs
-from components.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
-from components.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
-from components.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
-from components.key_pairs import KeyPairs, KeyPairsArgs
-from components.management_cluster import management_cluster_provider
-from components.network import Network, NetworkArgs
+from components.config.models import StackConfig
+from components.config.rules import IAM_POLICY_NAME_MAX
+from components.foundations.accounts import AccountProviders, account_providers
+from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
+from components.foundations.management_cluster import management_cluster_provider
+from components.foundations.network import Network, NetworkArgs
 from components.policies.cross_account import controllers_role_arn
+from components.tkg import cluster_config
+from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal
+from components.tkg.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
+from components.tkg.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
+from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
+from components.tkg.workload_accounts import WorkloadAccount, WorkloadAccountArgs
 
 ManagementIam = ClusterIam | ExistingIamSet
 
@@ -175,7 +175,7 @@ def principal_of(arn: str) -> tuple[str, str]:
 def tkg_cluster_config(config: StackConfig, network: dict[str, Any]) -> pulumi.Output[dict[str, str]]:
     """TKG variables for a workload cluster in this stack's VPC: `tanzu cluster create -f`."""
     return pulumi.Output.from_input(network).apply(
-        lambda n: tool_config.in_vpc(
+        lambda n: cluster_config.in_vpc(
             region=config.region,
             azs=n["availabilityZones"],
             vpc_id=n["vpcId"],

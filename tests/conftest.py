@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from components.stack_files import read_stack_file
+from components.config.stack_files import read_stack_file
 from tools.mocks import Registration
 from tools.plan import dump_yaml
 from tools.program import ProgramRun, run_program, run_under_mocks

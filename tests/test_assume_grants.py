@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from components.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal, numbered_name
 from components.policies.cross_account import assume_workload_roles_policies, controllers_role_arn
 from components.policies.grammar import iam_size
+from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal, numbered_name
 from tests.conftest import register
 
 SUFFIX = ".tkg.cloud.vmware.com"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from components.provider_settings import AwsSettings
+from components.config.provider_settings import AwsSettings
 from tools.aws_session import describe_error, duration_seconds, error_code, stack_clients
 
 REGION = "us-west-2"

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from components.config_rules import MANAGEMENT_PROVIDER_NAME
-from components.network import CAPA_ROLE_TAG
+from components.config.rules import MANAGEMENT_PROVIDER_NAME
+from components.foundations.network import CAPA_ROLE_TAG
 from tests.conftest import REPO, plan, stack_file
 from tools import diagram_network, diagram_trust
 from tools.diagram import markdown, network_mermaid, trust_mermaid

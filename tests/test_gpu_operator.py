@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config import ConfigError
-from components.gpu_operator import PinnedManifest, read_pinned
+from components.config.models import ConfigError
 from components.manifests.cluster_resource_set import (
     DATA_BUDGET,
     MAX_CONFIGMAP_DATA,
@@ -21,6 +20,7 @@ from components.manifests.cluster_resource_set import (
     documents,
     split_manifests,
 )
+from components.tkg.gpu_operator import PinnedManifest, read_pinned
 from tests.conftest import plan
 from tools.plan import kubernetes_objects
 from tools.program import ProgramRun

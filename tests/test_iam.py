@@ -12,10 +12,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX, ConfigError
-from components.iam import ClusterIam, ClusterIamArgs
+from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX, ConfigError
 from components.policies import template
 from components.policies.trust import assume_role_statement
+from components.tkg.iam import ClusterIam, ClusterIamArgs
 from tests.conftest import plan, register, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun

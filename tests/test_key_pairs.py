@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from components.key_pairs import KeyPairs, KeyPairsArgs
+from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from tests.conftest import RSA_2048_PUBLIC_KEY, plan, register, stack_file
 from tools.plan import write_plan
 from tools.program import ProgramRun

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from components.config import ConfigError
-from components.network import ignored_by_provider
+from components.config.models import ConfigError
+from components.foundations.network import ignored_by_provider
 from tests.conftest import plan, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plain

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from policy_sentry.querying.actions import get_action_data
 
-from components.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
+from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.policies import template, trust
 from components.policies.grammar import actions_of, iam_size, statement
 from tests.conftest import GOLDEN

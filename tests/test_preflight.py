@@ -30,7 +30,7 @@ import boto3
 import pytest
 import yaml
 
-from components.provider_settings import AwsSettings
+from components.config.provider_settings import AwsSettings
 from tests.conftest import REPO, RSA_2048_PUBLIC_KEY
 from tools.aws_session import stack_clients
 from tools.plan import plan_stack

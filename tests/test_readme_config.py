@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from components.config import (
+from components.config.models import (
     GpuConfig,
     IamConfig,
     IdentityConfig,

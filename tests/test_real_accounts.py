@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config import ConfigError
+from components.config.models import ConfigError
 from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, plan
 from tools.adoption import import_document, provider_targets
 from tools.plan import main, plan_stack, repository_problems

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config import ConfigError
+from components.config.models import ConfigError
 from tests.conftest import plan, stack_file
 from tests.transitions import revealed
 from tools.plan import main, write_plan

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from components import tool_config
+from components.tkg import cluster_config
 from tests.conftest import plan
 from tools.plan import write_plan
 
@@ -46,8 +46,8 @@ def test_dev_gives_a_one_az_dev_plan(dev_raw: dict) -> None:
 
 
 def test_two_azs_are_not_enough_for_the_prod_plan() -> None:
-    assert tool_config.cluster_plan(2) == "dev"
-    assert tool_config.plan_azs(["us-west-2c", "us-west-2b"]) == ["us-west-2b"]
+    assert cluster_config.cluster_plan(2) == "dev"
+    assert cluster_config.plan_azs(["us-west-2c", "us-west-2b"]) == ["us-west-2b"]
 
 
 def test_an_existing_vpc_with_private_subnets_only_offers_those(dev_raw: dict) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError
+from components.config.models import ConfigError
 from components.policies.grammar import iam_size
 from tests.conftest import REPO, plan, stack_file
 from tests.transitions import AZ_LIST_INPUTS, Change, Transition

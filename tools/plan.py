@@ -24,9 +24,10 @@ from typing import Any
 
 import yaml
 
-from components.config import ConfigError, parse_stack_config
-from components.network import NetworkArgs, unpinned_nat_gateway_note
-from components.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
+from components.config.loading import parse_stack_config
+from components.config.models import ConfigError
+from components.config.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
+from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report

@@ -24,8 +24,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from components.config import ConfigError, StackConfig
-from components.stack_files import StackFileError, stack_files
+from components.config.models import ConfigError, StackConfig
+from components.config.stack_files import StackFileError, stack_files
 from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, describe_error, stack_clients
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled

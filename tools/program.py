@@ -19,7 +19,8 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT
 
-from components.config import SECRET_PLACEHOLDER, StackConfig, parse_config
+from components.config.loading import parse_config
+from components.config.models import SECRET_PLACEHOLDER, StackConfig
 from components.stack import build
 from tools.mocks import RecordingMonitor, Registration, TkgMocks, install
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.config import StackConfig, WorkloadAccountConfig
-from components.config_rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
+from components.config.models import StackConfig, WorkloadAccountConfig
+from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
 
 # Where each workload account's provider was registered before it moved here: inside its
 # WorkloadAccount component (components/cross_account.py). The alias keeps the provider, so no

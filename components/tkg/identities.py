@@ -19,7 +19,7 @@ from typing import get_args
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config import ManagementClusterConfig, WorkloadAccountConfig
+from components.config.models import ManagementClusterConfig, WorkloadAccountConfig
 from components.manifests.identities import (
     GROUP,
     KIND,

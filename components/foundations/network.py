@@ -32,8 +32,8 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.config import ExistingVpcConfig, StackConfig
-from components.config_rules import CAPA_TAG_PREFIXES
+from components.config.models import ExistingVpcConfig, StackConfig
+from components.config.rules import CAPA_TAG_PREFIXES
 
 NatMode = Literal["none", "single", "onePerAz"]
 Tier = Literal["public", "private"]

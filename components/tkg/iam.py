@@ -27,7 +27,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.config import IamConfig
+from components.config.models import IamConfig
 from components.policies import template, trust
 from components.policies.grammar import Profile, Statement, aws_managed_policy_arn
 from components.policies.tanzu import INLINE_POLICY_NAME

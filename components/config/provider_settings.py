@@ -25,7 +25,7 @@ import pulumi_aws as aws
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
 
-from components import validators as check
+from components.config import validators as check
 
 SECRET_PLACEHOLDER = "[secret]"
 

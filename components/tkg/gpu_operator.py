@@ -26,8 +26,7 @@ from typing import Any, Literal, get_args
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import tool_config
-from components.config import NAMESPACE, ConfigError, GpuConfig
+from components.config.models import NAMESPACE, ConfigError, GpuConfig
 from components.manifests.cluster_resource_set import (
     API_GROUP,
     Document,
@@ -44,6 +43,7 @@ from components.manifests.gpu_operator import (
     label_command,
     merge_values,
 )
+from components.tkg import cluster_config
 
 CLUSTER_RESOURCE_SET_VERSIONS: tuple[str, ...] = get_args(
     GpuConfig.model_fields["cluster_resource_set_api_version"].annotation
@@ -245,7 +245,7 @@ def _outputs(name: str, args: GpuOperatorAddonArgs, config_map_names: list[str])
         "clusterLabels": labels,
         "labelCommand": label_command(labels, args.cluster_namespace),
         "tkgClusterConfig": pulumi.Output.from_input(args.base_cluster_config).apply(
-            lambda base: tool_config.for_gpu_workers(base, args.worker_instance_type)
+            lambda base: cluster_config.for_gpu_workers(base, args.worker_instance_type)
         ),
     }
     if args.delivery == "helmChartProxy":

@@ -21,12 +21,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import tool_config
-from components.config import IamConfig, WorkloadAccountConfig
-from components.config_rules import ROLE_CHAINING_MAX_SECONDS
-from components.iam import ClusterIam, ClusterIamArgs
-from components.key_pairs import KeyPairs, KeyPairsArgs
+from components.config.models import IamConfig, WorkloadAccountConfig
+from components.config.rules import ROLE_CHAINING_MAX_SECONDS
+from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.policies.cross_account import management_trust_statements
+from components.tkg import cluster_config
+from components.tkg.iam import ClusterIam, ClusterIamArgs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +105,7 @@ class WorkloadAccount(pulumi.ComponentResource):
             "identityKind": "AWSClusterRoleIdentity",
             "keyPairName": self.key_pairs.key_pair.key_name if self.key_pairs else None,
             # What `tanzu cluster create -f` needs to build a cluster in this account.
-            "tkgClusterConfig": tool_config.in_workload_account(
+            "tkgClusterConfig": cluster_config.in_workload_account(
                 region=self._region,
                 azs=self._azs,
                 identity_name=account.identity_name,

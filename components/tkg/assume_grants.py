@@ -20,7 +20,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.config_rules import IAM_POLICY_NAME_MAX
+from components.config.rules import IAM_POLICY_NAME_MAX
 from components.policies.cross_account import assume_workload_roles_policies
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config import StackConfig
+from components.config.models import StackConfig
 
 # The one management cluster of the stack, whatever kubeconfig reaches it.
 CLUSTER_IDENTIFIER = "tkg-aws-management-cluster"

@@ -11,10 +11,10 @@ import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from components.validators import NS, ROLE_ARN, ROLE_BASE_NAMES
+from components.config.validators import NS, ROLE_ARN, ROLE_BASE_NAMES
 
 if TYPE_CHECKING:
-    from components.config import (
+    from components.config.models import (
         ExtraPolicyArns,
         GpuConfig,
         IamConfig,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         NetworkConfig,
         WorkloadAccountConfig,
     )
-    from components.provider_settings import KubernetesSettings
+    from components.config.provider_settings import KubernetesSettings
 
 # Key prefixes of the tags CAPA writes on the subnets of a VPC it does not own (its default feature
 # gate TagUnmanagedNetworkResources) for clusters of its own: the management provider ignores them
