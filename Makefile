@@ -1,19 +1,32 @@
-# Every target sets up what it needs: a virtual environment in .venv from the requirement files.
+# Every target sets up what it needs: a virtual environment in .venv, installed from the lock file
+# requirements-dev.txt (exact versions with their hashes). `make lock` regenerates the lock files
+# from the ranges in requirements*.in.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STACK ?= dev
+# Options for `make lock`: UPGRADE=--upgrade moves every pin to the newest release in its range,
+# UPGRADE="--upgrade-package pulumi-aws" only that package (and what it needs).
+UPGRADE ?=
+# The other lock files follow requirements-dev.txt, so a package has one version everywhere.
+LOCKS := requirements policy/requirements examples/app-team/requirements
+LOCK = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: plan test lint format bench clean
+.PHONY: plan preflight test lint format bench lock clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# --require-hashes: a package missing from the lock, or a download that differs, fails the install.
+$(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements-dev.txt
 	touch $@
 
 ## plan: render STACK (default dev) offline into build/plan/STACK
 plan: $(BIN)/.installed
 	$(BIN)/python -m tools.plan $(STACK)
+
+## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`
+preflight: $(BIN)/.installed
+	$(BIN)/python -m tools.preflight $(STACK)
 
 ## test: the whole test suite
 test: $(BIN)/.installed
@@ -25,9 +38,14 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint
 
-## bench: offline-plan time and memory for 1, 10, 50 and 100 workload accounts
+## bench: offline-plan time, memory and largest IAM policies for 1 to 500 workload accounts
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
+
+## lock: re-pin requirements*.txt from the ranges in requirements*.in (needs PyPI); see UPGRADE above
+lock: $(BIN)/.installed
+	$(LOCK) $(UPGRADE) requirements-dev.in -o requirements-dev.txt
+	for lock in $(LOCKS); do $(LOCK) -c requirements-dev.txt $$lock.in -o $$lock.txt || exit 1; done
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

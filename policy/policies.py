@@ -64,6 +64,29 @@ POLICY_ATTACHMENT_TYPES = frozenset(
     }
 )
 
+# Trust of an account root or `*` is narrowed only by a condition on who the caller is: one on MFA,
+# source IP, time or TLS still admits every principal of that account (or of every account).
+CONDITION_KEY_NAMES = {
+    name.lower(): name
+    for name in (
+        "aws:PrincipalArn",
+        "aws:userid",
+        "sts:ExternalId",
+        "aws:PrincipalAccount",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:SourceAccount",
+        "aws:SourceArn",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+    )
+}
+PRINCIPAL_CONDITION_KEYS = frozenset({"aws:principalarn", "aws:userid", "sts:externalid"})
+# These narrow `*` to accounts or an organization; an account root is one account of one
+# organization already, so they narrow it no further.
+ACCOUNT_CONDITION_KEYS = frozenset(CONDITION_KEY_NAMES) - PRINCIPAL_CONDITION_KEYS
+NARROWING_OPERATORS = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"})
+
 Rule = Callable[[str, Mapping[str, Any], Mapping[str, Any]], list[str]]
 
 
@@ -171,18 +194,53 @@ def no_open_trust(resource_type: str, props: Mapping[str, Any], _provider: Mappi
         return []
     violations = []
     for statement in _statements(document):
-        # A condition, even one not known yet, is what this rule asks for.
-        if statement.get("Effect") != "Allow" or statement.get("Condition"):
-            continue
+        narrowed_by = _narrowing_keys(statement.get("Condition"))
+        if statement.get("Effect") != "Allow" or narrowed_by is None:
+            continue  # a Deny, or a condition not known yet: never guessed
         principal = statement.get("Principal")
         aws = _as_list(principal.get("AWS")) if isinstance(principal, dict) else _as_list(principal)
         for value in aws:
-            if value == "*" or (isinstance(value, str) and ROOT_PRINCIPAL.match(value)):
+            needed = _keys_that_narrow(value)
+            if needed and not narrowed_by & needed:
+                names = ", ".join(CONDITION_KEY_NAMES[key] for key in sorted(needed))
                 violations.append(
-                    f"the trust policy lets {value} assume this role without a condition; "
-                    "restrict it with aws:PrincipalArn or sts:ExternalId"
+                    f"the trust policy lets {value} assume this role with no condition that narrows who may; "
+                    f"restrict it to given values of one of {names}"
                 )
     return violations
+
+
+def _keys_that_narrow(principal: Any) -> frozenset[str]:
+    """The condition keys that narrow this principal; empty for a principal that is narrow already."""
+    if principal == "*":
+        return PRINCIPAL_CONDITION_KEYS | ACCOUNT_CONDITION_KEYS
+    if isinstance(principal, str) and ROOT_PRINCIPAL.match(principal):
+        return PRINCIPAL_CONDITION_KEYS
+    return frozenset()
+
+
+def _narrowing_keys(condition: Any) -> set[str] | None:
+    """The (lowercase) keys a condition restricts to given values; None when part of it is unknown.
+
+    Only an operator that admits nothing but its values restricts: an IfExists operator passes when
+    the key is absent, a Not operator admits everything else, Null asks only that the key exist,
+    ForAllValues passes when the key is absent; a value made of wildcards only admits every value.
+    """
+    if condition is UNKNOWN:
+        return None
+    keys: set[str] = set()
+    for operator, tests in (condition if isinstance(condition, dict) else {}).items():
+        if tests is UNKNOWN:
+            return None
+        if operator.removeprefix("ForAnyValue:") not in NARROWING_OPERATORS or not isinstance(tests, dict):
+            continue
+        for key, value in tests.items():
+            values = _as_list(value)
+            if any(v is UNKNOWN for v in values):
+                return None
+            if values and all(isinstance(v, str) and v.strip("*?") for v in values):
+                keys.add(key.lower())
+    return keys
 
 
 def tagged(resource_type: str, props: Mapping[str, Any], provider: Mapping[str, Any]) -> list[str]:
@@ -243,7 +301,8 @@ POLICIES = [
     _policy("no-ssh-from-anywhere", "No ingress from 0.0.0.0/0 or ::/0 to port 22.", no_ssh_from_anywhere),
     _policy(
         "no-unconditioned-open-trust",
-        "No role trust policy with an account-root or * principal without a condition.",
+        "No role trust policy with an account-root or * principal unless a condition narrows who may assume it "
+        "(aws:PrincipalArn, sts:ExternalId, aws:PrincipalOrgID, ...).",
         no_open_trust,
     ),
     _policy("aws-resources-tagged", "Every taggable AWS resource carries tags (default tags count).", tagged),

@@ -57,6 +57,21 @@ OPEN_SSH = {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0
 DEFAULT_TAGS = json.dumps({"tags": {"team": "platform"}})
 ROOT = "arn:aws:iam::123456789012:root"
 CONDITION = {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/control-plane.tkg.cloud.vmware.com"}}
+ORG = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+# Conditions that admit every principal of the trusted account (or of every account) all the same.
+NOT_NARROWING = {
+    "mfa": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    "source-ip": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+    "wildcard-arn": {"ArnLike": {"aws:PrincipalArn": "*"}},
+    "one-wildcard-among-arns": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/ci", "*"]}},
+    "if-exists": {"StringEqualsIfExists": {"sts:ExternalId": "tkg"}},
+    "only-present": {"Null": {"sts:ExternalId": "false"}},
+    "all-but-one": {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/intruder"}},
+    "for-all-values": {
+        "ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]}
+    },
+    "empty-list": {"ArnEquals": {"aws:PrincipalArn": []}},
+}
 
 
 # --- handing a resource to a policy as the engine does -------------------------------------------
@@ -215,6 +230,22 @@ BAD = [
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"})), None),
     ("no-unconditioned-open-trust", ROLE, role(assume("*")), None),
     ("no-unconditioned-open-trust", ROLE, {"assumeRolePolicy": json.dumps({"Statement": assume({"AWS": ROOT})})}, None),
+    *[
+        ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT}, Condition=c)), None)
+        for c in NOT_NARROWING.values()
+    ],
+    *[
+        ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"}, Condition=c)), None)
+        for c in NOT_NARROWING.values()
+    ],
+    # An organization or account condition narrows `*`, but an account root is inside both already.
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT}, Condition=ORG)), None),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": [ROOT]}, Condition={**ORG, **NOT_NARROWING["mfa"]})),
+        None,
+    ),
     ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, {"region": "us-west-2"}),
     ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16", "tags": {}}, {"defaultTags": '{"tags": {}}'}),
     ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, None),
@@ -244,6 +275,33 @@ GOOD = [
     ("no-ssh-from-anywhere", SG_RULE, {"type": "egress", **OPEN_SSH}, None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT}, Condition=CONDITION)), None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"}, Condition=CONDITION)), None),
+    ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"}, Condition=ORG)), None),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": ROOT}, Condition={"StringEquals": {"sts:ExternalId": "tkg"}})),
+        None,
+    ),
+    # Condition keys are case-insensitive; a pattern with a fixed part narrows.
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume(ROOT, Condition={"ArnLike": {"aws:principalarn": f"{ROOT[:-4]}role/capa-*"}})),
+        None,
+    ),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": "*"}, Condition={"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/*"]}})),
+        None,
+    ),
+    # A narrowing condition beside one that is not still narrows.
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": ROOT}, Condition={**CONDITION, **NOT_NARROWING["mfa"]})),
+        None,
+    ),
     ("no-unconditioned-open-trust", ROLE, role(assume({"Service": "ec2.amazonaws.com"})), None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "arn:aws:iam::123456789012:role/ci"})), None),
     ("no-unconditioned-open-trust", ROLE, role({**assume({"AWS": "*"}), "Effect": "Deny"}), None),
@@ -266,6 +324,13 @@ UNKNOWN = [
     ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(fromPort=UNKNOWN_INT), None),
     ("no-unconditioned-open-trust", ROLE, {"assumeRolePolicy": UNKNOWN_STR}, None),
     ("no-unconditioned-open-trust", ROLE, trust_object(assume(ROOT, Condition=UNKNOWN_STR)), None),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        trust_object(assume(ROOT, Condition={"ArnEquals": {"aws:PrincipalArn": UNKNOWN_STR}})),
+        None,
+    ),
+    ("no-unconditioned-open-trust", ROLE, trust_object(assume(ROOT, Condition={"ArnEquals": UNKNOWN_STR})), None),
     ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16", "tags": UNKNOWN_STR}, None),
     ("aws-resources-tagged", VPC, {"cidrBlock": "10.0.0.0/16"}, {"defaultTags": UNKNOWN_STR}),
     ("no-admin-statements", IAM_POLICY, {"policy": UNKNOWN_STR}, None),
@@ -297,6 +362,13 @@ def test_a_good_resource_passes_its_policy(policy: str, resource_type: str, prop
 @pytest.mark.parametrize(("policy", "resource_type", "props", "provider"), UNKNOWN, ids=_ids(UNKNOWN))
 def test_a_value_unknown_during_preview_is_skipped(policy: str, resource_type: str, props: dict, provider) -> None:
     assert violations(policy, resource_type, props, provider) == []
+
+
+def test_an_open_trust_violation_names_the_keys_that_would_narrow_that_principal() -> None:
+    (root,) = violations("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT}, Condition=ORG)))
+    assert ROOT in root and "aws:PrincipalArn, aws:userid, sts:ExternalId" in root and "PrincipalOrgID" not in root
+    (anyone,) = violations("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"})))
+    assert "aws:PrincipalOrgID" in anyone and "sts:ExternalId" in anyone
 
 
 def test_every_bad_and_good_case_names_a_policy_of_the_pack() -> None:
