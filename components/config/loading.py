@@ -32,6 +32,7 @@ from components.config.models import (
     ManagementClusterConfig,
     NetworkConfig,
     StackConfig,
+    TkgConfig,
     WorkloadAccountConfig,
 )
 from components.config.provider_settings import KubernetesSettings, parse_provider_settings
@@ -170,6 +171,8 @@ def section_rules(
             return None
 
     problems = rules.default_tags(raw.get("tags"))
+    tkg = parsed("tkg", TkgConfig)
+    problems += rules.tkg_sections(raw, tkg.enabled if tkg is not None else True)
     network = parsed("network", NetworkConfig)
     if network is not None and region:
         problems += rules.network_layout(network, region)

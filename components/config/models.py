@@ -41,6 +41,7 @@ SECTIONS = (
     "workloadAccounts",
     "managementCluster",
     "gpu",
+    "tkg",
 )
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -417,6 +418,13 @@ def secret_input(value: str | None, secret: bool) -> pulumi.Input[str] | None:
     return pulumi.Output.secret(value) if value is not None and secret else value
 
 
+# --- platforms -----------------------------------------------------------------------------------
+class TkgConfig(Model):
+    enabled: bool = True
+    """The TKG / CAPA platform: its IAM set, workload accounts, identities, GPU add-on and cluster
+    config. Default: on, so a stack file without this key keeps its meaning."""
+
+
 # --- the whole stack -----------------------------------------------------------------------------
 class StackConfig(Model):
     region: str
@@ -429,6 +437,7 @@ class StackConfig(Model):
     management_cluster: ManagementClusterConfig
     """Required: at least managementCluster.accountId."""
     gpu: GpuConfig = GpuConfig()
+    tkg: TkgConfig = TkgConfig()
     aws: AwsSettings = AwsSettings()
     """The stack's aws:* provider settings (components/provider_settings.py)."""
     kubernetes: KubernetesSettings = KubernetesSettings()

@@ -483,6 +483,21 @@ def workload_trust(cluster: ManagementClusterConfig, has_workload_accounts: bool
     return []
 
 
+# Sections that belong to the TKG platform alone.
+TKG_SECTIONS = ("iam", "workloadAccounts", "gpu")
+
+
+def tkg_sections(raw: dict, tkg_enabled: bool) -> list[str]:
+    """With tkg.enabled false nothing of TKG is built, so its settings would be silently ignored."""
+    if tkg_enabled:
+        return []
+    return [
+        f"{NS}:{section}: belongs to the TKG platform, which tkg.enabled: false turns off (got {section} set)"
+        for section in TKG_SECTIONS
+        if raw.get(section) not in (None, {}, [], {"enabled": False})
+    ]
+
+
 def plaintext_kubeconfig(cluster: dict | None) -> list[str]:
     """A kubeconfig holds the cluster's credentials: never in a stack file in plaintext."""
     if not isinstance(cluster, dict) or not cluster.get("kubeconfig"):

@@ -424,3 +424,10 @@ def ssh_rsa_public_key(value: str | None) -> str | None:
     if key.key_size < MIN_RSA_BITS:
         raise ValueError(f"the RSA key has {key.key_size} bits; at least {MIN_RSA_BITS} are needed")
     return value
+
+
+def principal_of(arn: str) -> tuple[str, str]:
+    """('role' | 'user', name) of an IAM ARN; the name is the last segment after any path."""
+    resource = arn.split(":", 5)[5]
+    kind, _, path_and_name = resource.partition("/")
+    return kind, path_and_name.rsplit("/", 1)[-1]

@@ -18,6 +18,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_tls as tls
 
+from components.config.models import StackConfig
+
 GENERATED_RSA_BITS = 4096
 
 
@@ -29,6 +31,12 @@ class KeyPairsArgs:
     """OpenSSH RSA public key to import. Default: none, generate an RSA 4096 key pair."""
     retain_on_delete: bool = False
     """Leave the key pair in the account when it leaves the stack (it existed before). Default: false."""
+
+    @classmethod
+    def from_config(cls, config: StackConfig) -> KeyPairsArgs:
+        """The management account's key pair, as keyPair says."""
+        key_pair = config.key_pair
+        return cls(key_name=config.key_pair_name, public_key=key_pair.public_key, retain_on_delete=key_pair.adopted)
 
 
 class KeyPairs(pulumi.ComponentResource):

@@ -1,0 +1,32 @@
+"""A stack chooses its platforms: TKG's part is on by default and can be turned off, leaving the
+foundations (providers, network, key pair) that every platform stands on."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.config.models import ConfigError
+from tests.conftest import plan
+
+
+def test_tkg_is_on_unless_turned_off(dev_raw: dict) -> None:
+    run = plan(dev_raw, stack="dev")
+    assert run.config.tkg.enabled
+    assert run.of_type("aws:iam/role:Role") and "iam" in run.outputs and "tkgClusterConfig" in run.outputs
+
+
+def test_without_tkg_the_stack_holds_only_the_foundations(dev_raw: dict) -> None:
+    dev_raw = {k: v for k, v in dev_raw.items() if k != "iam"}
+    dev_raw["tkg"] = {"enabled": False}
+    run = plan(dev_raw, stack="dev")
+    assert not [r for r in run.registrations.values() if r.type.startswith(("aws:iam/", "kubernetes:"))]
+    assert {"iam", "tkgClusterConfig", "workloadAccounts", "gpu"}.isdisjoint(run.outputs)
+    assert {"network", "keyPair", "managementAccountId"} <= set(run.outputs)
+    assert run.of_type("aws:ec2/vpc:Vpc") and run.of_type("aws:ec2/keyPair:KeyPair")
+
+
+def test_tkg_settings_in_a_stack_without_tkg_are_refused(prod_raw: dict) -> None:
+    prod_raw["tkg"] = {"enabled": False}
+    with pytest.raises(ConfigError) as err:
+        plan(prod_raw, stack="prod")
+    assert [p.split(":")[1] for p in err.value.problems] == ["iam", "workloadAccounts", "gpu"]
