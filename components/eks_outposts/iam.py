@@ -1,0 +1,113 @@
+"""LocalClusterIam: the cluster role and the node role (with its instance profile) of an EKS local cluster.
+
+The cluster role is the one `iam.eksLocalClusterRole` created inside the TKG IAM set: same name,
+path and trust, and an alias to its former URN, so a stack that had it keeps the very role (and its
+policy attachment) rather than deleting it and creating a namesake. Names are fixed per account, so
+every named resource is deleted before its replacement, and roles and the profile are protected by
+default (eksLocalCluster.protect): the running cluster and its nodes use them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.eks_outposts import policies
+
+# Where iam.eksLocalClusterRole put the role: a child of the TKG IAM set named `iam`.
+FORMER_PARENT_TYPE = "tkg-aws:iam:ClusterIam"
+FORMER_ROLE_NAME = "iam-eks-local-cluster"
+
+
+def former_urn(aws_type: str, name: str) -> str:
+    """The URN a resource had as a child of the TKG IAM set (iam.eksLocalClusterRole)."""
+    return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{FORMER_PARENT_TYPE}$aws:{aws_type}::{name}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalClusterIamArgs:
+    name_suffix: str
+    """Suffix of the role and profile names (iam.nameSuffix), as the former cluster role had."""
+    partition: str
+    path: str = "/"
+    permissions_boundary: str | None = None
+    protect: bool = True
+
+
+class LocalClusterIam(pulumi.ComponentResource):
+    cluster_role: aws.iam.Role
+    node_role: aws.iam.Role
+    node_instance_profile: aws.iam.InstanceProfile
+    cluster_policy_attachments: list[aws.iam.RolePolicyAttachment]
+    node_policy_attachments: list[aws.iam.RolePolicyAttachment]
+
+    def __init__(self, name: str, args: LocalClusterIamArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tkg-aws:eksOutposts:LocalClusterIam", name, None, opts)
+        self._name, self._args = name, args
+        self.cluster_role = self._role(
+            f"{name}-cluster",
+            policies.CLUSTER_ROLE_BASE,
+            policies.cluster_role_trust(),
+            [former_urn("iam/role:Role", FORMER_ROLE_NAME)],
+        )
+        self.cluster_policy_attachments = [
+            self._attach(
+                self.cluster_role, "cluster", arn, former_name=f"{FORMER_ROLE_NAME}-aws-{arn.rsplit('/', 1)[1]}"
+            )
+            for arn in policies.cluster_policy_arns(args.partition)
+        ]
+        self.node_role = self._role(f"{name}-nodes", policies.NODE_ROLE_BASE, policies.node_role_trust())
+        self.node_policy_attachments = [
+            self._attach(self.node_role, "nodes", arn) for arn in policies.node_policy_arns(args.partition)
+        ]
+        self.node_instance_profile = aws.iam.InstanceProfile(
+            f"{name}-nodes",
+            name=policies.NODE_ROLE_BASE + args.name_suffix,
+            path=args.path,
+            role=self.node_role.name,
+            opts=self._named(args.protect),
+        )
+        self.register_outputs(self.outputs())
+
+    def outputs(self) -> dict[str, pulumi.Output[str]]:
+        return {
+            "clusterRoleArn": self.cluster_role.arn,
+            "nodeRoleArn": self.node_role.arn,
+            "nodeInstanceProfileArn": self.node_instance_profile.arn,
+        }
+
+    def _named(self, protect: bool, aliases: list[str] | None = None) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=self,
+            protect=protect,
+            delete_before_replace=True,
+            aliases=list(aliases or []),
+        )
+
+    def _role(self, logical: str, base: str, trust: dict, aliases: list[str] | None = None) -> aws.iam.Role:
+        args = self._args
+        return aws.iam.Role(
+            logical,
+            name=base + args.name_suffix,
+            path=args.path,
+            permissions_boundary=args.permissions_boundary,
+            assume_role_policy=json.dumps(trust),
+            opts=self._named(args.protect, aliases),
+        )
+
+    def _attach(
+        self, role: aws.iam.Role, role_key: str, policy_arn: str, former_name: str | None = None
+    ) -> aws.iam.RolePolicyAttachment:
+        # Identified by (role, policy), which a replacement keeps: the old one has to go first.
+        return aws.iam.RolePolicyAttachment(
+            f"{self._name}-{role_key}-{policy_arn.rsplit('/', 1)[1]}",
+            role=role.name,
+            policy_arn=policy_arn,
+            opts=self._named(
+                False,
+                [former_urn("iam/rolePolicyAttachment:RolePolicyAttachment", former_name)] if former_name else None,
+            ),
+        )
