@@ -1,0 +1,301 @@
+"""The OpenShift UPI platform of a stack, composed from its parts, from one validated config.
+
+In the order of the six templates, in one `pulumi up`: the stack's network (or existing VPC) with
+the cluster's subnet tags; the API load balancers and target groups; the private zone and records;
+the security groups; the machine roles; the ignition bucket; and, with an RHCOS AMI, the machines
+registered in the target groups. Every Args is built here from the config, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config.models import StackConfig
+from components.config.rules import MANAGEMENT_PROVIDER_NAME
+from components.openshift import ignition_config, ports
+from components.openshift.config import CONTROL_PLANE_REPLICAS, OpenShiftConfig
+from components.openshift.dns import ClusterDns, ClusterDnsArgs, LoadBalancerTarget
+from components.openshift.iam import MachineIam, MachineIamArgs
+from components.openshift.ignition import BOOTSTRAP_KEY, IgnitionBucket, IgnitionBucketArgs, bucket_arn, bucket_name
+from components.openshift.load_balancers import LISTENERS, ApiLoadBalancers, ApiLoadBalancersArgs
+from components.openshift.machines import ClusterMachines, ClusterMachinesArgs, Machine
+from components.openshift.policies import MachineRole
+from components.openshift.security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
+from components.openshift.subnet_tags import SharedSubnetTags, SharedSubnetTagsArgs
+
+# Partitions whose Route 53 cannot alias a load balancer (the templates' CNAME note, PR #4043).
+CNAME_PARTITIONS = ("aws-us-gov", "aws-iso", "aws-iso-b")
+ZONE_PROVIDER_NAME = f"{MANAGEMENT_PROVIDER_NAME}-openshift-zone"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the cluster's parts go, from the config and the stack's network outputs."""
+
+    vpc_id: pulumi.Input[str]
+    machine_network: str
+    control_plane_azs: tuple[str, ...]
+    """AZ of master-0, -1, -2."""
+    public_subnets: dict[str, pulumi.Input[str]]
+    private_subnets: dict[str, pulumi.Input[str]]
+
+    def lb_subnets(self, tier: str) -> list[pulumi.Input[str]]:
+        subnets = self.public_subnets if tier == "public" else self.private_subnets
+        return [subnets[az] for az in sorted(set(self.control_plane_azs)) if az in subnets]
+
+
+def placement(config: StackConfig, network: dict[str, Any]) -> Placement:
+    openshift = _section(config)
+    azs = config.availability_zones
+    chosen = openshift.control_plane.availability_zones or sorted(azs)[:CONTROL_PLANE_REPLICAS]
+    return Placement(
+        vpc_id=network["vpcId"],
+        machine_network=str(openshift.machine_network or config.network.cidr),
+        control_plane_azs=tuple(chosen[i % len(chosen)] for i in range(CONTROL_PLANE_REPLICAS)),
+        public_subnets=dict(network["publicSubnetIds"]),
+        private_subnets=dict(network["privateSubnetIds"]),
+    )
+
+
+def zone_provider(config: StackConfig, management: aws.Provider) -> aws.Provider:
+    """The management account's provider without ignored tags, for the private zone's `owned` tag."""
+    return aws.Provider(
+        ZONE_PROVIDER_NAME,
+        region=config.region,
+        default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags),
+        allowed_account_ids=[config.management_cluster.account_id],
+        **config.aws.provider_args(),
+        opts=pulumi.ResourceOptions(depends_on=[management]),
+    )
+
+
+def openshift_platform(config: StackConfig, management: aws.Provider, network: dict[str, Any]) -> dict[str, Any]:
+    """Build the platform; returns the `openshift` stack output group."""
+    openshift = _section(config)
+    where = placement(config, network)
+    in_management = pulumi.ResourceOptions(providers=[management])
+    public = openshift.public_hosted_zone_id is not None
+    SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, where), opts=in_management)
+    lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, where), opts=in_management)
+    dns = ClusterDns(
+        "openshift-dns",
+        dns_args(config, where, lbs),
+        opts=pulumi.ResourceOptions(providers=[zone_provider(config, management)]),
+    )
+    groups = ClusterSecurityGroups(
+        "openshift-security-groups", security_groups_args(openshift, where), opts=in_management
+    )
+    bucket_args = ignition_bucket_args(config)
+    bucket = IgnitionBucket("openshift-ignition", bucket_args, opts=in_management)
+    iam = MachineIam("openshift-iam", machine_iam_args(config, bucket_args.bucket_name), opts=in_management)
+    outputs: dict[str, Any] = {
+        **dns.outputs,
+        **lbs.outputs,
+        **groups.outputs,
+        **iam.outputs,
+        **bucket.outputs,
+        "machineNetwork": where.machine_network,
+        "controlPlaneAvailabilityZones": list(where.control_plane_azs),
+        "installConfig": install_config(config, where, dns),
+    }
+    if openshift.machines:
+        machines = ClusterMachines(
+            "openshift-machines",
+            machines_args(openshift, where, lbs, groups, iam, bucket_args.location),
+            opts=in_management,
+        )
+        outputs["machines"] = machines.outputs
+    outputs["public"] = public
+    return outputs
+
+
+def _section(config: StackConfig) -> OpenShiftConfig:
+    if config.openshift is None:
+        raise ValueError("the openshift platform needs the tkg-aws:openshift section")
+    return config.openshift
+
+
+# --- Args, from config -----------------------------------------------------------------------------
+def subnet_tags_args(openshift: OpenShiftConfig, where: Placement) -> SharedSubnetTagsArgs:
+    subnets = {f"public-{az}": s for az, s in where.public_subnets.items()}
+    subnets |= {f"private-{az}": s for az, s in where.private_subnets.items()}
+    return SharedSubnetTagsArgs(infra_id=openshift.infra_id, subnet_ids=subnets)
+
+
+def load_balancers_args(openshift: OpenShiftConfig, where: Placement) -> ApiLoadBalancersArgs:
+    public = openshift.public_hosted_zone_id is not None
+    return ApiLoadBalancersArgs(
+        infra_id=openshift.infra_id,
+        vpc_id=where.vpc_id,
+        private_subnet_ids=where.lb_subnets("private"),
+        public_subnet_ids=where.lb_subnets("public") if public else (),
+        external=public,
+        protect=openshift.protect,
+    )
+
+
+def dns_args(config: StackConfig, where: Placement, lbs: ApiLoadBalancers) -> ClusterDnsArgs:
+    openshift = _section(config)
+
+    def target(key: str) -> LoadBalancerTarget | None:
+        lb = lbs.load_balancers.get(key)
+        return None if lb is None else LoadBalancerTarget(dns_name=lb.dns_name, zone_id=lb.zone_id)
+
+    return ClusterDnsArgs(
+        cluster_domain=openshift.cluster_domain,
+        infra_id=openshift.infra_id,
+        vpc_id=where.vpc_id,
+        internal_api=target("int"),  # type: ignore[arg-type]
+        external_api=target("ext"),
+        public_zone_id=openshift.public_hosted_zone_id,
+        alias_records=config.partition not in CNAME_PARTITIONS,
+        protect=openshift.protect,
+    )
+
+
+def security_groups_args(openshift: OpenShiftConfig, where: Placement) -> ClusterSecurityGroupsArgs:
+    rules = ports.cluster_rules(where.machine_network)
+    if openshift.bootstrap.enabled:
+        sources = [str(c) for c in openshift.bootstrap.allowed_cidrs] or [where.machine_network]
+        rules += ports.bootstrap_rules(sources)
+    return ClusterSecurityGroupsArgs(
+        infra_id=openshift.infra_id, vpc_id=where.vpc_id, rules=rules, protect=openshift.protect
+    )
+
+
+def ignition_bucket_args(config: StackConfig) -> IgnitionBucketArgs:
+    openshift = _section(config)
+    upload = openshift.ignition.source("bootstrap") if openshift.bootstrap.enabled else None
+    return IgnitionBucketArgs(
+        bucket_name=bucket_name(openshift.infra_id, config.management_cluster.account_id),
+        partition=config.partition,
+        bootstrap_ignition=upload,
+        protect=openshift.protect,
+    )
+
+
+def machine_iam_args(config: StackConfig, bucket: str) -> MachineIamArgs:
+    openshift = _section(config)
+    roles: list[MachineRole] = ["master", "worker"] + (["bootstrap"] if openshift.bootstrap.enabled else [])
+    return MachineIamArgs(
+        infra_id=openshift.infra_id,
+        roles=roles,
+        ignition_object_arn=f"{bucket_arn(config.partition, bucket)}/{BOOTSTRAP_KEY}",
+        path=config.iam.path,
+        permissions_boundary=config.iam.permissions_boundary,
+        protect=openshift.protect,
+    )
+
+
+def machines_args(
+    openshift: OpenShiftConfig,
+    where: Placement,
+    lbs: ApiLoadBalancers,
+    groups: ClusterSecurityGroups,
+    iam: MachineIam,
+    bootstrap_location: str,
+) -> ClusterMachinesArgs:
+    api_targets = {key: listener.port for key, listener in LISTENERS.items() if key in lbs.target_groups}
+    machines = [
+        *_bootstrap(openshift, where, groups, iam, bootstrap_location, api_targets),
+        *_control_plane(openshift, where, groups, iam, api_targets),
+        *_compute(openshift, where, groups, iam),
+    ]
+    return ClusterMachinesArgs(
+        infra_id=openshift.infra_id,
+        ami=openshift.rhcos_ami or "",
+        machines=machines,
+        target_group_arns={key: tg.arn for key, tg in lbs.target_groups.items()},
+    )
+
+
+def _bootstrap(openshift, where, groups, iam, location, api_targets) -> list[Machine]:
+    if not openshift.bootstrap.enabled:
+        return []
+    az = where.control_plane_azs[0]
+    bootstrap = openshift.bootstrap
+    subnets = where.public_subnets if bootstrap.public else where.private_subnets
+    return [
+        Machine(
+            name="bootstrap",
+            availability_zone=az,
+            subnet_id=subnets[az],
+            instance_type=bootstrap.instance_type,
+            instance_profile=iam.instance_profiles["bootstrap"].name,
+            security_group_ids=[groups.groups["bootstrap"].id, groups.groups["master"].id],
+            user_data=json.dumps(ignition_config.bootstrap_pointer(location), sort_keys=True),
+            root_volume_size=openshift.control_plane.root_volume_size,
+            root_volume_type=openshift.control_plane.root_volume_type,
+            public_ip=bootstrap.public,
+            target_group_ports=api_targets,
+        )
+    ]
+
+
+def _control_plane(openshift, where, groups, iam, api_targets) -> list[Machine]:
+    control_plane = openshift.control_plane
+    return [
+        Machine(
+            name=f"master-{i}",
+            availability_zone=az,
+            subnet_id=where.private_subnets[az],
+            instance_type=control_plane.instance_type,
+            instance_profile=iam.instance_profiles["master"].name,
+            security_group_ids=[groups.groups["master"].id],
+            user_data=_ignition_text(openshift, "master"),
+            root_volume_size=control_plane.root_volume_size,
+            root_volume_type=control_plane.root_volume_type,
+            target_group_ports=api_targets,
+            protect=openshift.protect,
+        )
+        for i, az in enumerate(where.control_plane_azs)
+    ]
+
+
+def _compute(openshift, where, groups, iam) -> list[Machine]:
+    compute = openshift.compute
+    replicas = compute.replicas or {az: 1 for az in sorted(where.private_subnets)}
+    return [
+        Machine(
+            name=f"worker-{az}-{n}",
+            availability_zone=az,
+            subnet_id=where.private_subnets[az],
+            instance_type=compute.instance_type,
+            instance_profile=iam.instance_profiles["worker"].name,
+            security_group_ids=[groups.groups["worker"].id],
+            user_data=_ignition_text(openshift, "worker"),
+            root_volume_size=compute.root_volume_size,
+            root_volume_type=compute.root_volume_type,
+        )
+        for az, count in sorted(replicas.items())
+        for n in range(count)
+    ]
+
+
+def _ignition_text(openshift: OpenShiftConfig, role: str) -> str:
+    source = openshift.ignition.source(role)  # type: ignore[arg-type]
+    return source.read_text() if source is not None else ""
+
+
+def install_config(config: StackConfig, where: Placement, dns: ClusterDns) -> dict[str, Any]:
+    openshift = _section(config)
+    azs = sorted(set(where.control_plane_azs))
+    subnets = [where.private_subnets[az] for az in sorted(where.private_subnets)]
+    if openshift.public_hosted_zone_id is not None:
+        subnets += [where.public_subnets[az] for az in sorted(where.public_subnets)]
+    return ignition_config.install_config(
+        cluster_name=openshift.cluster_name,
+        base_domain=openshift.base_domain,
+        region=config.region,
+        machine_network=where.machine_network,
+        subnet_ids=subnets,
+        private_zone_id=dns.private_zone.zone_id,
+        public=openshift.public_hosted_zone_id is not None,
+        control_plane_zones=azs,
+        compute_zones=sorted(openshift.compute.replicas or where.private_subnets),
+    )
