@@ -14,10 +14,12 @@ from typing import Any
 import pulumi
 
 from components.config.models import StackConfig
+from components.eks_outposts.platform import eks_outposts_platform, outpost_network
 from components.foundations.accounts import account_providers
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.foundations.management_cluster import management_cluster_provider
 from components.foundations.network import Network, NetworkArgs
+from components.openshift.platform import openshift_platform
 from components.tkg.platform import tkg_platform
 
 
@@ -31,7 +33,7 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
     providers = account_providers(config)
     in_management = pulumi.ResourceOptions(providers=[providers.management])
     kubernetes = management_cluster_provider("management-cluster", config)
-    network = Network("network", NetworkArgs.from_config(config), opts=in_management)
+    network = Network("network", outpost_network(NetworkArgs.from_config(config), config), opts=in_management)
     outputs["network"] = network.outputs
     key_pair = KeyPairs("key-pair", KeyPairsArgs.from_config(config), opts=in_management)
     outputs["keyPair"] = key_pair.outputs()
@@ -40,5 +42,11 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
         outputs["keyPairPrivateKey"] = key_pair.private_key_pem
     if config.tkg.enabled:
         outputs |= tkg_platform(config, providers, network.outputs, key_pair, kubernetes, iam_shared_with)
+    if config.eks_local_cluster is not None:
+        outputs["eksLocalCluster"], outputs["eksLocalClusterKubeconfig"] = eks_outposts_platform(
+            config, network.outputs, in_management
+        )
+    if config.openshift is not None:
+        outputs["openshift"] = openshift_platform(config, providers.management, network.outputs)
     outputs["managementAccountId"] = config.management_cluster.account_id
     return outputs

@@ -19,7 +19,7 @@ import yaml
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockResourceArgs
 
-from components.config.models import SECRET_PLACEHOLDER
+from components.config.validators import SECRET_PLACEHOLDER
 from tests.conftest import REPO
 from tools.mocks import Registration, TkgMocks
 from tools.plan import plan_stack

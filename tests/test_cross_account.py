@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from tests.conftest import plan
 from tools.mocks import MANAGEMENT_ACCOUNT_ID
 from tools.plan import kubernetes_objects, resources_document

@@ -11,7 +11,7 @@ import json
 import pytest
 import yaml
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from components.eks_outposts.platform import LOCAL_CLUSTER_INTERFACE_ENDPOINTS
 from tests.conftest import REPO, plan, stack_file
 from tools.plan import summary

@@ -45,7 +45,14 @@ def test_prod_costs_three_nat_gateways_their_ips_and_three_endpoints_in_three_az
 def test_quota_usage_counts_what_the_stack_creates(dev_raw, prod_raw):
     assert usage(plan(dev_raw)) == {"L-F678F1CE": 1, "L-0263D0A3": 1, "L-FE5A380F": 1, "L-A4707A72": 1}
     # onePerAz puts one NAT gateway in each AZ: the per-AZ quota sees one, the regional EIP quota three.
-    assert usage(plan(prod_raw)) == {"L-F678F1CE": 1, "L-0263D0A3": 3, "L-FE5A380F": 1, "L-A4707A72": 1}
+    # The interface endpoints' security group has one inbound rule (HTTPS from the VPC) of its 60.
+    assert usage(plan(prod_raw)) == {
+        "L-F678F1CE": 1,
+        "L-0263D0A3": 3,
+        "L-FE5A380F": 1,
+        "L-A4707A72": 1,
+        "L-0EA8095F": 1,
+    }
 
 
 def test_a_stack_above_a_default_quota_gets_a_warning(dev_raw):
@@ -114,7 +121,7 @@ def test_a_priced_region_names_its_prices_source_and_date(prod_raw):
 
 
 def test_every_priced_region_prices_every_item_and_says_when_and_where_from():
-    items = {"NAT gateway", "public IPv4 address", "interface endpoint AZ", "gateway endpoint"}
+    items = {"NAT gateway", "public IPv4 address", "interface endpoint AZ", "gateway endpoint", "Network Load Balancer"}
     for region, prices in PRICES.items():
         assert set(prices.hourly_usd) == items, region
         assert prices.source and date.fromisoformat(prices.recorded) <= date.today()

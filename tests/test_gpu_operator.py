@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from components.manifests.cluster_resource_set import (
     DATA_BUDGET,
     MAX_CONFIGMAP_DATA,

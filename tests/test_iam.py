@@ -12,7 +12,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX, ConfigError
+from components.config.base import ConfigError
+from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.policies import template
 from components.policies.trust import assume_role_statement
 from components.tkg.iam import ClusterIam, ClusterIamArgs
@@ -222,7 +223,7 @@ def test_eks_local_cluster_role_trusts_ec2_with_the_outposts_policy(region, part
     assert run.outputs["iam"]["roleNames"]["eksLocalCluster"] == f"eks-local-cluster{TKG_NAME_SUFFIX}"
 
 
-# --- the interface issue 5 builds on ---------------------------------------------------------------
+# --- the interface workload accounts build on-----------------------------------------------------------
 def test_controllers_trust_statements_may_hold_outputs():
     def build():
         # Outputs belong to the run's event loop, so they are made inside it.

@@ -8,8 +8,8 @@ import runpy
 import pulumi
 import pytest
 
+from components.config.base import ConfigError
 from components.config.loading import load_config
-from components.config.models import ConfigError
 from tests.conftest import REGION, REPO, stack_file
 from tools.program import run_under_mocks
 

@@ -12,11 +12,11 @@ import json
 
 import pytest
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from components.foundations.network import ignored_by_provider
 from tests.conftest import plan, stack_file
 from tools.mocks import Registration
-from tools.program import ProgramRun, plain
+from tools.program import ProgramRun, plan_data
 
 NETWORK = "tkg-aws:network:Network"
 VPC = "aws:ec2/vpc:Vpc"
@@ -342,10 +342,10 @@ def test_interface_endpoints_have_private_dns_in_every_private_subnet(prod):
     for endpoint in interface.values():
         assert endpoint.inputs["privateDnsEnabled"] is True
         assert endpoint.inputs["securityGroupIds"] == [group.id]
-        placed = [
-            a.inputs["subnetId"] for a in prod.of_type(ENDPOINT_SUBNET) if a.inputs["vpcEndpointId"] == endpoint.id
-        ]
-        assert sorted(placed) == private_ids, endpoint.name
+        # Set on the endpoint itself, in AZ order: an AZ added anywhere is an in-place update.
+        assert endpoint.inputs["subnetIds"] == [s.id for _, s in sorted(subnets(prod, "private").items())]
+        assert sorted(endpoint.inputs["subnetIds"]) == private_ids, endpoint.name
+    assert prod.of_type(ENDPOINT_SUBNET) == []
 
 
 def test_the_endpoint_security_group_admits_https_from_the_vpc_only(prod):
@@ -384,18 +384,22 @@ def test_an_s3_interface_endpoint_without_the_gateway_endpoint_is_a_config_error
 
 def test_replacements_aws_would_refuse_to_overlap_delete_first(prod):
     delete_first = {r.type for r in network_children(prod) if r.options.get("deleteBeforeReplace")}
-    assert delete_first == {SUBNET, ASSOCIATION, ENDPOINT_ROUTE_TABLE, ENDPOINT_SUBNET, ENDPOINT}
+    assert delete_first == {SUBNET, ASSOCIATION, ENDPOINT_ROUTE_TABLE, ENDPOINT}
     (gateway,) = [e for e in prod.of_type(ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"]
     assert "deleteBeforeReplace" not in gateway.options
 
 
 # --- stability -------------------------------------------------------------------------------------
 def unchanged_and_new(before: ProgramRun, after: ProgramRun) -> list[Registration]:
-    """Assert every resource of `before` is in `after` as it was; return the resources `after` adds."""
+    """Assert every resource of `before` is in `after` as it was, but for the subnet list of an
+    interface endpoint, which lists every AZ's subnet; return the resources `after` adds."""
     for urn, old in before.registrations.items():
         assert urn in after.registrations, f"{urn} would be deleted"
         new = after.registrations[urn]
-        assert plain(new.inputs) == plain(old.inputs), f"{urn} inputs changed"
+        old_inputs, new_inputs = plan_data(old.inputs), plan_data(new.inputs)
+        if old.type == ENDPOINT and old_inputs.get("vpcEndpointType") == "Interface":
+            assert set(old_inputs.pop("subnetIds")) <= set(new_inputs.pop("subnetIds")), urn
+        assert new_inputs == old_inputs, f"{urn} inputs changed"
         assert (new.options, new.provider, new.parent) == (old.options, old.provider, old.parent), urn
     return [r for urn, r in sorted(after.registrations.items()) if urn not in before.registrations]
 
@@ -412,9 +416,7 @@ def test_adding_an_az_leaves_every_existing_resource_untouched(dev, dev_raw):
 def test_adding_an_az_to_prod_only_adds_that_azs_resources(prod, prod_raw):
     added = unchanged_and_new(prod, plan(with_azs(prod_raw, [*PROD_AZS, "us-west-2d"])))
     tags = 2 * (1 + 3) + 3
-    assert (
-        len(added) == 2 + 2 + 1 + 1 + 1 + 1 + 1 + 3 + tags
-    )  # subnets, associations, table, route, NAT, EIP, S3, endpoints
+    assert len(added) == 2 + 2 + 1 + 1 + 1 + 1 + 1 + tags  # subnets, associations, table, route, NAT, EIP, S3
     assert all("us-west-2d" in r.name for r in added)
 
 
@@ -472,7 +474,7 @@ def test_existing_vpc_tags_keep_their_names_when_a_subnet_is_added(dev_raw):
 
 # --- golden ----------------------------------------------------------------------------------------
 def test_dev_network_matches_its_golden_file(dev, golden):
-    resources = [{"type": r.type, "name": r.name, "inputs": plain(r.inputs)} for r in network_children(dev)]
+    resources = [{"type": r.type, "name": r.name, "inputs": plan_data(r.inputs)} for r in network_children(dev)]
     golden("network/dev.json", sorted(resources, key=lambda r: (r["type"], r["name"])))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from tests.conftest import plan
 
 
@@ -29,4 +29,13 @@ def test_tkg_settings_in_a_stack_without_tkg_are_refused(prod_raw: dict) -> None
     prod_raw["tkg"] = {"enabled": False}
     with pytest.raises(ConfigError) as err:
         plan(prod_raw, stack="prod")
-    assert [p.split(":")[1] for p in err.value.problems] == ["iam", "workloadAccounts", "gpu"]
+    assert [p.split(":")[1] for p in err.value.problems] == [
+        "workloadAccounts",
+        "gpu",
+        "iam.profile",
+        "iam.tmcPermissions",
+    ]
+    prod_raw = {k: v for k, v in prod_raw.items() if k not in ("workloadAccounts", "gpu")}
+    prod_raw["iam"] = {"path": "/platform/", "permissionsBoundary": "arn:aws:iam::111111111111:policy/boundary"}
+    prod_raw["managementCluster"] = {"accountId": "111111111111"}
+    assert plan(prod_raw, stack="prod").config.iam.path == "/platform/"

@@ -79,7 +79,7 @@ def test_every_action_is_a_real_iam_action(variant):
 
 
 def test_the_action_check_rejects_the_seed_typo():
-    # Seed 000's TMC list misspells this action; the check must catch exactly that kind of mistake.
+    # TKG's documented TMC list misspells this action; the check must catch exactly that kind of mistake.
     assert not is_iam_action("ec2:DescribeAvailabiilityZones")
     assert is_iam_action("ec2:DescribeAvailabilityZones")
 

@@ -22,7 +22,7 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockResourceArgs
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from tests.conftest import REPO, plan, stack_file
 from tools import program
 from tools.mocks import TkgMocks, install

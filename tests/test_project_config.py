@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from components.config.loading import parse_stack_config
-from components.config.models import NAMESPACE, SECTIONS, StackConfig
+from components.config.models import SECTIONS, StackConfig
 from components.config.stack_files import read_stack_file
+from components.config.validators import NAMESPACE
 from tests.conftest import REPO
 
 # What Pulumi's schema allows in a declaration, and the types it can check.

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components.config.base import ConfigError
 from components.config.loading import parse_config, parse_stack_config
-from components.config.models import ConfigError
 from tests.conftest import REGION, REPO, stack_file
 
 PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"

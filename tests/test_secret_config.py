@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config.models import ConfigError
+from components.config.base import ConfigError
 from tests.conftest import plan, stack_file
 from tests.transitions import revealed
 from tools.plan import main, write_plan
-from tools.program import ProgramRun, plain
+from tools.program import ProgramRun, plan_data
 
 EXTERNAL_ID, DEPLOY_EXTERNAL_ID, HELM_TOKEN = "s3cret-capa-external-id", "s3cret-deploy-id", "s3cret-nls-token"
 KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n"
@@ -47,7 +47,7 @@ def named(run: ProgramRun, name: str, type_prefix: str = ""):
 
 
 def test_no_plaintext_secret_reaches_any_resource_input_or_output(secret_run: ProgramRun) -> None:
-    inputs = json.dumps([plain(r.inputs) for r in secret_run.registrations.values()], default=str)
+    inputs = json.dumps([plan_data(r.inputs) for r in secret_run.registrations.values()], default=str)
     outputs = json.dumps(secret_run.outputs, default=str)
     for value in (EXTERNAL_ID, DEPLOY_EXTERNAL_ID, HELM_TOKEN):
         assert value not in inputs and value not in outputs
@@ -55,10 +55,10 @@ def test_no_plaintext_secret_reaches_any_resource_input_or_output(secret_run: Pr
 
 def test_each_secret_travels_as_a_secret_where_it_is_used(secret_run: ProgramRun) -> None:
     # Pulumi tracks secrets per top-level input: the field that holds one is a secret as a whole.
-    identity = plain(named(secret_run, "management-cluster-lob-prod").inputs)
-    trust = plain(named(secret_run, "lob-prod-controllers", "aws:iam/role:Role").inputs)
-    provider = plain(named(secret_run, "lob-prod", "pulumi:providers:aws").inputs)
-    chart = plain(named(secret_run, "gpu-operator-helmchartproxy").inputs)
+    identity = plan_data(named(secret_run, "management-cluster-lob-prod").inputs)
+    trust = plan_data(named(secret_run, "lob-prod-controllers", "aws:iam/role:Role").inputs)
+    provider = plan_data(named(secret_run, "lob-prod", "pulumi:providers:aws").inputs)
+    chart = plan_data(named(secret_run, "gpu-operator-helmchartproxy").inputs)
     assert (identity["spec"], trust["assumeRolePolicy"], provider["assumeRoles"], chart["spec"]) == ("[secret]",) * 4
     assert identity["metadata"]["name"] == "lob-prod"  # what is not secret stays readable
 

@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import pulumi
 from pulumi.runtime import rpc
 
 from tools.mocks import Registration
-from tools.program import ProgramRun
+from tools.program import ProgramRun, file_asset_data
 
 Kind = Literal["same", "changed", "aliased", "replaced", "added", "removed"]
 
@@ -251,6 +252,8 @@ def revealed(value: Any) -> Any:
         return {k: revealed(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [revealed(v) for v in value]
+    if isinstance(value, pulumi.FileAsset):
+        return file_asset_data(value)  # the engine compares a file asset by its hash
     return value
 
 

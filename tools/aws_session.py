@@ -29,8 +29,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from components.config.models import SECRET_PLACEHOLDER
 from components.config.provider_settings import AssumeRoleSettings, AwsSettings
+from components.config.validators import SECRET_PLACEHOLDER
 
 # Everything a call to AWS (or an emulator) can raise; ResponseParserError is no BotoCoreError.
 AWS_ERRORS = (BotoCoreError, ClientError, ResponseParserError)

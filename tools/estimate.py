@@ -28,6 +28,9 @@ NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 ENDPOINT_SUBNET_ASSOCIATION = "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+INSTANCE = "aws:ec2/instance:Instance"
 
 HOURS_PER_MONTH = 730  # AWS's own monthly figure (365 × 24 / 12)
 
@@ -57,6 +60,8 @@ US_EAST_WEST_HOURLY_USD: dict[str, Decimal] = {
     "interface endpoint AZ": Decimal("0.01"),
     # Gateway endpoints (S3, DynamoDB) have no hourly or per-GB charge: VPC and PrivateLink pricing.
     "gateway endpoint": Decimal("0"),
+    # Network Load Balancer hour, without NLCUs (use): https://aws.amazon.com/elasticloadbalancing/pricing/
+    "Network Load Balancer": Decimal("0.0225"),
 }
 REFERENCE_SOURCE = "reference/network.md §5 (AWS VPC, PrivateLink and public IPv4 pricing pages)"
 PRICES: dict[str, RegionPrices] = {
@@ -74,6 +79,8 @@ class Quota:
     """AWS's default value for a new account."""
     usage: Callable[[ProgramRun], int]
     """How much of the quota the stack takes."""
+    always: bool = True
+    """Listed in every summary; otherwise only where the stack uses it."""
 
 
 @dataclass(frozen=True)
@@ -100,16 +107,34 @@ def nat_gateways_per_az(run: ProgramRun) -> int:
     return max(nat_gateways_by_az(run).values(), default=0)
 
 
+def network_load_balancers(run: ProgramRun) -> int:
+    return sum(1 for lb in run.of_type(LOAD_BALANCER) if lb.inputs.get("loadBalancerType") == "network")
+
+
+def inbound_rules_per_group(run: ProgramRun) -> int:
+    """The most inbound rules of one security group (the quota is per group)."""
+    rules = Counter(rule.inputs.get("securityGroupId") for rule in run.of_type(INGRESS_RULE))
+    return max(rules.values(), default=0)
+
+
+def groups_per_instance(run: ProgramRun) -> int:
+    return max((len(i.inputs.get("vpcSecurityGroupIds") or []) for i in run.of_type(INSTANCE)), default=0)
+
+
 QUOTAS = (
     Quota("L-F678F1CE", "VPCs per Region", 5, _count(VPC)),
     Quota("L-0263D0A3", "EC2-VPC Elastic IPs", 5, _count(EIP)),
     Quota("L-FE5A380F", "NAT gateways per AZ", 5, nat_gateways_per_az),
     Quota("L-A4707A72", "Internet gateways per Region", 5, _count(INTERNET_GATEWAY)),
+    Quota("L-69A177A2", "Network Load Balancers per Region", 50, network_load_balancers, always=False),
+    Quota("L-0EA8095F", "Inbound rules per security group", 60, inbound_rules_per_group, always=False),
+    Quota("L-2AFB9258", "Security groups per network interface", 5, groups_per_instance, always=False),
 )
 
 
 def quota_usage(run: ProgramRun) -> list[tuple[Quota, int]]:
-    return [(quota, quota.usage(run)) for quota in QUOTAS]
+    usage = [(quota, quota.usage(run)) for quota in QUOTAS]
+    return [(quota, used) for quota, used in usage if quota.always or used]
 
 
 def interface_endpoint_azs(run: ProgramRun) -> int:
@@ -124,15 +149,27 @@ def _endpoint_type(endpoint: Registration) -> str:
     return endpoint.inputs.get("vpcEndpointType") or "Gateway"  # AWS's default type
 
 
+def public_load_balancer_addresses(run: ProgramRun) -> int:
+    """An internet-facing load balancer has one public IPv4 address in each of its subnets."""
+    return sum(
+        len(lb.inputs.get("subnets") or []) for lb in run.of_type(LOAD_BALANCER) if not lb.inputs.get("internal")
+    )
+
+
+def public_instances(run: ProgramRun) -> int:
+    return sum(1 for i in run.of_type(INSTANCE) if i.inputs.get("associatePublicIpAddress"))
+
+
 def monthly_cost(run: ProgramRun) -> list[CostItem]:
     """The stack's hourly network charges over a month, one item per priced kind of resource."""
     prices = PRICES.get(run.config.region)
     endpoints = run.of_type(VPC_ENDPOINT)
     quantities = {
         "NAT gateway": len(run.of_type(NAT_GATEWAY)),
-        "public IPv4 address": len(run.of_type(EIP)),
+        "public IPv4 address": len(run.of_type(EIP)) + public_load_balancer_addresses(run) + public_instances(run),
         "interface endpoint AZ": interface_endpoint_azs(run),
         "gateway endpoint": sum(1 for e in endpoints if _endpoint_type(e) == "Gateway"),
+        "Network Load Balancer": network_load_balancers(run),
     }
     return [
         CostItem(item, quantity, quantity * prices.hourly_usd[item] * HOURS_PER_MONTH if prices else None)

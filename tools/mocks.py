@@ -11,6 +11,12 @@ parent, provider, dependencies and options, which the plain mocks do not expose.
 recorded as the URNs they stand for, resolved the way the engine resolves them (defaults from the
 resource itself, and the aliases a resource inherits from its parent's), in the monitor's own URN
 form, so a URN of an earlier run can be looked up among them.
+
+`TkgMocks(preview=True)` answers as the engine does during `pulumi preview` of a new stack (run it
+with `install(..., preview=True)`, which also puts the SDK in preview mode): every resource and
+provider comes back without an id, its inputs as given, and every value only AWS can tell (ARNs,
+ids, addresses, fingerprints, a generated key) as `rpc.UNKNOWN`, secret where it would be secret.
+What the program derives from those stays unknown too: `.apply` callbacks on them do not run.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ MANAGEMENT_ACCOUNT_ID = "111111111111"
 # Ids EC2 gives its resources: prefix + 17 hex digits.
 _EC2_ID_PREFIXES = {
     "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/instance:Instance": "i",
     "aws:ec2/subnet:Subnet": "subnet",
     "aws:ec2/internetGateway:InternetGateway": "igw",
     "aws:ec2/natGateway:NatGateway": "nat",
@@ -63,6 +70,10 @@ class TkgMocks(Mocks):
     region: str = "us-west-2"
     management_account_id: str = MANAGEMENT_ACCOUNT_ID
     calls: list[str] = field(default_factory=list)
+    preview: bool = False
+    """Answer as during `pulumi preview`: computed outputs unknown (see the module docstring)."""
+    _provider_ids: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False)
+    """(type, name) -> the id a provider gets outside a preview: what routes its resources to an account."""
 
     @property
     def partition(self) -> str:
@@ -70,9 +81,13 @@ class TkgMocks(Mocks):
             return "aws-us-gov"
         return "aws-cn" if self.region.startswith("cn-") else "aws"
 
-    def account_of(self, provider_ref: str) -> str:
+    def account_of_provider(self, provider_ref: str) -> str:
         """Provider ids are `provider-<account>` (see new_resource), so refs carry the account."""
         provider_id = provider_ref.rsplit("::", 1)[-1] if provider_ref else ""
+        if provider_id == rpc.UNKNOWN:
+            # A preview's new provider has no id yet, but the engine has configured it: its account is known.
+            qualified_type, name = provider_ref.split("::")[2:4]
+            provider_id = self._provider_ids.get((qualified_type.split("$")[-1], name), "")
         if provider_id.startswith("provider-"):
             return provider_id.removeprefix("provider-")
         return self.management_account_id
@@ -80,15 +95,20 @@ class TkgMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         state = {k: self._as_state(k, v) for k, v in args.inputs.items()}
         if args.typ.startswith("pulumi:providers:"):
-            return self._provider(args), state
-        account = self.account_of(args.provider)
+            provider_id = self._provider_ids[(args.typ, args.name)] = self._provider(args)
+            return ("" if self.preview else provider_id), state
+        account = self.account_of_provider(args.provider)
         resource_id = self._id(args)
-        state.update(self._computed(args, account, resource_id))
+        computed = self._computed(args, account, resource_id)
+        if self.preview:
+            # Inputs are what the program sent; the rest only exists once AWS has created the resource.
+            return "", _preview_state(state, computed)
+        state.update(computed)
         return resource_id, state
 
     def call(self, args: MockCallArgs) -> dict:
         self.calls.append(args.token)
-        account = self.account_of(args.provider)
+        account = self.account_of_provider(args.provider)
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": account,
@@ -115,6 +135,8 @@ class TkgMocks(Mocks):
             return f"{_EC2_ID_PREFIXES[args.typ]}-0{_digest(args.typ, args.name, length=16)}"
         if args.typ in _IAM_ARN_KINDS:
             return args.inputs.get("name", args.name)
+        if args.typ == "aws:s3/bucket:Bucket" and args.inputs.get("bucket"):
+            return args.inputs["bucket"]  # a bucket's id is its name
         return f"{args.name}-{_digest(args.typ, args.name, length=8)}"
 
     def _computed(self, args: MockResourceArgs, account: str, resource_id: str) -> dict:
@@ -133,17 +155,113 @@ class TkgMocks(Mocks):
                 "keyPairId": resource_id,
                 "fingerprint": ":".join(_digest("fp", args.name, length=32)[i : i + 2] for i in range(0, 32, 2)),
             }
+        if typ == "aws:eks/cluster:Cluster":
+            return _local_cluster_state(self.partition, self.region, account, inputs, resource_id)
+        if typ == "aws:ec2/launchTemplate:LaunchTemplate":
+            return {
+                "arn": f"arn:{self.partition}:ec2:{self.region}:{account}:launch-template/{resource_id}",
+                "latestVersion": 1,
+            }
         if typ == "tls:index/privateKey:PrivateKey":
             return _fake_private_key(args.name)
+        if typ in _OPENSHIFT_COMPUTED:
+            return _OPENSHIFT_COMPUTED[typ](self, args, account)
         if typ.startswith("aws:"):
             return {"arn": f"arn:{self.partition}:ec2:{self.region}:{account}:{resource_id}"}
         return {}
 
     @staticmethod
     def _as_state(key: str, value: Any) -> Any:
+        if key in _JSON_STRING_INPUTS and rpc.contains_unknowns(value):
+            return rpc.UNKNOWN  # a preview's document with an unknown inside is one unknown string
         if key in _JSON_STRING_INPUTS and isinstance(value, dict) and not rpc.is_rpc_secret(value):
             return json.dumps(value)
         return value
+
+
+def _load_balancer(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+    name = args.inputs.get("name", args.name)
+    kind = "net" if args.inputs.get("loadBalancerType") == "network" else "app"
+    scheme = "internal-" if args.inputs.get("internal") else ""
+    suffix = _digest(args.typ, args.name, length=16)
+    where = f"{mocks.partition}:elasticloadbalancing:{mocks.region}:{account}"
+    arn = f"arn:{where}:loadbalancer/{kind}/{name}/{suffix}"
+    return {
+        "arn": arn,
+        "name": name,
+        "dnsName": f"{scheme}{name}-{suffix}.elb.{mocks.region}.amazonaws.com",
+        "zoneId": "Z" + _digest("lb-zone", mocks.region, length=13).upper(),
+    }
+
+
+def _target_group(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+    name = args.inputs.get("name", args.name)
+    suffix = _digest(args.typ, args.name, length=16)
+    return {"arn": f"arn:{mocks.partition}:elasticloadbalancing:{mocks.region}:{account}:targetgroup/{name}/{suffix}"}
+
+
+def _hosted_zone(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+    zone_id = "Z" + _digest(args.typ, args.name, length=20).upper()
+    return {"zoneId": zone_id, "arn": f"arn:{mocks.partition}:route53:::hostedzone/{zone_id}"}
+
+
+def _instance(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+    octets = hashlib.sha256(args.name.encode()).digest()
+    return {
+        "arn": f"arn:{mocks.partition}:ec2:{mocks.region}:{account}:instance/{args.name}",
+        "privateIp": f"10.255.{octets[0]}.{octets[1] % 250 + 1}",
+    }
+
+
+def _bucket(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+    name = args.inputs.get("bucket", args.name)
+    return {"arn": f"arn:{mocks.partition}:s3:::{name}", "bucket": name}
+
+
+# Attributes the OpenShift platform reads (records alias load balancers, targets are private IPs).
+_OPENSHIFT_COMPUTED = {
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:route53/zone:Zone": _hosted_zone,
+    "aws:ec2/instance:Instance": _instance,
+    "aws:s3/bucket:Bucket": _bucket,
+}
+
+
+def _preview_state(state: dict, computed: dict) -> dict:
+    """`state` and an unknown for each computed value it does not hold, inside nested objects too."""
+    merged = dict(state)
+    for key, value in computed.items():
+        if key not in state:
+            merged[key] = _unknown_like(value)
+        elif isinstance(value, dict) and isinstance(state[key], dict):
+            merged[key] = _preview_state(state[key], value)
+    return merged
+
+
+def _unknown_like(value: Any) -> Any:
+    """An unknown in place of `value`, secret if `value` is: a preview never reveals a secret's shape."""
+    return rpc.wrap_rpc_secret(rpc.UNKNOWN) if rpc.is_rpc_secret(value) else rpc.UNKNOWN
+
+
+def _local_cluster_state(partition: str, region: str, account: str, inputs: dict, resource_id: str) -> dict:
+    """What EKS reports of a cluster: a private endpoint, a CA, the id local clusters have, the
+    security group EKS creates, and the default service CIDR."""
+    name = inputs.get("name", resource_id)
+    digest = _digest("eks", name, length=32)
+    return {
+        "arn": f"arn:{partition}:eks:{region}:{account}:cluster/{name}",
+        "endpoint": f"https://{digest.upper()}.gr7.{region}.eks.amazonaws.com",
+        "certificateAuthority": {
+            "data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCnBsYW4KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+        },
+        "clusterId": f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}",
+        "vpcConfig": {
+            **inputs.get("vpcConfig", {}),
+            "clusterSecurityGroupId": f"sg-0{_digest('eks-sg', name, length=16)}",
+        },
+        "kubernetesNetworkConfig": {"ipFamily": "ipv4", "serviceIpv4Cidr": "10.100.0.0/16"},
+    }
 
 
 def _fake_private_key(name: str) -> dict:
@@ -274,10 +392,21 @@ def _options(request) -> dict[str, Any]:
 
 
 def install(
-    region: str, project: str, stack: str, monitor_class=RecordingMonitor, mocks: TkgMocks | None = None
+    region: str,
+    project: str,
+    stack: str,
+    monitor_class=RecordingMonitor,
+    mocks: TkgMocks | None = None,
+    preview: bool = False,
 ) -> RecordingMonitor:
-    """Set up mocks (TkgMocks for `region` unless given) and a recording monitor for one program run."""
-    mocks = mocks if mocks is not None else TkgMocks(region=region)
+    """Set up mocks (TkgMocks for `region` unless given) and a recording monitor for one program run.
+
+    `preview` runs it as `pulumi preview` would: the SDK in preview mode and mocks that answer so.
+    """
+    mocks = mocks if mocks is not None else TkgMocks(region=region, preview=preview)
+    if mocks.preview != preview:
+        # Half a preview (the SDK in one mode, the mocks in the other) shows what no engine would.
+        raise ValueError(f"install(preview={preview}) with mocks of preview={mocks.preview}")
     monitor = monitor_class(mocks)
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
     return monitor

@@ -9,6 +9,7 @@ Reads Pulumi.yaml and Pulumi.STACK.yaml (or FILE), runs the program under mocks,
   diagram.md       Mermaid diagrams: who may assume which role, where each subnet's traffic goes
   tkg-cluster-config*.yaml   TKG variables for `tanzu cluster create -f`: in the stack's VPC, in
                    each workload account, and for GPU workers
+  openshift-install-config.yaml   the stack's part of OpenShift's install-config.yaml (openshift)
 Secrets (`secure:` config, generated keys) are written as "[secret]". Output is byte-identical for
 identical input, so two plans can be diffed. Exit codes: 0 planned, 2 bad config or arguments.
 """
@@ -24,15 +25,16 @@ from typing import Any
 
 import yaml
 
+from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
-from components.config.models import ConfigError
 from components.config.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
+from components.eks_outposts.report import outpost_report
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
 from tools.plan_diff import diff_with_diagrams, load_plan
-from tools.program import PROJECT, ProgramRun, plain, run_config
+from tools.program import PROJECT, ProgramRun, plan_data, run_config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_CONFIG = 2
@@ -78,7 +80,7 @@ def resources_document(run: ProgramRun) -> dict[str, Any]:
                 # What other resources' inputs hold when they refer to this one (the diagrams join on it).
                 "id": reg.id,
                 "options": reg.options,
-                "inputs": _readable(plain(reg.inputs)),
+                "inputs": _readable(plan_data(reg.inputs)),
             }
         )
     return {"project": PROJECT, "stack": run.stack, "resources": resources, "outputs": run.outputs}
@@ -99,7 +101,7 @@ def kubernetes_objects(run: ProgramRun) -> list[dict[str, Any]]:
     for reg in run.registrations.values():
         if not reg.type.startswith("kubernetes:") or reg.type.startswith("pulumi:providers:"):
             continue
-        inputs = plain(reg.inputs)
+        inputs = plan_data(reg.inputs)
         if "apiVersion" not in inputs or "kind" not in inputs:
             continue
         objects.append({k: v for k, v in inputs.items() if k in ("apiVersion", "kind", "metadata", "spec", "data")})
@@ -143,11 +145,15 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
 
 
 def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
-    """One `tanzu cluster create -f` file per place the stack prepared for a workload cluster."""
+    """One `tanzu cluster create -f` file per place the stack prepared for a workload cluster,
+    eksctl's ClusterConfig of an EKS local cluster, and OpenShift's install-config.yaml part."""
     configs = {"tkg-cluster-config.yaml": outputs.get("tkgClusterConfig")}
     for name, account in sorted((outputs.get("workloadAccounts") or {}).items()):
         configs[f"tkg-cluster-config-{name}.yaml"] = account.get("tkgClusterConfig")
     configs["tkg-cluster-config-gpu.yaml"] = (outputs.get("gpu") or {}).get("tkgClusterConfig")
+    configs["eksctl-cluster-config.yaml"] = (outputs.get("eksLocalCluster") or {}).get("eksctlClusterConfig")
+    # What install-config.yaml needs from the stack (region, subnets, zone, machine network).
+    configs["openshift-install-config.yaml"] = (outputs.get("openshift") or {}).get("installConfig")
     written = []
     for filename, variables in configs.items():
         if variables:
@@ -171,6 +177,7 @@ def summary(run: ProgramRun) -> list[str]:
     lines += [nat_note] if nat_note else []
     lines += trust_decision(run)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
+    lines += outpost_report(run.config.eks_local_cluster)  # what runs on the Outpost (eks_outposts/report.py)
     return lines
 
 

@@ -9,7 +9,7 @@ Per account:
   - the caller identity is the account the stack is pinned to, and the region is enabled
     (workload accounts: first, the deploy role can be assumed, with its external id)
   - the config's availability zones exist there, with the AZ IDs they mean in that account
-  - the service quotas of seed 000's table fit what the account uses plus what the stack adds
+  - the service quotas TKG's AWS preparation guide lists fit what the account uses plus what the stack adds
   - the fixed-name roles, instance profiles, policies and key pairs the stack creates are not
     already there (or are adopted), naming the CloudFormation stack that owns them
   - a bring-your-own VPC and its subnets are where the config says
@@ -24,7 +24,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from components.config.models import ConfigError, StackConfig
+from components.config.base import ConfigError
+from components.config.models import StackConfig
 from components.config.stack_files import StackFileError, stack_files
 from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, describe_error, stack_clients
 from tools.plan import ROOT_DIR, plan_stack

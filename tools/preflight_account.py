@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.config.models import NAMESPACE, ExistingVpcConfig
+from components.config.models import ExistingVpcConfig
+from components.config.validators import NAMESPACE
 from tools.aws_session import AWS_ERRORS, AwsClients, describe_error
 from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
 from tools.preflight_targets import Target

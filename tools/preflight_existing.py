@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.config.models import NAMESPACE
+from components.config.validators import NAMESPACE
 from tools.aws_session import AWS_ERRORS, AwsClients
 from tools.preflight_report import FAIL, OK, Row, could_not_check, looked_up
 from tools.preflight_targets import Target

@@ -1,4 +1,4 @@
-"""Preflight check of the service quotas seed 000 lists: will the stack fit in what the account has left?
+"""Preflight check of the service quotas TKG's AWS guide lists: will the stack fit in what the account has left?
 
 For each quota: the account's value (Service Quotas; when it has none, AWS's default for new
 accounts), what the account already uses, and what this stack adds (counted from the plan by
@@ -124,7 +124,7 @@ def _from_estimate(code: str, service_code: str, in_use: Callable[[AwsClients], 
     return QuotaCheck(code, quota.name, service_code, quota.default, _NETWORK_DEFAULTS, in_use, **kw)
 
 
-# Seed 000's table, in its order.
+# The guide's table, in its order.
 QUOTA_CHECKS = (
     _from_estimate("L-A4707A72", "vpc", internet_gateways_in_use, added=_estimated("L-A4707A72")),
     _from_estimate("L-FE5A380F", "vpc", nat_gateways_in_use, added=estimate.nat_gateways_by_az),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from components.config.models import NAMESPACE, WorkloadAccountConfig
+from components.config.models import WorkloadAccountConfig
+from components.config.validators import NAMESPACE
 from tools.adoption import fixed_names, provider_accounts
 from tools.program import ProgramRun
 

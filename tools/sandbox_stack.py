@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from components.config.models import NAMESPACE
 from components.config.stack_files import StackFileError
+from components.config.validators import NAMESPACE
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 RUN_NAME = re.compile(r"[a-z0-9-]{1,24}")

@@ -19,13 +19,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from components.config import rules
 from components.config import validators as check
+from components.config.base import ConfigError
 from components.config.models import (
     ENGINE_NAMESPACE,
-    NAMESPACE,
     PROVIDER_NAMESPACES,
-    SECRET_PLACEHOLDER,
     SECTIONS,
-    ConfigError,
     GpuConfig,
     IamConfig,
     KeyPairConfig,
@@ -36,6 +34,9 @@ from components.config.models import (
     WorkloadAccountConfig,
 )
 from components.config.provider_settings import KubernetesSettings, parse_provider_settings
+from components.config.validators import NAMESPACE, SECRET_PLACEHOLDER
+from components.eks_outposts.rules import eks_local_cluster as eks_local_cluster_rules
+from components.openshift.rules import openshift_rules
 
 
 def load_config() -> StackConfig:
@@ -173,6 +174,8 @@ def section_rules(
     problems = rules.default_tags(raw.get("tags"))
     tkg = parsed("tkg", TkgConfig)
     problems += rules.tkg_sections(raw, tkg.enabled if tkg is not None else True)
+    problems += eks_local_cluster_rules(raw, region)
+    problems += openshift_rules(raw, region, project_dir)
     network = parsed("network", NetworkConfig)
     if network is not None and region:
         problems += rules.network_layout(network, region)

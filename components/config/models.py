@@ -15,19 +15,29 @@ from typing import Annotated, Any, Literal
 import pulumi
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from components.config import validators as check
+from components.config.base import (
+    AccountId,
+    DnsLabel,
+    DnsSubdomain,
+    ExternalId,
+    LabelMap,
+    Model,
+    PolicyArn,
+    PrincipalArn,
+    RoleArn,
+    SessionName,
+)
 from components.config.provider_settings import AwsSettings, KubernetesSettings
+from components.eks_outposts.config import EksLocalClusterConfig
+from components.openshift.config import OpenShiftSection
 
-NAMESPACE = "tkg-aws"
 # Namespaces of keys a stack file may hold: ours, the providers' (provider_settings.py)
 # and the engine's own.
 PROVIDER_NAMESPACES = ("aws", "kubernetes")
@@ -42,8 +52,9 @@ SECTIONS = (
     "managementCluster",
     "gpu",
     "tkg",
+    "eksLocalCluster",
+    "openshift",
 )
-SECRET_PLACEHOLDER = "[secret]"
 
 # --- defaults (the only place they are written) -------------------------------------------------
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
@@ -61,32 +72,6 @@ DEFAULT_GPU_INSTANCE_TYPE = "g4dn.xlarge"
 # v1beta1 is served by every CAPI release with ClusterResourceSet; v1beta2 only from CAPI 1.11,
 # newer than the CAPI of TKG 2.x management clusters.
 DEFAULT_CRS_API_VERSION = "v1beta1"
-
-
-class ConfigError(pulumi.RunError):
-    """Every problem of the stack config, one `tkg-aws:<path>: <problem> (got <value>)` per line."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"invalid stack config ({count}):\n" + "\n".join(problems))
-
-
-class Model(BaseModel):
-    """Base of every config model: camelCase keys, unknown keys rejected, immutable."""
-
-    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False)
-
-
-DnsLabel = Annotated[str, AfterValidator(check.dns1123_label)]
-DnsSubdomain = Annotated[str, AfterValidator(check.dns1123_subdomain)]
-AccountId = Annotated[str, BeforeValidator(check.account_id)]
-RoleArn = Annotated[str, AfterValidator(check.role_arn)]
-PolicyArn = Annotated[str, AfterValidator(check.policy_arn)]
-PrincipalArn = Annotated[str, AfterValidator(check.principal_arn)]
-ExternalId = Annotated[str, AfterValidator(check.external_id)]
-SessionName = Annotated[str, AfterValidator(check.session_name)]
-LabelMap = Annotated[dict[str, str], AfterValidator(check.label_map)]
 
 
 # --- network -------------------------------------------------------------------------------------
@@ -438,6 +423,10 @@ class StackConfig(Model):
     """Required: at least managementCluster.accountId."""
     gpu: GpuConfig = GpuConfig()
     tkg: TkgConfig = TkgConfig()
+    eks_local_cluster: Annotated[EksLocalClusterConfig | None, BeforeValidator(check.empty_as_absent)] = None
+    """An EKS local cluster on an Outpost (components/eks_outposts/). Default: none."""
+    openshift: OpenShiftSection = None
+    """An OpenShift cluster on user-provisioned infrastructure (components/openshift/). Default: none."""
     aws: AwsSettings = AwsSettings()
     """The stack's aws:* provider settings (components/provider_settings.py)."""
     kubernetes: KubernetesSettings = KubernetesSettings()

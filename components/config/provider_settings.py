@@ -26,8 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from pydantic.alias_generators import to_camel
 
 from components.config import validators as check
-
-SECRET_PLACEHOLDER = "[secret]"
+from components.config.validators import SECRET_PLACEHOLDER
 
 # Settings this program sets on every provider itself, and where the user says what they mean.
 REFUSED_AWS_KEYS = {

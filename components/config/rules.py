@@ -11,7 +11,9 @@ import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from components.config.validators import NS, ROLE_ARN, ROLE_BASE_NAMES
+from pydantic.alias_generators import to_camel
+
+from components.config.validators import NAMESPACE, ROLE_ARN, ROLE_BASE_NAMES
 
 if TYPE_CHECKING:
     from components.config.models import (
@@ -58,7 +60,7 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
     problems = []
     if "s3" in network.vpc_endpoints.interface and not network.vpc_endpoints.s3:
         problems.append(
-            f"{NS}:network.vpcEndpoints.interface: an S3 interface endpoint with private DNS needs the S3 "
+            f"{NAMESPACE}:network.vpcEndpoints.interface: an S3 interface endpoint with private DNS needs the S3 "
             'gateway endpoint (AWS resolves in-VPC S3 traffic to it); set vpcEndpoints.s3 true (got ["s3"])'
         )
     azs = network.az_names or [f"{region}a"]
@@ -66,7 +68,7 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
     prefix = network.cidr.prefixlen
     if derived and not VPC_MIN_PREFIX <= prefix <= DERIVED_VPC_MAX_PREFIX:
         problems.append(
-            f"{NS}:network.cidr: too small to derive subnets (public subnets would be smaller than "
+            f"{NAMESPACE}:network.cidr: too small to derive subnets (public subnets would be smaller than "
             f"/{PUBLIC_SUBNET_MAX_PREFIX}, too small for a load balancer); use /{VPC_MIN_PREFIX}../"
             f"{DERIVED_VPC_MAX_PREFIX} or set network.subnetCidrs for every AZ (got {str(network.cidr)!r})"
         )
@@ -74,13 +76,13 @@ def network_layout(network: NetworkConfig, region: str) -> list[str]:
         for tier, largest_prefix in (("public", PUBLIC_SUBNET_MAX_PREFIX), ("private", SUBNET_MAX_PREFIX)):
             cidr = getattr(pair, tier)
             if not cidr.subnet_of(network.cidr) or not VPC_MIN_PREFIX <= cidr.prefixlen <= largest_prefix:
-                where = f"{NS}:network.subnetCidrs.{az}.{tier}"
+                where = f"{NAMESPACE}:network.subnetCidrs.{az}.{tier}"
                 problems.append(
                     f"{where}: must be a /{VPC_MIN_PREFIX}../{largest_prefix} inside {network.cidr} (got {str(cidr)!r})"
                 )
     extra = sorted(set(network.subnet_cidrs) - set(azs))
     if extra:
-        problems.append(f"{NS}:network.subnetCidrs: AZs not in availabilityZones (got {extra})")
+        problems.append(f"{NAMESPACE}:network.subnetCidrs: AZs not in availabilityZones (got {extra})")
     problems += _nat_gateway_az(network, azs)
     if not problems:
         problems += _overlaps(network, azs)
@@ -98,7 +100,8 @@ def private_only_endpoints(network: NetworkConfig, has_workload_accounts: bool) 
     why = " (and sts: workload accounts are reached by assuming roles)" if has_workload_accounts else ""
     return [
         (
-            f"{NS}:network.vpcEndpoints.interface: with natGateways none, private subnets reach AWS only through "
+            f"{NAMESPACE}:network.vpcEndpoints.interface: with natGateways none, private subnets reach AWS only "
+            f"through "
             f"interface endpoints; CAPA's machines need {', '.join(needed)}{why}; add {missing} (and autoscaling "
             f"for MachinePools) (got {list(network.vpc_endpoints.interface)})"
         )
@@ -111,9 +114,9 @@ def _nat_gateway_az(network: NetworkConfig, azs: list[str]) -> list[str]:
         return []
     if network.nat_gateways != "single":
         why = f"only places the single NAT gateway; natGateways is {network.nat_gateways}"
-        return [f"{NS}:network.natGatewayAz: {why} (got {az!r})"]
+        return [f"{NAMESPACE}:network.natGatewayAz: {why} (got {az!r})"]
     if az not in azs:
-        return [f"{NS}:network.natGatewayAz: must be one of the stack's AZs {sorted(azs)} (got {az!r})"]
+        return [f"{NAMESPACE}:network.natGatewayAz: must be one of the stack's AZs {sorted(azs)} (got {az!r})"]
     return []
 
 
@@ -125,7 +128,8 @@ def _overlaps(network: NetworkConfig, azs: list[str]) -> list[str]:
             net = ipaddress.IPv4Network(cidr)
             for other_name, other in seen:
                 if net.overlaps(other):
-                    problems.append(f"{NS}:network.subnetCidrs.{az}.{tier}: overlaps {other_name} (got {cidr!r})")
+                    where = f"{NAMESPACE}:network.subnetCidrs.{az}.{tier}"
+                    problems.append(f"{where}: overlaps {other_name} (got {cidr!r})")
             seen.append((f"{az} {tier} {cidr}", net))
     return problems
 
@@ -142,16 +146,16 @@ def _existing_vpc_conflicts(network: NetworkConfig) -> list[str]:
         "protect",
     }
     problems = [
-        f"{NS}:network.{_camel(key)}: has no effect with network.existingVpc (the stack creates no network)"
+        f"{NAMESPACE}:network.{to_camel(key)}: has no effect with network.existingVpc (the stack creates no network)"
         for key in sorted(ignored & network.model_fields_set)
     ]
     vpc = network.existing_vpc
     if not vpc.public_subnet_ids and not vpc.private_subnet_ids:
-        problems.append(f"{NS}:network.existingVpc: give at least one public or private subnet")
+        problems.append(f"{NAMESPACE}:network.existingVpc: give at least one public or private subnet")
     azs = set(vpc.public_subnet_ids) | set(vpc.private_subnet_ids)
     if network.availability_zones and set(network.availability_zones) != azs:
         problems.append(
-            f"{NS}:network.availabilityZones: must match the existingVpc subnets' AZs {sorted(azs)} "
+            f"{NAMESPACE}:network.availabilityZones: must match the existingVpc subnets' AZs {sorted(azs)} "
             f"(got {network.availability_zones})"
         )
     return problems
@@ -163,7 +167,7 @@ def default_tags(tags: object) -> list[str]:
     if not isinstance(tags, dict):
         return []
     return [
-        f"{NS}:tags: {key!r} is under a prefix CAPA writes ({', '.join(CAPA_TAG_PREFIXES)}), which the "
+        f"{NAMESPACE}:tags: {key!r} is under a prefix CAPA writes ({', '.join(CAPA_TAG_PREFIXES)}), which the "
         f"stack leaves to CAPA; list clusters in network.clusterNames instead (got {key!r})"
         for key in sorted(tags)
         if str(key).startswith(CAPA_TAG_PREFIXES)
@@ -182,7 +186,8 @@ def tag_count(tags: dict[str, str], network: NetworkConfig | None) -> list[str]:
         return []
     return [
         (
-            f"{NS}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, {len(tags)} "
+            f"{NAMESPACE}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, "
+            f"{len(tags)} "
             f"of tkg-aws:tags, Name, the ELB role tag and {len(cluster_names)} network.clusterNames); AWS allows "
             f"{TAGS_PER_RESOURCE_MAX} (got {len(tags)} tags)"
         )
@@ -201,7 +206,7 @@ def iam_names(suffix: str, eks_local_cluster_role: bool) -> list[str]:
         if len(longest) > limit:
             return [
                 (
-                    f"{NS}:iam.nameSuffix: makes the {kind} name {longest!r} {len(longest)} characters; "
+                    f"{NAMESPACE}:iam.nameSuffix: makes the {kind} name {longest!r} {len(longest)} characters; "
                     f"IAM allows {limit} (got {suffix!r})"
                 )
             ]
@@ -213,7 +218,7 @@ def iam_profile_options(iam: IamConfig) -> list[str]:
     if iam.profile == "capa" and iam.tmc_permissions and "tmc_permissions" in iam.model_fields_set:
         return [
             (
-                f"{NS}:iam.tmcPermissions: the TMC statements belong to profile tkg; profile capa has none "
+                f"{NAMESPACE}:iam.tmcPermissions: the TMC statements belong to profile tkg; profile capa has none "
                 "(drop the key or use profile tkg) (got true)"
             )
         ]
@@ -231,18 +236,18 @@ def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> 
     for i, account in enumerate(accounts):
         if account.name == MANAGEMENT_PROVIDER_NAME:
             problems.append(
-                f"{NS}:workloadAccounts[{i}].name: {account.name!r} is the management account's own provider "
+                f"{NAMESPACE}:workloadAccounts[{i}].name: {account.name!r} is the management account's own provider "
                 f"name; choose another (got {account.name!r})"
             )
         match = ROLE_ARN.fullmatch(account.deploy_role_arn)
         if match.group(2) != account.account_id:
             problems.append(
-                f"{NS}:workloadAccounts[{i}].deployRoleArn: belongs to account {match.group(2)}, "
+                f"{NAMESPACE}:workloadAccounts[{i}].deployRoleArn: belongs to account {match.group(2)}, "
                 f"not {account.account_id} (got {account.deploy_role_arn!r})"
             )
         if match.group(1) != partition:
             problems.append(
-                f"{NS}:workloadAccounts[{i}].deployRoleArn: partition {match.group(1)} does not match "
+                f"{NAMESPACE}:workloadAccounts[{i}].deployRoleArn: partition {match.group(1)} does not match "
                 f"the region's {partition} (got {account.deploy_role_arn!r})"
             )
         problems += _foreign_policies(i, account)
@@ -255,7 +260,7 @@ def _foreign_policies(i: int, account: WorkloadAccountConfig) -> list[str]:
     arns = {"permissionsBoundary": [account.permissions_boundary] if account.permissions_boundary else []}
     arns |= {f"extraPolicyArns.{key}": getattr(extra, attr) for key, attr in _EXTRA_KEYS}
     return [
-        f"{NS}:workloadAccounts[{i}].{key}: a policy of account {owner} cannot be used in {account.account_id} "
+        f"{NAMESPACE}:workloadAccounts[{i}].{key}: a policy of account {owner} cannot be used in {account.account_id} "
         f"(got {arn!r})"
         for key, values in arns.items()
         for arn in values
@@ -273,7 +278,8 @@ def _duplicates(accounts: list, field: str, getter) -> list[str]:
         value = getter(account)
         if value in first:
             problems.append(
-                f"{NS}:workloadAccounts[{i}].{field}: duplicate of workloadAccounts[{first[value]}] (got {value!r})"
+                f"{NAMESPACE}:workloadAccounts[{i}].{field}: duplicate of workloadAccounts[{first[value]}] (got "
+                f"{value!r})"
             )
         first.setdefault(value, i)
     return problems
@@ -285,7 +291,8 @@ def arn_partitions(raw: dict, partition: str) -> list[str]:
     for path, arn in _user_arns(raw):
         if isinstance(arn, str) and arn.startswith("arn:") and arn.split(":")[1] != partition:
             problems.append(
-                f"{NS}:{path}: partition {arn.split(':')[1]} does not match the region's {partition} (got {arn!r})"
+                f"{NAMESPACE}:{path}: partition {arn.split(':')[1]} does not match the region's {partition} "
+                f"(got {arn!r})"
             )
     return problems
 
@@ -319,7 +326,8 @@ def managed_policy_counts(where: str, extra: ExtraPolicyArns) -> list[str]:
         total = template_counts[key] + len(getattr(extra, attr))
         if total > MANAGED_POLICIES_PER_ROLE_MAX:
             problems.append(
-                f"{NS}:{where}extraPolicyArns.{key}: the role would have {total} managed policies; IAM attaches at "
+                f"{NAMESPACE}:{where}extraPolicyArns.{key}: the role would have {total} managed policies; IAM "
+                f"attaches at "
                 f"most {MANAGED_POLICIES_PER_ROLE_MAX} (the default quota is {MANAGED_POLICIES_PER_ROLE_DEFAULT}) "
                 f"(got {len(getattr(extra, attr))} extra)"
             )
@@ -336,7 +344,7 @@ def principal_names(capa_principal_arns: list[str]) -> list[str]:
         key = (kind, path_and_name.rsplit("/", 1)[-1])
         if key in seen:
             problems.append(
-                f"{NS}:managementCluster.capaPrincipalArns[{i}]: the same {kind} name as capaPrincipalArns"
+                f"{NAMESPACE}:managementCluster.capaPrincipalArns[{i}]: the same {kind} name as capaPrincipalArns"
                 f"[{seen[key]}]; IAM names are unique in an account whatever the path (got {arn!r})"
             )
         seen.setdefault(key, i)
@@ -355,13 +363,13 @@ def management_account(
     a CAPA principal of another account cannot be granted sts:AssumeRole from this stack.
     """
     problems = [
-        f"{NS}:workloadAccounts[{i}].accountId: is the management account, whose roles this stack already "
+        f"{NAMESPACE}:workloadAccounts[{i}].accountId: is the management account, whose roles this stack already "
         f"creates under the same names (got {account.account_id!r})"
         for i, account in enumerate(accounts)
         if account.account_id == account_id
     ]
     problems += [
-        f"{NS}:managementCluster.capaPrincipalArns[{i}]: belongs to account {arn.split(':')[4]}, not the "
+        f"{NAMESPACE}:managementCluster.capaPrincipalArns[{i}]: belongs to account {arn.split(':')[4]}, not the "
         f"management account {account_id} where this stack grants it sts:AssumeRole (got {arn!r})"
         for i, arn in enumerate(capa_principal_arns)
         if arn.split(":")[4] != account_id
@@ -376,7 +384,7 @@ def _foreign_management_policies(account_id: str, iam: IamConfig | None) -> list
     arns = [("permissionsBoundary", iam.permissions_boundary)] if iam.permissions_boundary else []
     arns += [(f"extraPolicyArns.{key}", a) for key, attr in _EXTRA_KEYS for a in getattr(iam.extra_policy_arns, attr)]
     return [
-        f"{NS}:iam.{key}: a policy of account {owner} cannot be used in the management account {account_id} "
+        f"{NAMESPACE}:iam.{key}: a policy of account {owner} cannot be used in the management account {account_id} "
         f"(got {arn!r})"
         for key, arn in arns
         if (owner := arn.split(":")[4]) not in ("aws", account_id)
@@ -390,7 +398,8 @@ def role_chaining(accounts: list[WorkloadAccountConfig], capa_principal_arns: li
     if capa_principal_arns and all(":user/" in arn for arn in capa_principal_arns):
         return []
     return [
-        f"{NS}:workloadAccounts[{i}].identity.durationSeconds: at most {ROLE_CHAINING_MAX_SECONDS} while CAPA runs "
+        f"{NAMESPACE}:workloadAccounts[{i}].identity.durationSeconds: at most {ROLE_CHAINING_MAX_SECONDS} while "
+        f"CAPA runs "
         "as a role (a role in managementCluster.capaPrincipalArns, or trustControlPlaneRole): STS refuses longer "
         f"role-chained sessions (got {account.identity.duration_seconds})"
         for i, account in enumerate(accounts)
@@ -414,12 +423,13 @@ def rendered_secrets(
     problems = []
     if "workloadAccounts" in secret_paths:
         problems += [
-            f"{NS}:workloadAccounts[{i}].identity.externalId: a secret, but {why.format('AWSClusterRoleIdentity')}"
+            f"{NAMESPACE}:workloadAccounts[{i}].identity.externalId: a secret, but "
+            f"{why.format('AWSClusterRoleIdentity')}"
             for i, account in enumerate(accounts)
             if account.identity.external_id is not None
         ]
     if "gpu" in secret_paths and gpu is not None and gpu.enabled and gpu.values and gpu.delivery == "helmChartProxy":
-        problems.append(f"{NS}:gpu.values: a secret, but {why.format('HelmChartProxy')}")
+        problems.append(f"{NAMESPACE}:gpu.values: a secret, but {why.format('HelmChartProxy')}")
     return problems
 
 
@@ -432,11 +442,12 @@ def renamed_accounts(accounts: list[WorkloadAccountConfig]) -> list[str]:
         taken = sorted(set(account.former_names) & names)
         if taken:
             problems.append(
-                f"{NS}:workloadAccounts[{i}].formerNames: {taken} name current accounts (got {account.former_names})"
+                f"{NAMESPACE}:workloadAccounts[{i}].formerNames: {taken} name current accounts (got "
+                f"{account.former_names})"
             )
         if account.former_names and account.identity.name is None:
             problems.append(
-                f"{NS}:workloadAccounts[{i}].identity.name: a renamed account's AWSClusterRoleIdentity is named "
+                f"{NAMESPACE}:workloadAccounts[{i}].identity.name: a renamed account's AWSClusterRoleIdentity is named "
                 f"after the account unless set; set it to the identity's current name, e.g. "
                 f"{account.former_names[-1]!r}, so clusters keep finding it (got none)"
             )
@@ -446,29 +457,30 @@ def renamed_accounts(accounts: list[WorkloadAccountConfig]) -> list[str]:
 def management_cluster(cluster: ManagementClusterConfig, needed: bool, kubernetes: KubernetesSettings) -> list[str]:
     """How the management cluster is reached: one kubeconfig (ours or kubernetes:kubeconfig), or rendering."""
     problems = [
-        f"{NS}:managementCluster.{key}: set either this or kubernetes:{key}, not both (got both)"
+        f"{NAMESPACE}:managementCluster.{key}: set either this or kubernetes:{key}, not both (got both)"
         for key in ("kubeconfig", "context")
         if getattr(cluster, key) is not None and getattr(kubernetes, key) is not None
     ]
     kubeconfig = cluster.kubeconfig or kubernetes.kubeconfig
     if kubeconfig is not None and cluster.render_yaml_to_directory is not None:
-        return problems + [f"{NS}:managementCluster: set a kubeconfig or renderYamlToDirectory, not both"]
+        return problems + [f"{NAMESPACE}:managementCluster: set a kubeconfig or renderYamlToDirectory, not both"]
     if needed and kubeconfig is None and cluster.render_yaml_to_directory is None:
         return problems + [
             (
-                f"{NS}:managementCluster: workloadAccounts or gpu need a management cluster; set kubeconfig "
+                f"{NAMESPACE}:managementCluster: workloadAccounts or gpu need a management cluster; set kubeconfig "
                 "(pulumi config set --secret --path tkg-aws:managementCluster.kubeconfig ...) or renderYamlToDirectory"
             )
         ]
     context = cluster.context or kubernetes.context
     if context is not None and kubeconfig is None:
-        return problems + [f"{NS}:managementCluster.context: needs a kubeconfig to choose from (got {context!r})"]
+        where = f"{NAMESPACE}:managementCluster.context"
+        return problems + [f"{where}: needs a kubeconfig to choose from (got {context!r})"]
     return problems
 
 
 def workload_trust(cluster: ManagementClusterConfig, has_workload_accounts: bool) -> list[str]:
     """Workload accounts trust exactly who CAPA runs as; the shared control-plane role only by opt-in."""
-    key = f"{NS}:managementCluster"
+    key = f"{NAMESPACE}:managementCluster"
     if cluster.trust_control_plane_role and cluster.capa_principal_arns:
         return [f"{key}.trustControlPlaneRole: capaPrincipalArns already names who CAPA runs as; drop one (got true)"]
     if has_workload_accounts and not cluster.capa_principal_arns and not cluster.trust_control_plane_role:
@@ -483,18 +495,25 @@ def workload_trust(cluster: ManagementClusterConfig, has_workload_accounts: bool
     return []
 
 
-# Sections that belong to the TKG platform alone.
+# Sections that belong to the TKG platform alone, and the iam keys every platform's roles follow.
 TKG_SECTIONS = ("iam", "workloadAccounts", "gpu")
+PLATFORM_IAM_KEYS = {"path", "permissionsBoundary"}
 
 
 def tkg_sections(raw: dict, tkg_enabled: bool) -> list[str]:
     """With tkg.enabled false nothing of TKG is built, so its settings would be silently ignored."""
     if tkg_enabled:
         return []
-    return [
-        f"{NS}:{section}: belongs to the TKG platform, which tkg.enabled: false turns off (got {section} set)"
+    problems = [
+        f"{NAMESPACE}:{section}: belongs to the TKG platform, which tkg.enabled: false turns off (got {section} set)"
         for section in TKG_SECTIONS
-        if raw.get(section) not in (None, {}, [], {"enabled": False})
+        if section != "iam" and raw.get(section) not in (None, {}, [], {"enabled": False})
+    ]
+    iam = raw.get("iam") if isinstance(raw.get("iam"), dict) else {}
+    return problems + [
+        f"{NAMESPACE}:iam.{key}: belongs to the TKG platform, which tkg.enabled: false turns off; only iam.path "
+        f"and iam.permissionsBoundary apply to every platform's roles (got {iam[key]!r})"
+        for key in sorted(set(iam) - PLATFORM_IAM_KEYS)
     ]
 
 
@@ -504,8 +523,9 @@ def plaintext_kubeconfig(cluster: dict | None) -> list[str]:
         return []
     return [
         (
-            f"{NS}:managementCluster.kubeconfig: must be a secret; set it with `pulumi config set --secret --path "
-            f"{NS}:managementCluster.kubeconfig < kubeconfig.yaml` (got a plaintext kubeconfig)"
+            f"{NAMESPACE}:managementCluster.kubeconfig: must be a secret; set it with `pulumi config set "
+            f"--secret --path "
+            f"{NAMESPACE}:managementCluster.kubeconfig < kubeconfig.yaml` (got a plaintext kubeconfig)"
         )
     ]
 
@@ -516,7 +536,7 @@ def shared_iam_set(iam: IamConfig) -> list[str]:
         return []
     owned_elsewhere = ("adopted", "permissions_boundary", "extra_policy_arns", "eks_local_cluster_role", "protect")
     return [
-        f"{NS}:iam.{_camel(key)}: set in stack {iam.owned_by_stack}'s config, which owns the IAM set "
+        f"{NAMESPACE}:iam.{to_camel(key)}: set in stack {iam.owned_by_stack}'s config, which owns the IAM set "
         f"(iam.ownedByStack) (got {getattr(iam, key)!r})"
         for key in owned_elsewhere
         if key in iam.model_fields_set
@@ -528,7 +548,8 @@ def key_pair_adoption(key_pair: KeyPairConfig) -> list[str]:
     if key_pair.adopted and key_pair.public_key is None:
         return [
             (
-                f"{NS}:keyPair.adopted: adopting an existing key pair needs its keyPair.publicKey (a generated key "
+                f"{NAMESPACE}:keyPair.adopted: adopting an existing key pair needs its keyPair.publicKey (a "
+                f"generated key "
                 "would replace the key pair and lock out its users) (got true)"
             )
         ]
@@ -540,25 +561,20 @@ def gpu_manifests(gpu: GpuConfig, project_dir: Path) -> list[str]:
         return []
     if gpu.delivery == "helmChartProxy":
         if gpu.manifests:
-            return [f"{NS}:gpu.manifests: only used with gpu.delivery clusterResourceSet"]
+            return [f"{NAMESPACE}:gpu.manifests: only used with gpu.delivery clusterResourceSet"]
         return []
     if not gpu.manifests:
-        return [f"{NS}:gpu.manifests: clusterResourceSet delivery needs at least one manifest file"]
+        return [f"{NAMESPACE}:gpu.manifests: clusterResourceSet delivery needs at least one manifest file"]
     problems = []
     for i, manifest in enumerate(gpu.manifests):
         path = project_dir / manifest.path
         if not path.is_file():
-            problems.append(f"{NS}:gpu.manifests[{i}].path: no such file (got {manifest.path!r})")
+            problems.append(f"{NAMESPACE}:gpu.manifests[{i}].path: no such file (got {manifest.path!r})")
             continue
         actual = hashlib.sha256(path.read_bytes()).hexdigest()
         if actual != manifest.sha256:
             problems.append(
-                f"{NS}:gpu.manifests[{i}].sha256: the file's sha256 is {actual}; refusing a file that "
+                f"{NAMESPACE}:gpu.manifests[{i}].sha256: the file's sha256 is {actual}; refusing a file that "
                 f"differs from the pinned one (got {manifest.sha256!r})"
             )
     return problems
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(p.title() for p in rest)

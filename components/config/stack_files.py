@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from components.config.models import NAMESPACE, SECRET_PLACEHOLDER
+from components.config.validators import NAMESPACE, SECRET_PLACEHOLDER
 
 
 class StackFileError(Exception):

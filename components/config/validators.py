@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from pydantic import ValidationInfo
 
-NS = "tkg-aws"
+NAMESPACE = "tkg-aws"
 # What the offline plan reads for a `secure:` value (the same as components/config.py's).
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -150,6 +150,11 @@ def go_duration(value: str) -> str:
     if not GO_DURATION.fullmatch(value) or not value:
         raise ValueError("not a duration like 1h, 30m or 1h30m")
     return value
+
+
+def empty_as_absent(value: Any) -> Any:
+    """An optional platform section declared `default: {}` in Pulumi.yaml: empty means off."""
+    return None if value == {} else value
 
 
 def non_empty(value: str) -> str:

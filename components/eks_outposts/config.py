@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from components.config import validators as check
-from components.config.models import Model
+from components.config.base import Model
 
 FACTS = json.loads((Path(__file__).parent / "data" / "local_clusters.json").read_text())
 KUBERNETES_VERSIONS: dict[str, dict] = FACTS["kubernetesVersions"]["supported"]

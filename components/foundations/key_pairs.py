@@ -5,7 +5,7 @@ or, when none is given, generates an RSA 4096 key with pulumi-tls and imports it
 A generated private key leaves the stack only as a secret (`private_key_pem`): pulumi-tls marks
 it secret in state, and we wrap it again so no caller can export it in the clear.
 
-Reuse across accounts (issue 5): pass another KeyPairs' `public_key_openssh` as `public_key` with
+Reuse across accounts: pass another KeyPairs' `public_key_openssh` as `public_key` with
 that account's provider, and the same key opens machines in both accounts.
 """
 

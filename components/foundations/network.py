@@ -21,6 +21,13 @@ existing one as it was. The single NAT gateway sits in `nat_gateway_az` (network
 adding an AZ that sorts first does not move it. The VPC, subnets, NAT gateways, their Elastic IPs
 and the route tables are protected (network.protect): running clusters' interfaces and egress
 depend on them, and the engine refuses a run that would delete or replace them.
+
+Subnets follow the subnet plan (subnet_plan.py). A platform may add Outpost subnets (EKS local
+clusters): each sits on its Outpost in the Outpost's parent AZ with a route table of its own (the
+parent AZ's NAT gateway, the S3 gateway endpoint, and routes to the Outpost's local gateway when
+asked for, with the VPC associated to the local gateway's route table). Interface endpoints are one
+set for every platform, in the regional private subnets (the parent AZ's included); their security
+group admits HTTPS from the whole VPC, Outpost subnets included.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import pulumi_aws as aws
 
 from components.config.models import ExistingVpcConfig, StackConfig
 from components.config.rules import CAPA_TAG_PREFIXES
+from components.foundations.subnet_plan import OutpostSubnet, PlannedSubnet, of_tier, subnet_plan
 
 NatMode = Literal["none", "single", "onePerAz"]
 Tier = Literal["public", "private"]
@@ -68,6 +76,16 @@ def ignored_by_provider(key: str) -> bool:
     return key.startswith(CAPA_TAG_PREFIXES)
 
 
+@dataclass(frozen=True)
+class LocalGatewayRoutes:
+    """On-premises networks reached from the Outpost subnets through the Outpost's local gateway."""
+
+    local_gateway_id: str
+    route_table_id: str
+    """The local gateway route table the VPC is associated with."""
+    destination_cidrs: tuple[str, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class NetworkArgs:
     environment: str
@@ -96,6 +114,10 @@ class NetworkArgs:
     """Tag this VPC's subnets and create no network. Default: none."""
     protect: bool = True
     """Protect the VPC, subnets, NAT gateways, Elastic IPs and route tables. Default: true."""
+    outpost_subnets: tuple[OutpostSubnet, ...] = ()
+    """Subnets on an Outpost, each in its parent AZ (one of the AZs). Default: none."""
+    local_gateway: LocalGatewayRoutes | None = None
+    """Routes from the Outpost subnets to the Outpost's local gateway. Default: none."""
 
     def __post_init__(self) -> None:
         missing = [az for az in self.availability_zones if az not in self.subnet_cidrs]
@@ -103,6 +125,15 @@ class NetworkArgs:
             raise ValueError(f"NetworkArgs: no subnet CIDRs for {missing}")
         if self.nat_gateway_az is not None and self.nat_gateway_az not in self.availability_zones:
             raise ValueError(f"NetworkArgs: nat_gateway_az {self.nat_gateway_az} is not one of the AZs")
+        stray = [
+            s.availability_zone for s in self.outpost_subnets if s.availability_zone not in self.availability_zones
+        ]
+        if stray:
+            raise ValueError(f"NetworkArgs: Outpost subnets in {stray}, which are not among the AZs")
+
+    @property
+    def subnet_plan(self) -> list[PlannedSubnet]:
+        return subnet_plan(self.availability_zones, self.subnet_cidrs, self.outpost_subnets)
 
     @classmethod
     def from_config(cls, config: StackConfig) -> NetworkArgs:
@@ -204,20 +235,27 @@ class Network(pulumi.ComponentResource):
         self._empty_default_security_group()
         self.public_subnets = self._subnets("public")
         self.private_subnets = self._subnets("private")
+        self.outpost_subnets = self._outpost_subnets()
         route_tables = {"public": self._public_routing()}
-        for az, table in self._private_routing(self._nat_gateways()).items():
+        nat_gateways = self._nat_gateways()
+        for az, table in self._private_routing(nat_gateways).items():
             route_tables[f"private-{az}"] = table
+        for az, table in self._outpost_routing(nat_gateways).items():
+            route_tables[f"outpost-{az}"] = table
         if args.s3_gateway_endpoint:
             self._s3_gateway_endpoint(route_tables)
         if args.interface_endpoints:
             self._interface_endpoints()
-        return {
+        outputs = {
             "vpcId": self.vpc.id,
             "availabilityZones": list(args.availability_zones),
             "publicSubnetIds": {az: s.id for az, s in sorted(self.public_subnets.items())},
             "privateSubnetIds": {az: s.id for az, s in sorted(self.private_subnets.items())},
             "natGatewayPublicIps": {az: eip.public_ip for az, eip in sorted(self.nat_ips.items())},
         }
+        if self.outpost_subnets:
+            outputs["outpostSubnetIds"] = {az: s.id for az, s in sorted(self.outpost_subnets.items())}
+        return outputs
 
     def _empty_default_security_group(self) -> None:
         # Adopted with no rules, the default group loses AWS's "all from members, all out" rules:
@@ -233,13 +271,13 @@ class Network(pulumi.ComponentResource):
 
     def _subnets(self, tier: Tier) -> dict[str, aws.ec2.Subnet]:
         args, subnets = self._args, {}
-        for az in args.availability_zones:
-            public_cidr, private_cidr = args.subnet_cidrs[az]
+        for planned in of_tier(args.subnet_plan, tier):
+            az = planned.availability_zone
             subnets[az] = aws.ec2.Subnet(
                 f"{self._prefix}-{tier}-{az}",
                 vpc_id=self.vpc.id,
                 availability_zone=az,
-                cidr_block=public_cidr if tier == "public" else private_cidr,
+                cidr_block=planned.cidr,
                 map_public_ip_on_launch=args.map_public_ip_on_launch if tier == "public" else False,
                 tags={**self._name_tag(tier, az), CAPA_ROLE_TAG: tier},
                 # A changed CIDR stays in the AZ's slot and so overlaps the old subnet, which AWS
@@ -248,6 +286,63 @@ class Network(pulumi.ComponentResource):
             )
             self._tag(f"{self._prefix}-{tier}-{az}", subnets[az].id, kubernetes_subnet_tags(tier, args.cluster_names))
         return subnets
+
+    def _outpost_subnets(self) -> dict[str, aws.ec2.Subnet]:
+        """Private subnets on an Outpost rack: the Outpost ARN and its parent AZ place them there."""
+        subnets = {}
+        for planned in of_tier(self._args.subnet_plan, "outpost"):
+            az = planned.availability_zone
+            subnets[az] = aws.ec2.Subnet(
+                f"{self._prefix}-outpost-{az}",
+                vpc_id=self.vpc.id,
+                availability_zone=az,
+                outpost_arn=planned.outpost_arn,
+                cidr_block=planned.cidr,
+                map_public_ip_on_launch=False,
+                tags=self._name_tag("outpost", az),
+                # As for the regional subnets: a new CIDR overlaps the old one until it is gone.
+                opts=self._protected(delete_before_replace=True),
+            )
+        return subnets
+
+    def _outpost_routing(self, nat_gateways: dict[str, aws.ec2.NatGateway]) -> dict[str, aws.ec2.RouteTable]:
+        """One route table per Outpost subnet: regional egress by the parent AZ's NAT gateway, and
+        the on-premises networks by the local gateway, which the regional subnets must not get."""
+        tables, gateway = {}, self._args.local_gateway
+        if gateway is not None and self.outpost_subnets:
+            aws.ec2.LocalGatewayRouteTableVpcAssociation(
+                f"{self._prefix}-local-gateway",
+                local_gateway_route_table_id=gateway.route_table_id,
+                vpc_id=self.vpc.id,
+                tags=self._name_tag("local-gateway"),
+                opts=self._opts(),
+            )
+        for az, subnet in self.outpost_subnets.items():
+            tables[az] = aws.ec2.RouteTable(
+                f"{self._prefix}-outpost-{az}",
+                vpc_id=self.vpc.id,
+                tags=self._name_tag("outpost", az),
+                opts=self._protected(),
+            )
+            self._associate(f"{self._prefix}-outpost-{az}", subnet, tables[az])
+            nat_az = self._args.nat_az_for(az)
+            if nat_az is not None:
+                aws.ec2.Route(
+                    f"{self._prefix}-outpost-{az}-default",
+                    route_table_id=tables[az].id,
+                    destination_cidr_block=ANYWHERE,
+                    nat_gateway_id=nat_gateways[nat_az].id,
+                    opts=self._opts(),
+                )
+            for cidr in gateway.destination_cidrs if gateway is not None else ():
+                aws.ec2.Route(
+                    f"{self._prefix}-outpost-{az}-local-gateway-{cidr}",
+                    route_table_id=tables[az].id,
+                    destination_cidr_block=cidr,
+                    local_gateway_id=gateway.local_gateway_id,
+                    opts=self._opts(),
+                )
+        return tables
 
     def _public_routing(self) -> aws.ec2.RouteTable:
         # The internet gateway is attached inline (vpc_id): one per VPC, replaced only with the VPC.
@@ -341,27 +436,25 @@ class Network(pulumi.ComponentResource):
 
     def _interface_endpoints(self) -> None:
         group = self._endpoint_security_group()
+        # The subnets are set on the endpoint itself, sorted by AZ: adding an AZ is an in-place update
+        # of this list. Subnet associations as resources of their own would each wait on the
+        # provider's per-endpoint lock and its one-minute settle, one after another, which makes
+        # them the longest chain of a first `pulumi up`.
+        subnet_ids = [subnet.id for _, subnet in sorted(self.private_subnets.items())]
         for service in self._args.interface_endpoints:
-            endpoint = aws.ec2.VpcEndpoint(
+            aws.ec2.VpcEndpoint(
                 f"{self._prefix}-{service}-endpoint",
                 vpc_id=self.vpc.id,
                 service_name=self._args.service_name(service),
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
+                subnet_ids=subnet_ids,
                 security_group_ids=[group.id],
                 dns_options=self._s3_interface_dns(service),
                 tags=self._name_tag(service, "endpoint"),
                 # Private DNS names of a service can exist once per VPC: a replacement would clash.
                 opts=self._opts(delete_before_replace=True, depends_on=self._s3_interface_dependencies(service)),
             )
-            for az, subnet in self.private_subnets.items():
-                aws.ec2.VpcEndpointSubnetAssociation(
-                    f"{self._prefix}-{service}-endpoint-{az}",
-                    vpc_endpoint_id=endpoint.id,
-                    subnet_id=subnet.id,
-                    # An endpoint takes one subnet per AZ: the old association has to go first.
-                    opts=self._opts(delete_before_replace=True),
-                )
 
     def _s3_interface_dns(self, service: str) -> aws.ec2.VpcEndpointDnsOptionsArgs | None:
         """S3 alone has gateway and interface endpoints; keep in-VPC traffic on the free gateway.

@@ -1,1 +1,1 @@
-"""Kubernetes objects as pure functions returning plain dicts: no resources, no Outputs."""
+"""Pure builders of the Kubernetes objects the stack pushes: plain dicts, no resources and no Outputs."""

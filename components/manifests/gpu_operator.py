@@ -2,7 +2,7 @@
 
 A HelmChartProxy in the management cluster makes Cluster API Add-on Provider Helm (CAAPH) install
 NVIDIA's `gpu-operator` chart into every Cluster of its namespace that carries the selector's
-labels, and uninstall it when a Cluster loses them. This replaces seed 003's `kubectl apply` of
+labels, and uninstall it when a Cluster loses them. This replaces the manual `kubectl apply` of
 CAPA's 2022 manifests (gpu-operator v22.9.1) with a pinned, current chart.
 """
 
@@ -13,10 +13,11 @@ from typing import Any
 
 import yaml
 
+from components.manifests.metadata import MANAGED_BY
+
 API_VERSION = "addons.cluster.x-k8s.io/v1alpha1"
 CHART_REPOSITORY = "https://helm.ngc.nvidia.com/nvidia"
 CHART_NAME = "gpu-operator"
-MANAGED_BY = {"app.kubernetes.io/managed-by": "tkg-aws"}
 # Helm waits for the operator and NFD Deployments and for the chart's CRD-upgrade hook Job on fresh
 # nodes that still pull every image; CAAPH's default of 10m is tight for that, 15m is not.
 INSTALL_TIMEOUT = "15m"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from components.manifests.metadata import MANAGED_BY
+
 GROUP = "infrastructure.cluster.x-k8s.io"
 KIND = "AWSClusterRoleIdentity"
-MANAGED_BY = {"app.kubernetes.io/managed-by": "tkg-aws"}
 
 
 def identity_metadata(name: str, account_name: str) -> dict[str, Any]:

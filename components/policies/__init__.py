@@ -1,1 +1,1 @@
-"""IAM documents as pure functions returning plain dicts: no resources, no Outputs."""
+"""Pure builders of IAM documents: plain dicts, no resources and no Outputs; grammar.py is the shared vocabulary."""

@@ -2,7 +2,7 @@
 
 The counterpart of CAPA's `Template.RenderCloudFormation()`: components/iam.py creates exactly
 what these functions describe, and the golden tests read the same functions.
-Seed 000 (TKG's "Prepare to Deploy Management Clusters to AWS"): the control-plane policy goes to
+TKG's "Prepare to Deploy Management Clusters to AWS": the control-plane policy goes to
 the control-plane role, the nodes policy to the control-plane and nodes roles, the controllers
 policy to the control-plane and controllers roles.
 """
@@ -24,7 +24,7 @@ ATTACHMENTS = {
 
 EKS_LOCAL_CLUSTER_ROLE = "eks-local-cluster"
 EKS_LOCAL_CLUSTER_POLICY = "AmazonEKSLocalOutpostClusterPolicy"
-"""AWS-managed policy of the EKS-on-Outposts local cluster role (seed 001)."""
+"""AWS-managed policy of the EKS-on-Outposts local cluster role."""
 
 
 def managed_policies(profile: Profile, suffix: str, allow_assume_role: bool = True) -> dict[str, Document]:

@@ -1,7 +1,7 @@
 """Trust (assume-role) policies of the cluster roles.
 
 Every role of TKG's and CAPA's template is assumed by EC2 (its instance profile), and so is the
-EKS-on-Outposts local cluster role (seed 001). Callers may append statements, e.g. a workload
+EKS-on-Outposts local cluster role. Callers may append statements, e.g. a workload
 account's controllers role trusting the management side; such statements may hold Outputs, so
 the component, not this module, serialises the document (pulumi.Output.json_dumps).
 """

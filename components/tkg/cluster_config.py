@@ -30,7 +30,7 @@ def common(region: str, azs: list[str]) -> dict[str, str]:
     variables = {
         "AWS_REGION": region,
         "CLUSTER_PLAN": cluster_plan(len(azs)),
-        # Seed 000: a known CAPA problem is avoided by turning external resource GC off.
+        # TKG's AWS guide turns CAPA's external resource GC off to avoid a known CAPA problem.
         "EXP_EXTERNAL_RESOURCE_GC": "false",
     }
     for suffix, az in zip(AZ_SUFFIXES, plan_azs(azs), strict=False):
@@ -74,5 +74,5 @@ def in_workload_account(*, region: str, azs: list[str], identity_name: str, ssh_
 
 
 def for_gpu_workers(base: Mapping[str, str], worker_instance_type: str) -> dict[str, str]:
-    """Seed 003: GPU workers are chosen with NODE_MACHINE_TYPE (e.g. g4dn.8xlarge)."""
+    """GPU workers are chosen with NODE_MACHINE_TYPE (e.g. g4dn.8xlarge), as TKG's GPU guide does."""
     return dict(sorted({**base, "NODE_MACHINE_TYPE": worker_instance_type}.items()))

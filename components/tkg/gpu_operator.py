@@ -1,6 +1,6 @@
 """GpuOperatorAddon: the NVIDIA GPU operator for every workload cluster that carries a label.
 
-Seed 003 installs the operator by hand into each GPU cluster (`kubectl apply` of CAPA's
+The manual way installs the operator by hand into each GPU cluster (`kubectl apply` of CAPA's
 clusterpolicy-crd.yaml and gpu-operator-components.yaml). This component instead puts objects in
 the management cluster that deliver it to every selected Cluster, so a GPU cluster is ready as
 soon as it exists:
@@ -26,7 +26,9 @@ from typing import Any, Literal, get_args
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config.models import NAMESPACE, ConfigError, GpuConfig
+from components.config.base import ConfigError
+from components.config.models import GpuConfig
+from components.config.validators import NAMESPACE
 from components.manifests.cluster_resource_set import (
     API_GROUP,
     Document,

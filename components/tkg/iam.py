@@ -5,7 +5,7 @@ create-cloudformation-stack` (CAPA) create, as plain IAM resources: the roles `c
 `nodes` and `controllers` (plus the name suffix) trusting EC2, an instance profile of the same name
 for each, the three customer managed policies and their five attachments (policies/template.py),
 the inline policy TKG adds, the user's extra policy attachments, and optionally the
-EKS-on-Outposts local cluster role. The same component builds a workload account's set (issue 5)
+EKS-on-Outposts local cluster role. The same component builds a workload account's set
 through that account's provider, with extra trust statements on the controllers role.
 
 Replacement and deletion: the names are fixed (clusters and TKG refer to them by name), so a second
@@ -26,6 +26,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+from pydantic.alias_generators import to_camel
 
 from components.config.models import IamConfig
 from components.policies import template, trust
@@ -196,7 +197,7 @@ class ClusterIam(pulumi.ComponentResource):
         )
 
     def _eks_local_cluster_role(self) -> None:
-        """The cluster service role of EKS local clusters on Outposts (seed 001), trusted by EC2."""
+        """The cluster service role of EKS local clusters on Outposts, trusted by EC2."""
         base = template.EKS_LOCAL_CLUSTER_ROLE
         self.roles[base] = self._role(base)
         arn = aws_managed_policy_arn(self._args.partition, template.EKS_LOCAL_CLUSTER_POLICY)
@@ -228,11 +229,11 @@ class ExistingIamSet:
         """The same `iam` stack output as ClusterIam's."""
         bases = template.ROLES
         return {
-            "roleArns": {_camel(b): self.role_arn(b) for b in bases},
-            "roleNames": {_camel(b): self.role_name(b) for b in bases},
-            "instanceProfileArns": {_camel(b): self._arn("instance-profile", b) for b in bases},
-            "instanceProfileNames": {_camel(b): self.role_name(b) for b in bases},
-            "policyArns": {_camel(b): self._arn("policy", b) for b in bases},
+            "roleArns": {_output_key(b): self.role_arn(b) for b in bases},
+            "roleNames": {_output_key(b): self.role_name(b) for b in bases},
+            "instanceProfileArns": {_output_key(b): self._arn("instance-profile", b) for b in bases},
+            "instanceProfileNames": {_output_key(b): self.role_name(b) for b in bases},
+            "policyArns": {_output_key(b): self._arn("policy", b) for b in bases},
         }
 
 
@@ -250,9 +251,9 @@ def _policy_key(key: str) -> str:
 
 def _by_key(resources: Mapping[str, Any], attribute: Callable[[Any], pulumi.Output[str]]) -> dict[str, Any]:
     """Base names as output keys: control-plane -> controlPlane."""
-    return {_camel(base): attribute(resource) for base, resource in resources.items()}
+    return {_output_key(base): attribute(resource) for base, resource in resources.items()}
 
 
-def _camel(base: str) -> str:
-    head, *rest = base.split("-")
-    return head + "".join(part.title() for part in rest)
+def _output_key(base: str) -> str:
+    """A role base name as an output key: control-plane -> controlPlane."""
+    return to_camel(base.replace("-", "_"))

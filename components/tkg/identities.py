@@ -13,8 +13,9 @@ and with server-side apply; its diff replaces a custom resource only for a new n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import get_args
+from typing import Any, get_args
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -36,11 +37,36 @@ API_VERSIONS: tuple[str, ...] = get_args(ManagementClusterConfig.model_fields["i
 class IdentityTarget:
     """One workload account as the management cluster sees it."""
 
-    account: WorkloadAccountConfig
+    account_name: str
+    former_account_names: Sequence[str] = ()
+    identity_name: str
+    allowed_namespaces: dict[str, Any]
+    """CAPA's allowedNamespaces, rendered ({} is every namespace)."""
+    duration_seconds: int
+    session_name: str
+    external_id: pulumi.Input[str] | None = None
+    """May be a secret: the object's spec then stays one."""
     role_arn: pulumi.Input[str]
     """ARN of the account's controllers role: the identity's roleARN."""
     ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources the identity must wait for (trust policy holder, management AssumeRole policy)."""
+
+    @classmethod
+    def from_config(
+        cls, account: WorkloadAccountConfig, role_arn: pulumi.Input[str], ready: list[pulumi.Resource]
+    ) -> IdentityTarget:
+        identity = account.identity
+        return cls(
+            account_name=account.name,
+            former_account_names=tuple(account.former_names),
+            identity_name=account.identity_name,
+            allowed_namespaces=identity.allowed_namespaces.render(),
+            duration_seconds=identity.duration_seconds,
+            session_name=identity.session_name or default_session_name(account.identity_name),
+            external_id=identity.external_id_input,
+            role_arn=role_arn,
+            ready=ready,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,42 +83,41 @@ class ClusterIdentities(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterIdentitiesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:identities:ClusterIdentities", name, None, opts)
         self.identities = {
-            target.account.name: self._identity(name, args.api_version, target) for target in args.targets
+            target.account_name: self._identity(name, args.api_version, target) for target in args.targets
         }
         self.register_outputs({"identityNames": {k: v.metadata["name"] for k, v in self.identities.items()}})
 
     def _identity(self, name: str, api_version: str, target: IdentityTarget) -> k8s.apiextensions.CustomResource:
-        account, identity = target.account, target.account.identity
         # Known at preview even before the role exists, so the object's name never shows as unknown;
         # the external id stays a secret when the config holds it as one.
         document = aws_cluster_role_identity(
-            name=account.identity_name,
+            name=target.identity_name,
             api_version=api_version,
             role_arn=target.role_arn,
-            allowed_namespaces=identity.allowed_namespaces.render(),
-            duration_seconds=identity.duration_seconds,
-            session_name=identity.session_name or default_session_name(account.identity_name),
-            account_name=account.name,
-            external_id=identity.external_id_input,
+            allowed_namespaces=target.allowed_namespaces,
+            duration_seconds=target.duration_seconds,
+            session_name=target.session_name,
+            account_name=target.account_name,
+            external_id=target.external_id,
         )
         return k8s.apiextensions.CustomResource(
-            f"{name}-{account.name}",
+            f"{name}-{target.account_name}",
             api_version=document["apiVersion"],
             kind=KIND,
-            metadata=identity_metadata(account.identity_name, account.name),
+            metadata=identity_metadata(target.identity_name, target.account_name),
             spec=document["spec"],
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=target.ready, aliases=former_identities(name, api_version, account)
+                parent=self, depends_on=target.ready, aliases=former_identities(name, api_version, target)
             ),
         )
 
 
-def former_identities(name: str, api_version: str, account: WorkloadAccountConfig) -> list[pulumi.Alias]:
+def former_identities(name: str, api_version: str, target: IdentityTarget) -> list[pulumi.Alias]:
     """What the same identity was called before: another apiVersion, or a former account name."""
-    current = (f"{name}-{account.name}", api_version)
+    current = (f"{name}-{target.account_name}", api_version)
     return [
         pulumi.Alias(name=resource_name, type_=f"kubernetes:{GROUP}/{version}:{KIND}")
-        for resource_name in [f"{name}-{n}" for n in (account.name, *account.former_names)]
+        for resource_name in [f"{name}-{n}" for n in (target.account_name, *target.former_account_names)]
         for version in API_VERSIONS
         if (resource_name, version) != current
     ]

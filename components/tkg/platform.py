@@ -84,26 +84,20 @@ def workload_accounts(
     accounts = {
         account.name: WorkloadAccount(
             account.name,
-            WorkloadAccountArgs(
-                account=account,
-                provider=providers.workload[account.name],
-                region=config.region,
-                partition=config.partition,
-                iam=config.iam,
-                capa_principal_arns=pulumi.Output.all(*principals),
-                availability_zones=config.availability_zones,
-                key_name=config.key_pair_name,
-                public_key=key_pair.public_key_openssh,
+            WorkloadAccountArgs.from_config(
+                account,
+                config,
+                providers.workload[account.name],
+                pulumi.Output.all(*principals),
+                key_pair.public_key_openssh,
             ),
         )
         for account in config.workload_accounts
     }
     assume = grant_assume_workload_roles(config, iam, in_management)
     targets = [
-        IdentityTarget(
-            account=a,
-            role_arn=accounts[a.name].controllers_role.arn,
-            ready=[accounts[a.name].controllers_role, *assume],
+        IdentityTarget.from_config(
+            a, accounts[a.name].controllers_role.arn, [accounts[a.name].controllers_role, *assume]
         )
         for a in config.workload_accounts
     ]

@@ -15,13 +15,14 @@ alias.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import IamConfig, WorkloadAccountConfig
+from components.config.models import StackConfig, WorkloadAccountConfig
 from components.config.rules import ROLE_CHAINING_MAX_SECONDS
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.policies.cross_account import management_trust_statements
@@ -31,20 +32,66 @@ from components.tkg.iam import ClusterIam, ClusterIamArgs
 
 @dataclass(frozen=True, kw_only=True)
 class WorkloadAccountArgs:
-    account: WorkloadAccountConfig
+    account_id: str
+    identity_name: str
+    """The AWSClusterRoleIdentity that points at this account (TKG's AWS_IDENTITY_REF_NAME)."""
+    former_names: Sequence[str] = ()
+    """Names the account had before: aliases keep its resources."""
     provider: aws.Provider
-    """The account's pinned provider (components/accounts.py)."""
+    """The account's pinned provider (components/foundations/accounts.py)."""
     region: str
     partition: str
-    iam: IamConfig
-    """The same IAM settings as the management account: one template everywhere."""
+    iam: ClusterIamArgs
+    """The account's IAM set: the management template with the account's own boundary, extra
+    policies and protection; the trust of the management side is added here."""
     capa_principal_arns: pulumi.Input[list[str]]
     """Who CAPA runs as in the management account; only they may assume the controllers role."""
+    trust_external_id: pulumi.Input[str] | None = None
+    """The sts:ExternalId the identity presents (may be a secret)."""
     availability_zones: list[str]
     """The stack's AZs: AZ names mean the same in every account of a region for TKG's purposes."""
     key_name: str
     public_key: pulumi.Input[str] | None = None
-    """The stack's public key, imported here when the account asks for a key pair."""
+    """The stack's public key, imported here; None: no key pair in this account."""
+    retain_on_delete: bool = False
+    """The account's set came from tanzu or clusterawsadm: it stays when the account leaves the stack."""
+
+    @classmethod
+    def from_config(
+        cls,
+        account: WorkloadAccountConfig,
+        config: StackConfig,
+        provider: aws.Provider,
+        capa_principal_arns: pulumi.Input[list[str]],
+        public_key: pulumi.Input[str] | None,
+    ) -> WorkloadAccountArgs:
+        duration = account.identity.duration_seconds
+        iam = dataclasses.replace(
+            ClusterIamArgs.from_config(config.iam, config.partition, retain_on_delete=account.adopted),
+            permissions_boundary=account.permissions_boundary,
+            # Its machines never enter another account: no sts:AssumeRole on the set's roles anywhere.
+            allow_assume_role=False,
+            extra_policy_arns=account.extra_policy_arns.by_role(),
+            protect=account.protected(config.iam),
+            # The identity's sessions may last as long as its durationSeconds asks (config allows more
+            # than STS's role-chaining hour only when CAPA runs as IAM users).
+            controllers_max_session_duration=duration if duration > ROLE_CHAINING_MAX_SECONDS else None,
+        )
+        return cls(
+            account_id=account.account_id,
+            identity_name=account.identity_name,
+            former_names=tuple(account.former_names),
+            provider=provider,
+            region=config.region,
+            partition=config.partition,
+            iam=iam,
+            capa_principal_arns=capa_principal_arns,
+            trust_external_id=account.identity.external_id_input,
+            availability_zones=config.availability_zones,
+            key_name=config.key_pair_name,
+            public_key=public_key if account.key_pair else None,
+            retain_on_delete=account.adopted,
+        )
 
 
 class WorkloadAccount(pulumi.ComponentResource):
@@ -53,43 +100,26 @@ class WorkloadAccount(pulumi.ComponentResource):
     key_pairs: KeyPairs | None
 
     def __init__(self, name: str, args: WorkloadAccountArgs, opts: pulumi.ResourceOptions | None = None):
-        former = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in args.account.former_names])
+        former = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in args.former_names])
         super().__init__(
             "tkg-aws:cross_account:WorkloadAccount", name, None, pulumi.ResourceOptions.merge(opts, former)
         )
-        self._account = account = args.account
-        self._region, self._azs, self._key_name = args.region, args.availability_zones, args.key_name
+        self._args = args
         self.provider = args.provider
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])
-        trust = pulumi.Output.all(args.capa_principal_arns, account.identity.external_id_input).apply(
+        trust = pulumi.Output.all(args.capa_principal_arns, args.trust_external_id).apply(
             lambda values: management_trust_statements(args.partition, *values)
         )
-        self.iam = ClusterIam(name, self._iam_args(args, trust), opts=in_account)
+        # AssumeRole, and TagSession for Pod Identity's session tags.
+        iam = dataclasses.replace(args.iam, controllers_trust_statements=[trust[0], trust[1]])
+        self.iam = ClusterIam(name, iam, opts=in_account)
         self.key_pairs = None
-        if account.key_pair and args.public_key is not None:
+        if args.public_key is not None:
             key_pair = KeyPairsArgs(
-                key_name=args.key_name, public_key=args.public_key, retain_on_delete=account.adopted
+                key_name=args.key_name, public_key=args.public_key, retain_on_delete=args.retain_on_delete
             )
             self.key_pairs = KeyPairs(name, key_pair, opts=in_account)
         self.register_outputs(self.outputs())
-
-    @staticmethod
-    def _iam_args(args: WorkloadAccountArgs, trust: pulumi.Output[Any]) -> ClusterIamArgs:
-        """The management template, with this account's own boundary, extra policies and protection."""
-        account = args.account
-        duration = account.identity.duration_seconds
-        statements = [trust[0], trust[1]]  # AssumeRole, and TagSession for Pod Identity's session tags
-        return dataclasses.replace(
-            ClusterIamArgs.from_config(args.iam, args.partition, statements, retain_on_delete=account.adopted),
-            permissions_boundary=account.permissions_boundary,
-            # Its machines never enter another account: no sts:AssumeRole on the set's roles anywhere.
-            allow_assume_role=False,
-            extra_policy_arns=account.extra_policy_arns.by_role(),
-            protect=account.protected(args.iam),
-            # The identity's sessions may last as long as its durationSeconds asks (config allows more
-            # than STS's role-chaining hour only when CAPA runs as IAM users).
-            controllers_max_session_duration=duration if duration > ROLE_CHAINING_MAX_SECONDS else None,
-        )
 
     @property
     def controllers_role(self) -> aws.iam.Role:
@@ -97,18 +127,18 @@ class WorkloadAccount(pulumi.ComponentResource):
 
     def outputs(self) -> dict[str, Any]:
         """This account's entry of the `workloadAccounts` stack output."""
-        account = self._account
+        args = self._args
         return {
-            "accountId": account.account_id,
+            "accountId": args.account_id,
             "controllersRoleArn": self.controllers_role.arn,
-            "identityName": account.identity_name,
+            "identityName": args.identity_name,
             "identityKind": "AWSClusterRoleIdentity",
             "keyPairName": self.key_pairs.key_pair.key_name if self.key_pairs else None,
             # What `tanzu cluster create -f` needs to build a cluster in this account.
             "tkgClusterConfig": cluster_config.in_workload_account(
-                region=self._region,
-                azs=self._azs,
-                identity_name=account.identity_name,
-                ssh_key_name=self._key_name if self.key_pairs else None,
+                region=args.region,
+                azs=args.availability_zones,
+                identity_name=args.identity_name,
+                ssh_key_name=args.key_name if self.key_pairs else None,
             ),
         }

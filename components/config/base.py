@@ -1,0 +1,42 @@
+"""What every config model builds on: the base model, the error every problem becomes, and the
+field types shared by the sections (the platforms' sections included).
+
+Platform sections (components/<platform>/config.py) import from here, and models.py imports them,
+so no module of the config package imports a platform that imports it back.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pulumi
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from components.config import validators as check
+
+
+class ConfigError(pulumi.RunError):
+    """Every problem of the stack config, one `tkg-aws:<path>: <problem> (got <value>)` per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"invalid stack config ({count}):\n" + "\n".join(problems))
+
+
+class Model(BaseModel):
+    """Base of every config model: camelCase keys, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False)
+
+
+DnsLabel = Annotated[str, AfterValidator(check.dns1123_label)]
+DnsSubdomain = Annotated[str, AfterValidator(check.dns1123_subdomain)]
+AccountId = Annotated[str, BeforeValidator(check.account_id)]
+RoleArn = Annotated[str, AfterValidator(check.role_arn)]
+PolicyArn = Annotated[str, AfterValidator(check.policy_arn)]
+PrincipalArn = Annotated[str, AfterValidator(check.principal_arn)]
+ExternalId = Annotated[str, AfterValidator(check.external_id)]
+SessionName = Annotated[str, AfterValidator(check.session_name)]
+LabelMap = Annotated[dict[str, str], AfterValidator(check.label_map)]
