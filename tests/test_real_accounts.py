@@ -392,3 +392,14 @@ def test_the_readme_explains_the_import_file_the_plan_writes() -> None:
     first_provider = next(iter(document["nameTable"].values()))
     assert first_provider.startswith("urn:pulumi:prod::tkg-aws::pulumi:providers:aws::")
     assert "'urn:pulumi:prod::tkg-aws::pulumi:providers:aws::management'" in section
+
+
+def test_two_openshift_stacks_with_one_infra_id_in_one_account_are_refused(tmp_path: Path) -> None:
+    shutil.copy(REPO / "Pulumi.openshift.yaml", tmp_path)
+    shutil.copytree(REPO / "examples" / "openshift", tmp_path / "examples" / "openshift")
+    document = stack_document("openshift")
+    document["config"]["tkg-aws:keyPair"] = {"name": "openshift-second"}
+    run = plan_stack("second", write_stack(tmp_path, "second", document), tmp_path)
+    problems = repository_problems(run, tmp_path)
+    assert [line.split(":")[1] for line in problems] == ["openshift.infraId"]
+    assert "stacks second and openshift both create" in problems[0]

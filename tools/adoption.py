@@ -168,21 +168,37 @@ def collisions(this: ProgramRun, others: list[ProgramRun]) -> list[str]:
     problems = []
     for other in others:
         shared = sorted(key for key in {(f.type, f.name, f.account, f.region) for f in _created(other)} if key in mine)
-        for kind in sorted({typ == KEY_PAIR for typ, *_ in shared}):
-            typ, name, account, region = next(k for k in shared if (k[0] == KEY_PAIR) == kind)
-            count = sum(1 for k in shared if (k[0] == KEY_PAIR) == kind)
-            where = f"account {account}" + (f" and region {region}" if region else "")
-            more = f" and {count - 1} more" if count > 1 else ""
-            fix = (
-                "give one stack another keyPair.name"
-                if kind
-                else "give one stack its own iam.nameSuffix, or let it use the other's set with iam.ownedByStack"
-            )
+        by_key: dict[str, list[tuple]] = {}
+        for found in shared:
+            by_key.setdefault(_responsible_key(mine[found]), []).append(found)
+        for key, names in sorted(by_key.items()):
+            typ, name, account, region = names[0]
+            where = f"account {account}" + (f" and region {region}" if region else "") if account else "every account"
+            more = f" and {len(names) - 1} more" if len(names) > 1 else ""
             problems.append(
-                f"tkg-aws:{'keyPair.name' if kind else 'iam'}: stacks {this.stack} and {other.stack} both create "
-                f"{_kind(typ)} {name}{more} in {where}; {fix} (got stacks {this.stack} and {other.stack})"
+                f"tkg-aws:{key}: stacks {this.stack} and {other.stack} both create {_kind(typ)} {name}{more} in "
+                f"{where}; {COLLISION_FIXES[key]} (got stacks {this.stack} and {other.stack})"
             )
     return problems
+
+
+# The config key that names what collides, and what to do about it.
+COLLISION_FIXES = {
+    "keyPair.name": "give one stack another keyPair.name",
+    "iam": "give one stack its own iam.nameSuffix, or let it use the other's set with iam.ownedByStack",
+    "openshift.infraId": "each cluster has its own infraId (openshift-install's metadata.json)",
+    "eksLocalCluster.name": "give one stack's local cluster another eksLocalCluster.name",
+}
+
+
+def _responsible_key(fixed: FixedName) -> str:
+    if fixed.type == KEY_PAIR:
+        return "keyPair.name"
+    if "$tkg-aws:openshift:" in fixed.urn or "::tkg-aws:openshift:" in fixed.urn:
+        return "openshift.infraId"
+    if "tkg-aws:eks_outposts:" in fixed.urn:
+        return "eksLocalCluster.name"
+    return "iam"
 
 
 def shared_iam_problems(this: ProgramRun, others: dict[str, ProgramRun]) -> list[str]:
@@ -211,14 +227,30 @@ def shared_iam_problems(this: ProgramRun, others: dict[str, ProgramRun]) -> list
     return problems
 
 
+# Every platform's resources whose name AWS keeps unique: the input holding it, and its scope.
+NAMED_TYPES = {
+    ROLE: ("name", "account"),
+    INSTANCE_PROFILE: ("name", "account"),
+    POLICY: ("name", "account"),
+    KEY_PAIR: ("keyName", "region"),
+    "aws:lb/loadBalancer:LoadBalancer": ("name", "region"),
+    "aws:lb/targetGroup:TargetGroup": ("name", "region"),
+    "aws:eks/cluster:Cluster": ("name", "region"),
+    "aws:ec2/placementGroup:PlacementGroup": ("name", "region"),
+    "aws:s3/bucket:Bucket": ("bucket", "global"),
+}
+
+
 def _created(run: ProgramRun) -> list[FixedName]:
-    """Fixed names a stack creates: the template set and every key pair, given key or generated."""
-    found = [f for f in fixed_names(run) if f.type != KEY_PAIR]
+    """Fixed names a stack creates, whatever the platform: the TKG template set (with its inline
+    policies and attachments), and every resource of NAMED_TYPES (given names, generated keys)."""
+    found = [f for f in fixed_names(run) if f.type not in NAMED_TYPES]
     accounts = provider_accounts(run)
     for urn, reg in sorted(run.registrations.items()):
-        if reg.type == KEY_PAIR:
-            account = accounts.get(reg.provider, "")
-            found.append(FixedName(urn, KEY_PAIR, reg.inputs["keyName"], account, run.config.region))
+        if reg.type in NAMED_TYPES and isinstance(reg.inputs.get(NAMED_TYPES[reg.type][0]), str):
+            name, scope = reg.inputs[NAMED_TYPES[reg.type][0]], NAMED_TYPES[reg.type][1]
+            account = "" if scope == "global" else accounts.get(reg.provider, "")
+            found.append(FixedName(urn, reg.type, name, account, run.config.region if scope == "region" else None))
     return found
 
 
@@ -230,4 +262,9 @@ def _kind(type_token: str) -> str:
         INLINE_POLICY: "the inline policy",
         ATTACHMENT: "the policy attachment",
         KEY_PAIR: "the key pair",
+        "aws:lb/loadBalancer:LoadBalancer": "the load balancer",
+        "aws:lb/targetGroup:TargetGroup": "the target group",
+        "aws:eks/cluster:Cluster": "the EKS cluster",
+        "aws:ec2/placementGroup:PlacementGroup": "the placement group",
+        "aws:s3/bucket:Bucket": "the S3 bucket",
     }[type_token]
