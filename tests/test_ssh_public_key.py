@@ -58,7 +58,7 @@ def test_the_config_reports_a_short_key_on_keyPair_publicKey() -> None:
     assert error["loc"] == ("publicKey",) and "1024 bits" in error["msg"]
 
 
-@settings(max_examples=300, database=None, deadline=None)
+@settings(max_examples=300, database=None, deadline=None, derandomize=True)
 @given(st.one_of(st.text(), st.binary().map(lambda b: base64.b64encode(b).decode())))
 def test_any_text_after_ssh_rsa_is_accepted_or_refused_with_a_message(body: str) -> None:
     """Whatever a user pastes, the run reports one config line; it never fails with a traceback."""

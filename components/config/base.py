@@ -7,6 +7,7 @@ so no module of the config package imports a platform that imports it back.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 import pulumi
@@ -40,3 +41,5 @@ PrincipalArn = Annotated[str, AfterValidator(check.principal_arn)]
 ExternalId = Annotated[str, AfterValidator(check.external_id)]
 SessionName = Annotated[str, AfterValidator(check.session_name)]
 LabelMap = Annotated[dict[str, str], AfterValidator(check.label_map)]
+# A CIDR is written as text: ipaddress would also take YAML's false or 0 as 0.0.0.0/32.
+Cidr = Annotated[ipaddress.IPv4Network, BeforeValidator(check.cidr_text)]

@@ -24,6 +24,7 @@ from pydantic import (
 from components.config import validators as check
 from components.config.base import (
     AccountId,
+    Cidr,
     DnsLabel,
     DnsSubdomain,
     ExternalId,
@@ -83,8 +84,8 @@ class VpcEndpointsConfig(Model):
 
 
 class SubnetCidrs(Model):
-    public: ipaddress.IPv4Network
-    private: ipaddress.IPv4Network
+    public: Cidr
+    private: Cidr
 
 
 SubnetIdsByAz = Annotated[
@@ -101,7 +102,7 @@ class ExistingVpcConfig(Model):
 
 
 class NetworkConfig(Model):
-    cidr: Annotated[ipaddress.IPv4Network, AfterValidator(check.private_cidr)] = ipaddress.IPv4Network(DEFAULT_VPC_CIDR)
+    cidr: Annotated[Cidr, AfterValidator(check.private_cidr)] = ipaddress.IPv4Network(DEFAULT_VPC_CIDR)
     """VPC CIDR: private (RFC 1918), /16../22 when subnet CIDRs are derived. Default: 10.0.0.0/16."""
     availability_zones: Annotated[list[str], AfterValidator(check.availability_zones)] = []
     """AZ names in aws:region. Default: the region's `a` zone (or the existingVpc's AZs)."""

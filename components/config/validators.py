@@ -281,6 +281,12 @@ def interface_endpoint_services(values: list[str]) -> list[str]:
     return unique_items(values)
 
 
+def cidr_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("not an IPv4 CIDR block like 10.0.0.0/16 (write it as text)")
+    return value
+
+
 def private_cidr(value: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
     rfc1918 = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
     if not any(value.subnet_of(n) for n in rfc1918):

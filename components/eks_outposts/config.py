@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from components.config import validators as check
-from components.config.base import Model
+from components.config.base import Cidr, Model
 
 FACTS = json.loads((Path(__file__).parent / "data" / "local_clusters.json").read_text())
 KUBERNETES_VERSIONS: dict[str, dict] = FACTS["kubernetesVersions"]["supported"]
@@ -94,7 +94,7 @@ class LocalGatewayConfig(Model):
         str, _matches(LOCAL_GATEWAY_ROUTE_TABLE_ID, "a local gateway route table id like lgw-rtb-0123456789abcdef0")
     ]
     """The local gateway route table the VPC is associated with."""
-    destination_cidrs: Annotated[list[ipaddress.IPv4Network], Field(min_length=1)]
+    destination_cidrs: Annotated[list[Cidr], Field(min_length=1)]
     """On-premises networks routed from the Outpost subnet to the local gateway."""
 
 
@@ -111,7 +111,7 @@ class EksLocalClusterConfig(Model):
     """Default: the newest version local clusters run (data/local_clusters.json)."""
     placement: PlacementConfig | None = None
     """A spread placement group for the control plane. Default: none."""
-    subnet_cidr: ipaddress.IPv4Network | None = None
+    subnet_cidr: Cidr | None = None
     """CIDR of the Outpost subnet. Default: a /22 of the VPC's free eighth (for a /16), by AZ letter."""
     existing_subnet_ids: Annotated[list[SubnetId], Field(min_length=1)] | None = None
     """With network.existingVpc: Outpost subnets that already exist; none is created. Default: none."""

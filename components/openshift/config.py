@@ -8,7 +8,6 @@ Field rules are here (full ASCII matches); rules across keys are in rules.py.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr
 
 from components.config import validators as check
-from components.config.base import DnsLabel, Model
+from components.config.base import Cidr, DnsLabel, Model
 
 # openshift-install's infrastructure id starts with a letter; the NLB names `<infraId>-ext` and
 # `<infraId>-int` must fit Elastic Load Balancing's 32 characters (02_cluster_infra.yaml).
@@ -116,7 +115,7 @@ class BootstrapConfig(Model):
     public: bool = False
     """In a public subnet with a public IP (template 04), for `openshift-install gather bootstrap`
     from outside the VPC. Default: false, a private subnet."""
-    allowed_cidrs: list[ipaddress.IPv4Network] = []
+    allowed_cidrs: list[Cidr] = []
     """Sources of SSH (22) and the journal gateway (19531) to the bootstrap machine. Default: the
     machine network (the template's 0.0.0.0/0 exposes a machine that holds the cluster's secrets)."""
 
@@ -148,7 +147,7 @@ class OpenShiftConfig(Model):
     public_hosted_zone_id: HostedZoneId | None = None
     """The public zone of baseDomain: gets `api` and the external API load balancer. Absent: an
     internal cluster, reachable only from the VPC. Default: none."""
-    machine_network: ipaddress.IPv4Network | None = None
+    machine_network: Cidr | None = None
     """networking.machineNetwork: the source of SSH, ICMP, API and machine-config traffic. Default:
     network.cidr (required with network.existingVpc)."""
     rhcos_ami: AmiId | None = None
