@@ -44,9 +44,9 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
         outputs |= tkg_platform(config, providers, network.outputs, key_pair, kubernetes, iam_shared_with)
     if config.eks_local_cluster is not None:
         outputs["eksLocalCluster"], outputs["eksLocalClusterKubeconfig"] = eks_outposts_platform(
-            config, network.outputs, in_management
+            config, network.outputs, providers
         )
     if config.openshift is not None:
-        outputs["openshift"] = openshift_platform(config, providers.management, network.outputs)
+        outputs["openshift"] = openshift_platform(config, providers, network.outputs)
     outputs["managementAccountId"] = config.management_cluster.account_id
     return outputs

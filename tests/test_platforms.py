@@ -3,6 +3,8 @@ foundations (providers, network, key pair) that every platform stands on."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.config.base import ConfigError
@@ -39,3 +41,22 @@ def test_tkg_settings_in_a_stack_without_tkg_are_refused(prod_raw: dict) -> None
     prod_raw["iam"] = {"path": "/platform/", "permissionsBoundary": "arn:aws:iam::111111111111:policy/boundary"}
     prod_raw["managementCluster"] = {"accountId": "111111111111"}
     assert plan(prod_raw, stack="prod").config.iam.path == "/platform/"
+
+
+@pytest.mark.parametrize(
+    ("stack", "type_token"),
+    [("openshift", "aws:route53/zone:Zone"), ("outposts", "aws:autoscaling/group:Group")],
+)
+def test_own_tags_under_capa_prefixes_go_through_a_provider_that_ignores_none(stack: str, type_token: str) -> None:
+    """The management provider ignores kubernetes.io/cluster/* (CAPA's); a resource whose own tag sits
+    there and has no tag resource of its own uses the account's exact-tags provider, pinned alike."""
+    from tools.plan import plan_stack
+
+    run = plan_stack(stack)
+    (resource,) = run.of_type(type_token)
+    assert any(str(t).startswith("kubernetes.io/cluster/") for t in json.dumps(resource.inputs["tags"]).split('"'))
+    provider = run.registrations[resource.provider]
+    management = run.named("pulumi:providers:aws", "management")
+    assert provider.name == "management-exact-tags" and "ignoreTags" not in provider.inputs
+    assert "ignoreTags" in management.inputs
+    assert provider.inputs["allowedAccountIds"] == management.inputs["allowedAccountIds"]

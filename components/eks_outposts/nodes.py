@@ -46,6 +46,9 @@ class SelfManagedNodesArgs:
     service_cidr: pulumi.Input[str]
     security_group_id: pulumi.Input[str]
     """The cluster security group EKS creates, which nodes use."""
+    group_provider: aws.Provider
+    """The group's provider: one that ignores no tag, since its `kubernetes.io/cluster/<name>=owned`
+    tag is under a prefix the management provider leaves to CAPA."""
 
 
 class SelfManagedNodes(pulumi.ComponentResource):
@@ -87,7 +90,7 @@ class SelfManagedNodes(pulumi.ComponentResource):
                     key=f"kubernetes.io/cluster/{args.cluster_name}", value="owned", propagate_at_launch=True
                 ),
             ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[node_mapping]),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.group_provider, depends_on=[node_mapping]),
         )
         self.register_outputs({"autoScalingGroupName": self.group.name, "launchTemplateId": self.launch_template.id})
 

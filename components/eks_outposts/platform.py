@@ -19,6 +19,7 @@ from components.eks_outposts.cluster import LocalCluster, LocalClusterArgs
 from components.eks_outposts.config import EksLocalClusterConfig
 from components.eks_outposts.iam import LocalClusterIam, LocalClusterIamArgs
 from components.eks_outposts.nodes import SelfManagedNodes, SelfManagedNodesArgs
+from components.foundations.accounts import AccountProviders
 from components.foundations.network import LocalGatewayRoutes, NetworkArgs
 from components.foundations.subnet_plan import OutpostSubnet
 
@@ -54,9 +55,10 @@ def outpost_network(args: NetworkArgs, config: StackConfig) -> NetworkArgs:
 
 
 def eks_outposts_platform(
-    config: StackConfig, network: dict[str, Any], in_management: pulumi.ResourceOptions
+    config: StackConfig, network: dict[str, Any], providers: AccountProviders
 ) -> tuple[dict[str, Any], pulumi.Output[str]]:
     """The `eksLocalCluster` output group, and the cluster's kubeconfig as a secret of its own."""
+    in_management = pulumi.ResourceOptions(providers=[providers.management])
     cluster_config = config.eks_local_cluster
     assert cluster_config is not None
     subnet_ids = _outpost_subnet_ids(cluster_config, network)
@@ -109,6 +111,7 @@ def eks_outposts_platform(
             cluster_id=cluster.cluster_id,
             service_cidr=cluster.kubernetes_network_config.service_ipv4_cidr,
             security_group_id=cluster.vpc_config.cluster_security_group_id,
+            group_provider=providers.exact_tags(),
         ),
         opts=in_management,
     )

@@ -23,19 +23,41 @@ from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
 # WorkloadAccount component (components/cross_account.py). The alias keeps the provider, so no
 # resource of the account sees a provider change.
 FORMER_WORKLOAD_PROVIDER_PARENT = "tkg-aws:cross_account:WorkloadAccount"
+EXACT_TAGS_PROVIDER_NAME = f"{MANAGEMENT_PROVIDER_NAME}-exact-tags"
 
 
-@dataclass(frozen=True)
+@dataclass
 class AccountProviders:
+    config: StackConfig
     management: aws.Provider
     workload: dict[str, aws.Provider]
     """Keyed by workload account name."""
+    _exact_tags: aws.Provider | None = None
+
+    def exact_tags(self) -> aws.Provider:
+        """The management account's provider that ignores no tag key, made on first use.
+
+        For resources whose own tags sit under the prefixes the management provider leaves to CAPA
+        and that have no tag resource of their own (a Route 53 zone's `owned` tag, an auto scaling
+        group's cluster tag): with the ignore, the provider would hide them and show a change on
+        every run.
+        """
+        if self._exact_tags is None:
+            self._exact_tags = aws.Provider(
+                EXACT_TAGS_PROVIDER_NAME,
+                region=self.config.region,
+                default_tags=aws.ProviderDefaultTagsArgs(tags=self.config.default_tags),
+                allowed_account_ids=[self.config.management_cluster.account_id],
+                **self.config.aws.provider_args(),
+                opts=pulumi.ResourceOptions(depends_on=[self.management]),
+            )
+        return self._exact_tags
 
 
 def account_providers(config: StackConfig) -> AccountProviders:
     """Every account's provider, the workload accounts' first (the management provider waits for them)."""
     workload = {account.name: workload_provider(config, account) for account in config.workload_accounts}
-    return AccountProviders(management_provider(config, list(workload.values())), workload)
+    return AccountProviders(config, management_provider(config, list(workload.values())), workload)
 
 
 def management_provider(config: StackConfig, wait_for: list[aws.Provider]) -> aws.Provider:

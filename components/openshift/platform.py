@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
 from components.config.models import StackConfig
-from components.config.rules import MANAGEMENT_PROVIDER_NAME
+from components.foundations.accounts import AccountProviders
 from components.openshift import ignition_config, ports
 from components.openshift.config import CONTROL_PLANE_REPLICAS, OpenShiftConfig
 from components.openshift.dns import ClusterDns, ClusterDnsArgs, LoadBalancerTarget
@@ -30,7 +29,6 @@ from components.openshift.subnet_tags import SharedSubnetTags, SharedSubnetTagsA
 
 # Partitions whose Route 53 cannot alias a load balancer (the templates' CNAME note, PR #4043).
 CNAME_PARTITIONS = ("aws-us-gov", "aws-iso", "aws-iso-b")
-ZONE_PROVIDER_NAME = f"{MANAGEMENT_PROVIDER_NAME}-openshift-zone"
 
 
 @dataclass(frozen=True)
@@ -62,30 +60,19 @@ def placement(config: StackConfig, network: dict[str, Any]) -> Placement:
     )
 
 
-def zone_provider(config: StackConfig, management: aws.Provider) -> aws.Provider:
-    """The management account's provider without ignored tags, for the private zone's `owned` tag."""
-    return aws.Provider(
-        ZONE_PROVIDER_NAME,
-        region=config.region,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags),
-        allowed_account_ids=[config.management_cluster.account_id],
-        **config.aws.provider_args(),
-        opts=pulumi.ResourceOptions(depends_on=[management]),
-    )
-
-
-def openshift_platform(config: StackConfig, management: aws.Provider, network: dict[str, Any]) -> dict[str, Any]:
+def openshift_platform(config: StackConfig, providers: AccountProviders, network: dict[str, Any]) -> dict[str, Any]:
     """Build the platform; returns the `openshift` stack output group."""
     openshift = _section(config)
     where = placement(config, network)
-    in_management = pulumi.ResourceOptions(providers=[management])
+    in_management = pulumi.ResourceOptions(providers=[providers.management])
     public = openshift.public_hosted_zone_id is not None
     SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, where), opts=in_management)
     lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, where), opts=in_management)
     dns = ClusterDns(
         "openshift-dns",
         dns_args(config, where, lbs),
-        opts=pulumi.ResourceOptions(providers=[zone_provider(config, management)]),
+        # The zone's `owned` tag is under a prefix the management provider ignores.
+        opts=pulumi.ResourceOptions(providers=[providers.exact_tags()]),
     )
     groups = ClusterSecurityGroups(
         "openshift-security-groups", security_groups_args(openshift, where), opts=in_management
