@@ -6,6 +6,7 @@ only `iam`. Registered inputs are resolved plain values; policy documents arrive
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from typing import Any
 
@@ -214,13 +215,30 @@ def test_eks_local_cluster_role_trusts_ec2_with_the_outposts_policy(region, part
     raw = stack_file("dev")[0]
     raw = {**raw, "iam": {**raw["iam"], "eksLocalClusterRole": True}, "network": {}}
     run = plan(raw, region=region)
-    eks = role(run, f"eks-local-cluster{TKG_NAME_SUFFIX}")
+    eks = role(run, "eks-local-cluster")
     assert document(eks, "assumeRolePolicy")["Statement"][0]["Principal"] == {"Service": ["ec2.amazonaws.com"]}
     assert eks.options == {"protect": True, "deleteBeforeReplace": True}
     managed = f"arn:{partition}:iam::aws:policy/AmazonEKSLocalOutpostClusterPolicy"
-    assert (f"eks-local-cluster{TKG_NAME_SUFFIX}", managed) in attached(run)
+    assert ("eks-local-cluster", managed) in attached(run)
     assert len(run.of_type(ROLE)) == 4 and len(run.of_type(PROFILE)) == 3
-    assert run.outputs["iam"]["roleNames"]["eksLocalCluster"] == f"eks-local-cluster{TKG_NAME_SUFFIX}"
+    assert run.outputs["iam"]["roleNames"]["eksLocalCluster"] == "eks-local-cluster"
+
+
+def test_tkg_machines_cannot_pass_the_eks_local_cluster_role():
+    raw = stack_file("dev")[0]
+    raw = {**raw, "iam": {**raw["iam"], "eksLocalClusterRole": True}, "network": {}}
+    run = plan(raw)
+    arn = f"arn:aws:iam::123456789012:role/{role(run, 'eks-local-cluster').inputs['name']}"
+    passable = [
+        resource
+        for policy in run.of_type("aws:iam/policy:Policy")
+        for statement in document(policy, "policy")["Statement"]
+        if "iam:PassRole" in statement["Action"]
+        for resource in statement["Resource"]
+    ]
+    assert passable and not [pattern for pattern in passable if fnmatch.fnmatchcase(arn, pattern)]
+    kept = plan({**raw, "iam": {**raw["iam"], "eksLocalClusterRole": f"eks-local-cluster{TKG_NAME_SUFFIX}"}})
+    assert role(kept, f"eks-local-cluster{TKG_NAME_SUFFIX}").urn == role(run, "eks-local-cluster").urn
 
 
 # --- the interface workload accounts build on-----------------------------------------------------------

@@ -120,6 +120,10 @@ class TkgMocks(Mocks):
             return {"partition": self.partition, "dnsSuffix": "amazonaws.com", "id": self.partition}
         if args.token == "aws:index/getRegion:getRegion":
             return {"region": self.region, "name": self.region, "id": self.region}
+        if args.token == "aws:ec2/getInstances:getInstances":
+            return _control_plane_instances(args.args)
+        if args.token == "aws:ec2/getVpc:getVpc":
+            return {"id": args.args.get("id"), "cidrBlock": "10.0.0.0/16", "enableDnsSupport": True}
         raise NotImplementedError(f"the mocks do not answer {args.token}; add it to tools/mocks.py")
 
     # --- helpers -----------------------------------------------------------------------------
@@ -262,6 +266,15 @@ def _local_cluster_state(partition: str, region: str, account: str, inputs: dict
         },
         "kubernetesNetworkConfig": {"ipFamily": "ipv4", "serviceIpv4Cidr": "10.100.0.0/16"},
     }
+
+
+def _control_plane_instances(query: dict) -> dict:
+    """The three control-plane instances of a local cluster, found by their Name tag, with fixed
+    private addresses (documentation range: the real ones are known only once EKS made them)."""
+    pattern = next((f["values"][0] for f in query.get("filters", []) if f.get("name") == "tag:Name"), "")
+    digest = hashlib.sha256(pattern.encode()).digest()
+    ips = [f"192.0.2.{(digest[i] % 80) + 10 + 80 * i}" for i in range(3)]
+    return {"ids": [f"i-0{_digest(pattern, str(i), length=16)}" for i in range(3)], "privateIps": ips, "id": pattern}
 
 
 def _fake_private_key(name: str) -> dict:

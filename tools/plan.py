@@ -9,6 +9,8 @@ Reads Pulumi.yaml and Pulumi.STACK.yaml (or FILE), runs the program under mocks,
   diagram.md       Mermaid diagrams: who may assume which role, where each subnet's traffic goes
   tkg-cluster-config*.yaml   TKG variables for `tanzu cluster create -f`: in the stack's VPC, in
                    each workload account, and for GPU workers
+  eks-local-kubeconfig*.yaml, eks-local-control-plane.hosts   an EKS local cluster's kubeconfigs
+                   (IAM as the stack's creator; x.509 while disconnected) and /etc/hosts lines
   openshift-install-config.yaml   the stack's part of OpenShift's install-config.yaml (openshift)
 Secrets (`secure:` config, generated keys) are written as "[secret]". Output is byte-identical for
 identical input, so two plans can be diffed. Exit codes: 0 planned, 2 bad config or arguments.
@@ -151,15 +153,32 @@ def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
     for name, account in sorted((outputs.get("workloadAccounts") or {}).items()):
         configs[f"tkg-cluster-config-{name}.yaml"] = account.get("tkgClusterConfig")
     configs["tkg-cluster-config-gpu.yaml"] = (outputs.get("gpu") or {}).get("tkgClusterConfig")
-    configs["eksctl-cluster-config.yaml"] = (outputs.get("eksLocalCluster") or {}).get("eksctlClusterConfig")
     # What install-config.yaml needs from the stack (region, subnets, zone, machine network).
     configs["openshift-install-config.yaml"] = (outputs.get("openshift") or {}).get("installConfig")
-    written = []
+    written = write_eks_local_files(outputs.get("eksLocalCluster") or {}, out_dir)
     for filename, variables in configs.items():
         if variables:
             path = out_dir / filename
             path.write_text(yaml.safe_dump(variables, sort_keys=True))
             written.append(path)
+    return written
+
+
+def write_eks_local_files(cluster: dict[str, Any], out_dir: Path) -> list[Path]:
+    """The EKS local cluster's kubeconfigs as YAML and its control plane's hosts lines, as they are."""
+    written = []
+    for filename, key in (
+        ("eks-local-kubeconfig.yaml", "kubeconfig"),
+        ("eks-local-kubeconfig-disconnected.yaml", "disconnectedKubeconfig"),
+    ):
+        if isinstance(cluster.get(key), str):
+            path = out_dir / filename
+            path.write_text(yaml.safe_dump(json.loads(cluster[key]), sort_keys=False))
+            written.append(path)
+    if cluster.get("controlPlaneHosts"):
+        path = out_dir / "eks-local-control-plane.hosts"
+        path.write_text(cluster["controlPlaneHosts"])
+        written.append(path)
     return written
 
 
@@ -177,7 +196,7 @@ def summary(run: ProgramRun) -> list[str]:
     lines += [nat_note] if nat_note else []
     lines += trust_decision(run)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
-    lines += outpost_report(run.config.eks_local_cluster)  # what runs on the Outpost (eks_outposts/report.py)
+    lines += outpost_report(run.config)  # what runs on the Outpost (eks_outposts/report.py)
     return lines
 
 

@@ -179,7 +179,8 @@ def section_rules(
     network = parsed("network", NetworkConfig)
     if network is not None and region:
         problems += rules.network_layout(network, region)
-        problems += rules.private_only_endpoints(network, bool(raw.get("workloadAccounts")))
+        if tkg is None or tkg.enabled:  # CAPA's machines' endpoints; other platforms name their own
+            problems += rules.private_only_endpoints(network, bool(raw.get("workloadAccounts")))
     if region:
         problems += rules.arn_partitions(raw, check.partition_of(region))
     tags = parsed("tags", dict[str, str])
@@ -188,7 +189,7 @@ def section_rules(
     iam = parsed("iam", IamConfig)
     if iam is not None:
         problems += rules.managed_policy_counts("iam.", iam.extra_policy_arns)
-        problems += rules.iam_names(iam.suffix, iam.eks_local_cluster_role)
+        problems += rules.iam_names(iam.suffix)
         problems += rules.iam_profile_options(iam)
         problems += rules.shared_iam_set(iam)
     key_pair = parsed("keyPair", KeyPairConfig)

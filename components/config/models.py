@@ -36,7 +36,8 @@ from components.config.base import (
     SessionName,
 )
 from components.config.provider_settings import AwsSettings, KubernetesSettings
-from components.eks_outposts.config import EksLocalClusterConfig
+from components.eks_outposts.config import LEGACY_EKS_LOCAL_CLUSTER_ROLE, EksLocalClusterConfig
+from components.eks_outposts.config import RoleName as EksRoleName
 from components.openshift.config import OpenShiftSection
 
 # Namespaces of keys a stack file may hold: ours, the providers' (provider_settings.py)
@@ -178,13 +179,20 @@ class IamConfig(Model):
     extra_policy_arns: ExtraPolicyArns = ExtraPolicyArns()
     protect: bool = True
     """Protect roles, profiles and policies from deletion (running clusters use them)."""
-    eks_local_cluster_role: bool = False
-    """Also create the EKS-on-Outposts local cluster role. Default: false."""
+    eks_local_cluster_role: bool | EksRoleName = False
+    """Also create the EKS-on-Outposts local cluster role: true names it eks-local-cluster, a string
+    is its name (never one ending in nameSuffix: TKG may pass those roles). Default: false."""
     adopted: bool = False
     """The set already exists (tanzu or clusterawsadm made it) and is imported with import.json: a
     `pulumi destroy` leaves it in place. Default: false."""
     owned_by_stack: Annotated[str, AfterValidator(check.stack_name)] | None = None
     """Use the IAM set that this other stack of the same account creates, by name; create none. Default: none."""
+
+    @property
+    def eks_local_cluster_role_name(self) -> str | None:
+        if self.eks_local_cluster_role is True:
+            return LEGACY_EKS_LOCAL_CLUSTER_ROLE
+        return self.eks_local_cluster_role or None
 
     @property
     def suffix(self) -> str:

@@ -49,7 +49,6 @@ MANAGED_POLICIES_PER_ROLE_DEFAULT = 10  # IAM's default quota, raised on request
 IAM_ROLE_NAME_MAX = 64
 IAM_INSTANCE_PROFILE_NAME_MAX = 128
 IAM_POLICY_NAME_MAX = 128
-EKS_LOCAL_CLUSTER_ROLE_BASE = "eks-local-cluster"
 # Providers are named after their account (components/accounts.py): this one is the management's.
 MANAGEMENT_PROVIDER_NAME = "management"
 
@@ -194,8 +193,8 @@ def tag_count(tags: dict[str, str], network: NetworkConfig | None) -> list[str]:
     ]
 
 
-def iam_names(suffix: str, eks_local_cluster_role: bool) -> list[str]:
-    bases = ROLE_BASE_NAMES + ((EKS_LOCAL_CLUSTER_ROLE_BASE,) if eks_local_cluster_role else ())
+def iam_names(suffix: str) -> list[str]:
+    bases = ROLE_BASE_NAMES
     longest = max(bases, key=len) + suffix
     limits = [
         ("role", IAM_ROLE_NAME_MAX),

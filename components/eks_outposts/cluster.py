@@ -1,15 +1,18 @@
-"""LocalCluster: the EKS local cluster on an Outpost, and its control plane's spread placement group.
+"""LocalCluster: the EKS local cluster on an Outpost, its control plane's spread placement group,
+and who may reach its API.
 
 The outpost config (control-plane instance type, the one Outpost ARN, the placement group) is
 create-only, so the cluster is protected by default. The API endpoint is private only: the control
 plane sits on the Outpost subnets and is reached from the VPC or, through the local gateway, from
-the on-premises network. Local clusters accept only the aws-auth ConfigMap for authentication, and
-the creating principal stays cluster-admin for good.
+the on-premises network. The security group EKS creates for the cluster admits only its own
+members, so HTTPS rules on it let in the VPC, the on-premises networks behind the local gateway and
+the operators' networks, one rule per network keyed by its CIDR. Local clusters accept only the
+aws-auth ConfigMap for authentication, and the creating principal stays cluster-admin for good.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -25,14 +28,20 @@ class LocalClusterArgs:
     role_arn: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
     """Outpost subnets; the control-plane instances spread evenly over them."""
+    api_access: Mapping[str, pulumi.Input[str]]
+    """Networks allowed to the API on 443, by key (the CIDR, or `vpc`) to their CIDR."""
     spread_level: str | None = None
     """host or rack: a spread placement group for the control plane. Default: none."""
     protect: bool = True
 
 
+HTTPS = 443
+
+
 class LocalCluster(pulumi.ComponentResource):
     cluster: aws.eks.Cluster
     placement_group: aws.ec2.PlacementGroup | None
+    api_access_rules: dict[str, aws.vpc.SecurityGroupIngressRule]
 
     def __init__(self, name: str, args: LocalClusterArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:eksOutposts:LocalCluster", name, None, opts)
@@ -58,6 +67,9 @@ class LocalCluster(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        self.api_access_rules = {
+            key: self._api_access(name, key, cidr) for key, cidr in sorted(args.api_access.items())
+        }
         self.register_outputs(
             {"name": self.cluster.name, "endpoint": self.cluster.endpoint, "clusterId": self.cluster.cluster_id}
         )
@@ -72,4 +84,16 @@ class LocalCluster(pulumi.ComponentResource):
             strategy="spread",
             spread_level=args.spread_level,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+
+    def _api_access(self, name: str, key: str, cidr: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
+        return aws.vpc.SecurityGroupIngressRule(
+            f"{name}-api-{key}",
+            security_group_id=self.cluster.vpc_config.cluster_security_group_id,
+            description=f"Kubernetes API from {key}",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            cidr_ipv4=cidr,
+            opts=pulumi.ResourceOptions(parent=self),
         )

@@ -25,10 +25,15 @@ SUPPORTED_REGIONS: tuple[str, ...] = tuple(FACTS["regions"]["supported"])
 CONTROL_PLANE_SIZES: tuple[tuple[str, int], ...] = tuple(
     (row["size"], row["maxNodes"]) for row in FACTS["controlPlaneSizing"]["sizes"]
 )
+OUTPOST_RACK_FAMILIES: tuple[str, ...] = tuple(FACTS["outpostRackFamilies"]["families"])
+ADDRESSES: dict[str, int] = {k: v for k, v in FACTS["nodeAddresses"].items() if k != "source"}
 DEFAULT_CONTROL_PLANE_INSTANCE_TYPE = "m5.large"
 DEFAULT_NODE_INSTANCE_TYPE = "m5.xlarge"
 DEFAULT_AMI_FAMILY = "AmazonLinux2023"
 DEFAULT_NODE_VOLUME_GIB = 40
+DEFAULT_IMDS_HOP_LIMIT = 1
+# The role iam.eksLocalClusterRole: true creates, outside TKG's iam:PassRole pattern `*<nameSuffix>`.
+LEGACY_EKS_LOCAL_CLUSTER_ROLE = "eks-local-cluster"
 # EBS on Outposts racks offers gp2 only (local clusters' control plane and nodes alike).
 OUTPOST_VOLUME_TYPE = "gp2"
 
@@ -37,6 +42,10 @@ OUTPOST_ARN = re.compile(
     r"arn:(aws|aws-us-gov|aws-cn):outposts:([a-z0-9-]+):(\d{12}):outpost/op-[0-9a-f]{17}", re.ASCII
 )
 INSTANCE_TYPE = re.compile(r"[a-z][a-z0-9-]*\.[a-z0-9]+", re.ASCII)
+IAM_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
+NODE_GROUP_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?", re.ASCII)
+# The x.509 user name a disconnected operator's certificate carries as its CN.
+X509_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9@._-]{0,62}", re.ASCII)
 LOCAL_GATEWAY_ID = re.compile(r"lgw-[0-9a-f]{17}", re.ASCII)
 LOCAL_GATEWAY_ROUTE_TABLE_ID = re.compile(r"lgw-rtb-[0-9a-f]{17}", re.ASCII)
 
@@ -63,6 +72,10 @@ OutpostArn = Annotated[
 ]
 InstanceType = Annotated[str, _matches(INSTANCE_TYPE, "an EC2 instance type like m5.large")]
 SubnetId = Annotated[str, AfterValidator(check.subnet_id)]
+RoleName = Annotated[str, _matches(IAM_ROLE_NAME, "an IAM role name: 1-64 of letters, digits, +=,.@_-")]
+NodeGroupName = Annotated[
+    str, _matches(NODE_GROUP_NAME, "a node group name: lowercase letters, digits and -, at most 32 characters")
+]
 
 
 class NodesConfig(Model):
@@ -79,6 +92,10 @@ class NodesConfig(Model):
     """Root volume type; Outposts offer gp2 only. Default: gp2."""
     volume_size: Annotated[int, Field(ge=20, le=16384)] = DEFAULT_NODE_VOLUME_GIB
     """Root volume size in GiB. Default: 40."""
+    imds_hop_limit: Literal[1, 2] = DEFAULT_IMDS_HOP_LIMIT
+    """Instance metadata hop limit: 1 keeps pods away from the node role's credentials (which hold
+    the CNI policy: local clusters have no IRSA); 2 lets pods take them, as the EBS CSI driver's
+    controller must. Default: 1."""
 
 
 class PlacementConfig(Model):
@@ -96,6 +113,15 @@ class LocalGatewayConfig(Model):
     """The local gateway route table the VPC is associated with."""
     destination_cidrs: Annotated[list[Cidr], Field(min_length=1)]
     """On-premises networks routed from the Outpost subnet to the local gateway."""
+
+
+class RoleNamesConfig(Model):
+    """Names of the cluster and node roles (the node role's instance profile takes its name)."""
+
+    cluster: RoleName | None = None
+    """Default: <name>-eks-local-cluster."""
+    nodes: RoleName | None = None
+    """Default: <name>-eks-local-nodes."""
 
 
 class EksLocalClusterConfig(Model):
@@ -118,6 +144,21 @@ class EksLocalClusterConfig(Model):
     local_gateway: LocalGatewayConfig | None = None
     """Associate the VPC with the local gateway route table and route on-premises CIDRs to it. Default: none."""
     nodes: NodesConfig = NodesConfig()
+    """The cluster's first self-managed node group. Default: 2 m5.xlarge nodes (1..3)."""
+    node_groups: dict[NodeGroupName, NodesConfig] = {}
+    """Further self-managed node groups by name; adding or removing one touches no other. Default: none."""
+    api_access_cidrs: list[Cidr] = []
+    """Networks allowed to the API (443) besides the VPC and localGateway.destinationCidrs: where
+    operators and `pulumi up` run. Default: none."""
+    role_names: RoleNamesConfig = RoleNamesConfig()
+    """Names of the cluster and node roles. Default: <name>-eks-local-cluster, <name>-eks-local-nodes."""
+    disconnected_admin: (
+        Annotated[str, _matches(X509_USER, "a user name like admin: letters, digits, @._-, at most 63")] | None
+    ) = None
+    """The x.509 user (the CN of a client certificate) bound to cluster-admin, to operate while the
+    Outpost is disconnected from the region. Default: none."""
+    ebs_csi_driver: bool = False
+    """Install the Amazon EBS CSI driver and a default gp2 StorageClass. Default: false."""
     protect: bool = True
     """Protect the cluster and its roles: the control plane's type and placement are create-only,
     and a replacement is a new cluster. Default: true."""
@@ -129,6 +170,19 @@ class EksLocalClusterConfig(Model):
             return str(self.subnet_cidr)
         free_eighth = list(vpc_cidr.subnets(prefixlen_diff=3))[6]
         return str(list(free_eighth.subnets(prefixlen_diff=3))[ord(self.availability_zone[-1]) - ord("a")])
+
+    @property
+    def cluster_role_name(self) -> str:
+        return self.role_names.cluster or f"{self.name}-eks-local-cluster"
+
+    @property
+    def node_role_name(self) -> str:
+        return self.role_names.nodes or f"{self.name}-eks-local-nodes"
+
+    @property
+    def all_node_groups(self) -> dict[str, NodesConfig]:
+        """Every node group by key: `nodes` under the key "" (its resources keep their first names)."""
+        return {"": self.nodes, **self.node_groups}
 
     @property
     def outpost_region(self) -> str:

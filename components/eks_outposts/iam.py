@@ -1,8 +1,8 @@
 """LocalClusterIam: the cluster role and the node role (with its instance profile) of an EKS local cluster.
 
-The cluster role is the one `iam.eksLocalClusterRole` created inside the TKG IAM set: same name,
-path and trust, and an alias to its former URN, so a stack that had it keeps the very role (and its
-policy attachment) rather than deleting it and creating a namesake. Names are fixed per account, so
+The cluster role keeps an alias to the URN it had when `iam.eksLocalClusterRole` created it inside
+the TKG IAM set, so a stack that had it keeps the very role (and its policy attachment), given its
+name in eksLocalCluster.roleNames.cluster. Names are fixed per account, so
 every named resource is deleted before its replacement, and roles and the profile are protected by
 default (eksLocalCluster.protect): the running cluster and its nodes use them.
 """
@@ -29,12 +29,15 @@ def former_urn(aws_type: str, name: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class LocalClusterIamArgs:
-    name_suffix: str
-    """Suffix of the role and profile names (iam.nameSuffix), as the former cluster role had."""
+    cluster_role_name: str
+    node_role_name: str
+    """Also the name of the node role's instance profile."""
     partition: str
     path: str = "/"
     permissions_boundary: str | None = None
     protect: bool = True
+    ebs_csi_driver: bool = False
+    """Attach the EBS CSI driver's policy to the node role (its controller runs with it). Default: false."""
 
 
 class LocalClusterIam(pulumi.ComponentResource):
@@ -49,7 +52,7 @@ class LocalClusterIam(pulumi.ComponentResource):
         self._name, self._args = name, args
         self.cluster_role = self._role(
             f"{name}-cluster",
-            policies.CLUSTER_ROLE_BASE,
+            args.cluster_role_name,
             policies.cluster_role_trust(),
             [former_urn("iam/role:Role", FORMER_ROLE_NAME)],
         )
@@ -59,13 +62,14 @@ class LocalClusterIam(pulumi.ComponentResource):
             )
             for arn in policies.cluster_policy_arns(args.partition)
         ]
-        self.node_role = self._role(f"{name}-nodes", policies.NODE_ROLE_BASE, policies.node_role_trust())
+        self.node_role = self._role(f"{name}-nodes", args.node_role_name, policies.node_role_trust())
         self.node_policy_attachments = [
-            self._attach(self.node_role, "nodes", arn) for arn in policies.node_policy_arns(args.partition)
+            self._attach(self.node_role, "nodes", arn)
+            for arn in policies.node_policy_arns(args.partition, args.ebs_csi_driver)
         ]
         self.node_instance_profile = aws.iam.InstanceProfile(
             f"{name}-nodes",
-            name=policies.NODE_ROLE_BASE + args.name_suffix,
+            name=args.node_role_name,
             path=args.path,
             role=self.node_role.name,
             opts=self._named(args.protect),
@@ -87,11 +91,11 @@ class LocalClusterIam(pulumi.ComponentResource):
             aliases=list(aliases or []),
         )
 
-    def _role(self, logical: str, base: str, trust: dict, aliases: list[str] | None = None) -> aws.iam.Role:
+    def _role(self, logical: str, role_name: str, trust: dict, aliases: list[str] | None = None) -> aws.iam.Role:
         args = self._args
         return aws.iam.Role(
             logical,
-            name=base + args.name_suffix,
+            name=role_name,
             path=args.path,
             permissions_boundary=args.permissions_boundary,
             assume_role_policy=json.dumps(trust),

@@ -1,22 +1,20 @@
-"""SelfManagedNodes: the Amazon Linux node group of an EKS local cluster, and its node mapping.
+"""SelfManagedNodes: one Amazon Linux node group of an EKS local cluster.
 
 Local clusters take no managed node groups: nodes are an auto scaling group on the Outpost
-subnets, launched from a template with the EKS-optimized Amazon Linux image (resolved from its
-SSM parameter), gp2 root volumes (all EBS an Outpost offers), IMDSv2, the cluster security group
-and the user data that joins them without the regional EKS API. The node role is mapped in the
-cluster's aws-auth ConfigMap, applied through the cluster's private endpoint before the group
-launches, so the first nodes can join.
+subnets, launched from a template with the EKS-optimized Amazon Linux image of the instance type's
+architecture and accelerator (resolved from its SSM parameter), gp2 root volumes (all EBS an
+Outpost offers), IMDSv2 with a hop limit of 1 unless the group lets pods reach it, the cluster
+security group and the user data that joins them without the regional EKS API. The group launches
+only after the node role is mapped in aws-auth (ClusterAccess), so the first nodes can join.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
 from components.eks_outposts import bootstrap
 
@@ -27,17 +25,20 @@ ROOT_DEVICE = "/dev/xvda"  # the root device of the EKS-optimized Amazon Linux i
 class SelfManagedNodesArgs:
     cluster_name: str
     kubernetes_version: str
-    region: str
     ami_family: bootstrap.AmiFamily
+    architecture: bootstrap.Architecture
+    nvidia: bool
+    """NVIDIA GPUs: the accelerated image."""
     instance_type: str
     desired_size: int
     min_size: int
     max_size: int
     volume_type: str
     volume_size: int
+    imds_hop_limit: int
+    """1: pods cannot reach the instance metadata service (and the node role's credentials); 2: they can."""
     subnet_ids: Sequence[pulumi.Input[str]]
     instance_profile_arn: pulumi.Input[str]
-    node_role_arn: pulumi.Input[str]
     endpoint: pulumi.Input[str]
     certificate_authority: pulumi.Input[str]
     """Base64 CA data of the cluster."""
@@ -49,31 +50,16 @@ class SelfManagedNodesArgs:
     group_provider: aws.Provider
     """The group's provider: one that ignores no tag, since its `kubernetes.io/cluster/<name>=owned`
     tag is under a prefix the management provider leaves to CAPA."""
+    launch_after: Sequence[pulumi.Resource] = ()
+    """What must exist before the first node boots: the node role's mapping in aws-auth."""
 
 
 class SelfManagedNodes(pulumi.ComponentResource):
     launch_template: aws.ec2.LaunchTemplate
     group: aws.autoscaling.Group
-    kubeconfig: pulumi.Output[str]
-    """A secret: the cluster's kubeconfig (tokens from `aws eks get-token --cluster-id`)."""
 
     def __init__(self, name: str, args: SelfManagedNodesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:eksOutposts:SelfManagedNodes", name, None, opts)
-        self.kubeconfig = pulumi.Output.secret(
-            pulumi.Output.all(args.endpoint, args.certificate_authority, args.cluster_id).apply(
-                lambda v: json.dumps(
-                    bootstrap.kubeconfig(
-                        cluster_name=args.cluster_name,
-                        endpoint=v[0],
-                        certificate_authority=v[1],
-                        cluster_id=v[2],
-                        region=args.region,
-                    ),
-                    sort_keys=True,
-                )
-            )
-        )
-        node_mapping = self._aws_auth(name, args)
         self.launch_template = self._launch_template(name, args)
         self.group = aws.autoscaling.Group(
             name,
@@ -90,19 +76,9 @@ class SelfManagedNodes(pulumi.ComponentResource):
                     key=f"kubernetes.io/cluster/{args.cluster_name}", value="owned", propagate_at_launch=True
                 ),
             ],
-            opts=pulumi.ResourceOptions(parent=self, provider=args.group_provider, depends_on=[node_mapping]),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.group_provider, depends_on=list(args.launch_after)),
         )
         self.register_outputs({"autoScalingGroupName": self.group.name, "launchTemplateId": self.launch_template.id})
-
-    def _aws_auth(self, name: str, args: SelfManagedNodesArgs) -> k8s.core.v1.ConfigMap:
-        provider = k8s.Provider(f"{name}-cluster", kubeconfig=self.kubeconfig, opts=pulumi.ResourceOptions(parent=self))
-        config_map = pulumi.Output.from_input(args.node_role_arn).apply(bootstrap.aws_auth_config_map)
-        return k8s.core.v1.ConfigMap(
-            f"{name}-aws-auth",
-            metadata=config_map["metadata"],
-            data=config_map["data"],
-            opts=pulumi.ResourceOptions(parent=self, provider=provider),
-        )
 
     def _launch_template(self, name: str, args: SelfManagedNodesArgs) -> aws.ec2.LaunchTemplate:
         user_data = pulumi.Output.all(
@@ -115,11 +91,12 @@ class SelfManagedNodes(pulumi.ComponentResource):
                 certificate_authority=v[1],
                 cluster_id=v[2],
                 service_cidr=v[3],
+                labels={bootstrap.POD_IMDS_LABEL: "true"} if args.imds_hop_limit > 1 else None,
             )
         )
         return aws.ec2.LaunchTemplate(
             name,
-            image_id=bootstrap.image_id(args.ami_family, args.kubernetes_version),
+            image_id=bootstrap.image_id(args.ami_family, args.kubernetes_version, args.architecture, args.nvidia),
             instance_type=args.instance_type,
             iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=args.instance_profile_arn),
             vpc_security_group_ids=[args.security_group_id],
@@ -134,9 +111,10 @@ class SelfManagedNodes(pulumi.ComponentResource):
                     ),
                 )
             ],
-            # Pods reach IMDS through one more hop (the VPC CNI's veth), hence a hop limit of 2.
+            # A pod is one hop further from IMDS than its node (the VPC CNI's veth): with a limit of 1
+            # its requests never get an answer, so it cannot take the node role's credentials.
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=2
+                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=args.imds_hop_limit
             ),
             user_data=user_data,
             update_default_version=True,

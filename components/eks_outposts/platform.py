@@ -2,21 +2,26 @@
 
 `outpost_network` adds the Outpost subnet, the local-gateway routes and the interface endpoints a
 disconnected local cluster needs to the stack's network args (one endpoint set for every platform).
-`eks_outposts_platform` builds the roles, the cluster and the nodes, and returns the
-`eksLocalCluster` output group.
+`eks_outposts_platform` builds the roles, the cluster, what the stack applies inside it and the
+node groups, and returns the `eksLocalCluster` output group: among it the two kubeconfigs (IAM as
+the stack's creator; x.509 for disconnects) and the hosts lines of the control plane.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from components.config.models import StackConfig
-from components.eks_outposts import eksctl
+from components.config.provider_settings import AwsSettings
+from components.eks_outposts import bootstrap
+from components.eks_outposts.access import ClusterAccess, ClusterAccessArgs
 from components.eks_outposts.cluster import LocalCluster, LocalClusterArgs
-from components.eks_outposts.config import EksLocalClusterConfig
+from components.eks_outposts.config import EksLocalClusterConfig, NodesConfig
 from components.eks_outposts.iam import LocalClusterIam, LocalClusterIamArgs
 from components.eks_outposts.nodes import SelfManagedNodes, SelfManagedNodesArgs
 from components.foundations.accounts import AccountProviders
@@ -57,7 +62,7 @@ def outpost_network(args: NetworkArgs, config: StackConfig) -> NetworkArgs:
 def eks_outposts_platform(
     config: StackConfig, network: dict[str, Any], providers: AccountProviders
 ) -> tuple[dict[str, Any], pulumi.Output[str]]:
-    """The `eksLocalCluster` output group, and the cluster's kubeconfig as a secret of its own."""
+    """The `eksLocalCluster` output group, and the creator's kubeconfig as a top-level output too."""
     in_management = pulumi.ResourceOptions(providers=[providers.management])
     cluster_config = config.eks_local_cluster
     assert cluster_config is not None
@@ -65,11 +70,13 @@ def eks_outposts_platform(
     iam = LocalClusterIam(
         "eks-local",
         LocalClusterIamArgs(
-            name_suffix=config.iam.suffix,
+            cluster_role_name=cluster_config.cluster_role_name,
+            node_role_name=cluster_config.node_role_name,
             partition=config.partition,
             path=config.iam.path,
             permissions_boundary=config.iam.permissions_boundary,
             protect=cluster_config.protect,
+            ebs_csi_driver=cluster_config.ebs_csi_driver,
         ),
         opts=in_management,
     )
@@ -82,6 +89,7 @@ def eks_outposts_platform(
             control_plane_instance_type=cluster_config.control_plane_instance_type,
             role_arn=iam.cluster_role.arn,
             subnet_ids=list(subnet_ids.values()),
+            api_access=api_access_cidrs(cluster_config, _vpc_cidr(config, network, providers)),
             spread_level=cluster_config.placement.spread_level if cluster_config.placement else None,
             protect=cluster_config.protect,
         ),
@@ -89,57 +97,154 @@ def eks_outposts_platform(
         opts=pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(depends_on=[iam])),
     )
     cluster = local.cluster
-    nodes_config = cluster_config.nodes
-    nodes = SelfManagedNodes(
-        f"{cluster_config.name}-nodes",
-        SelfManagedNodesArgs(
-            cluster_name=cluster_config.name,
-            kubernetes_version=cluster_config.kubernetes_version,
-            region=config.region,
-            ami_family=nodes_config.ami_family,
-            instance_type=nodes_config.instance_type,
-            desired_size=nodes_config.desired_size,
-            min_size=nodes_config.min_size,
-            max_size=nodes_config.max_size,
-            volume_type=nodes_config.volume_type,
-            volume_size=nodes_config.volume_size,
-            subnet_ids=list(subnet_ids.values()),
-            instance_profile_arn=iam.node_instance_profile.arn,
+    kubeconfig = _kubeconfig(cluster, cluster_config.name, config.region, config.aws)
+    first_group = f"{cluster_config.name}-nodes"
+    access = ClusterAccess(
+        f"{cluster_config.name}-access",
+        ClusterAccessArgs(
+            former_name=first_group,
+            kubeconfig=kubeconfig,
             node_role_arn=iam.node_role.arn,
-            endpoint=cluster.endpoint,
-            certificate_authority=cluster.certificate_authority.data,
-            cluster_id=cluster.cluster_id,
-            service_cidr=cluster.kubernetes_network_config.service_ipv4_cidr,
-            security_group_id=cluster.vpc_config.cluster_security_group_id,
-            group_provider=providers.exact_tags(),
+            disconnected_admin=cluster_config.disconnected_admin,
+            ebs_csi_driver=cluster_config.ebs_csi_driver,
         ),
-        opts=in_management,
+        # The API answers only once the rules let `pulumi up`'s machine in.
+        opts=pulumi.ResourceOptions(depends_on=list(local.api_access_rules.values())),
     )
-    placement_group = local.placement_group.name if local.placement_group is not None else None
-    return {
+    groups = {
+        key: SelfManagedNodes(
+            first_group if not key else f"{first_group}-{key}",
+            _node_group_args(config, cluster_config, nodes, cluster, iam, subnet_ids, providers, access),
+            opts=in_management,
+        )
+        for key, nodes in cluster_config.all_node_groups.items()
+    }
+    outputs = {
         "clusterName": cluster.name,
         "clusterId": cluster.cluster_id,
         "endpoint": cluster.endpoint,
         "certificateAuthority": cluster.certificate_authority.data,
+        "securityGroupId": cluster.vpc_config.cluster_security_group_id,
         "outpostSubnetIds": subnet_ids,
         "clusterRoleArn": iam.cluster_role.arn,
         "nodeRoleArn": iam.node_role.arn,
-        "autoScalingGroupName": nodes.group.name,
-        "eksctlClusterConfig": pulumi.Output.all(network["vpcId"], subnet_ids, placement_group).apply(
-            lambda v: eksctl.cluster_config(
-                cluster_name=cluster_config.name,
-                region=config.region,
-                kubernetes_version=cluster_config.kubernetes_version,
-                vpc_id=v[0],
-                outpost_subnet_ids=v[1],
-                outpost_arn=cluster_config.outpost_arn,
-                control_plane_instance_type=cluster_config.control_plane_instance_type,
-                placement_group=v[2],
-                instance_type=nodes_config.instance_type,
-                volume_size=nodes_config.volume_size,
-            )
-        ),
-    }, nodes.kubeconfig
+        "autoScalingGroupName": groups[""].group.name,
+        "autoScalingGroupNames": {key or "nodes": g.group.name for key, g in sorted(groups.items())},
+        "kubeconfig": kubeconfig,
+        **_disconnected_outputs(cluster, cluster_config, providers),
+    }
+    return outputs, pulumi.Output.secret(kubeconfig)
+
+
+def api_access_cidrs(cluster: EksLocalClusterConfig, vpc_cidr: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+    """Who reaches the API on 443, keyed by CIDR: the VPC (nodes, endpoints, in-VPC hosts), the
+    on-premises networks behind the local gateway, and the operators' networks; each once."""
+    found: dict[str, pulumi.Input[str]] = {"vpc": vpc_cidr}
+    gateway = cluster.local_gateway.destination_cidrs if cluster.local_gateway is not None else []
+    for cidr in [*gateway, *cluster.api_access_cidrs]:
+        found.setdefault(str(cidr), str(cidr))
+    return found
+
+
+def creator(aws_settings: AwsSettings) -> tuple[str | None, str | None]:
+    """(role ARN, profile) of the principal the AWS provider creates the cluster as: the last role
+    of aws:assumeRoles (or the web-identity role), reached from aws:profile's credentials."""
+    role = None
+    if aws_settings.assume_roles:
+        role = aws_settings.assume_roles[-1].role_arn
+    elif aws_settings.assume_role_with_web_identity is not None:
+        role = aws_settings.assume_role_with_web_identity.role_arn
+    return role, aws_settings.profile
+
+
+def _kubeconfig(cluster: aws.eks.Cluster, name: str, region: str, aws_settings: AwsSettings) -> pulumi.Output[str]:
+    role_arn, profile = creator(aws_settings)
+    return pulumi.Output.all(cluster.endpoint, cluster.certificate_authority.data, cluster.cluster_id).apply(
+        lambda v: json.dumps(
+            bootstrap.kubeconfig(
+                cluster_name=name,
+                endpoint=v[0],
+                certificate_authority=v[1],
+                cluster_id=v[2],
+                region=region,
+                role_arn=role_arn,
+                profile=profile,
+            ),
+            sort_keys=True,
+        )
+    )
+
+
+def _disconnected_outputs(
+    cluster: aws.eks.Cluster, cluster_config: EksLocalClusterConfig, providers: AccountProviders
+) -> dict[str, pulumi.Output[Any]]:
+    """The x.509 kubeconfig and the control plane's fixed addresses as hosts lines (looked up once
+    the cluster exists: EKS names its instances <cluster>-control-plane-<id>)."""
+    user = cluster_config.disconnected_admin or "admin"
+    kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.certificate_authority.data).apply(
+        lambda v: json.dumps(
+            bootstrap.disconnected_kubeconfig(
+                cluster_name=cluster_config.name, endpoint=v[0], certificate_authority=v[1], user=user
+            ),
+            sort_keys=True,
+        )
+    )
+    instances = aws.ec2.get_instances_output(
+        filters=[
+            aws.ec2.GetInstancesFilterArgs(
+                name="tag:Name", values=[cluster.name.apply(lambda n: f"{n}-control-plane-*")]
+            ),
+            aws.ec2.GetInstancesFilterArgs(name="instance-state-name", values=["running"]),
+        ],
+        opts=pulumi.InvokeOutputOptions(provider=providers.management),
+    )
+    hosts = pulumi.Output.all(cluster.endpoint, instances.private_ips).apply(
+        lambda v: bootstrap.hosts_lines(v[0], list(v[1] or []))
+    )
+    return {"disconnectedKubeconfig": kubeconfig, "controlPlaneHosts": hosts}
+
+
+def _vpc_cidr(config: StackConfig, network: dict[str, Any], providers: AccountProviders) -> pulumi.Input[str]:
+    if config.network.existing_vpc is None:
+        return str(config.network.cidr)
+    vpc = aws.ec2.get_vpc_output(id=network["vpcId"], opts=pulumi.InvokeOutputOptions(provider=providers.management))
+    return vpc.cidr_block
+
+
+def _node_group_args(
+    config: StackConfig,
+    cluster_config: EksLocalClusterConfig,
+    nodes: NodesConfig,
+    cluster: aws.eks.Cluster,
+    iam: LocalClusterIam,
+    subnet_ids: dict[str, Any],
+    providers: AccountProviders,
+    access: ClusterAccess,
+) -> SelfManagedNodesArgs:
+    architecture, nvidia = bootstrap.node_image_variant(nodes.instance_type)
+    return SelfManagedNodesArgs(
+        cluster_name=cluster_config.name,
+        kubernetes_version=cluster_config.kubernetes_version,
+        ami_family=nodes.ami_family,
+        architecture=architecture,
+        nvidia=nvidia,
+        instance_type=nodes.instance_type,
+        desired_size=nodes.desired_size,
+        min_size=nodes.min_size,
+        max_size=nodes.max_size,
+        volume_type=nodes.volume_type,
+        volume_size=nodes.volume_size,
+        imds_hop_limit=nodes.imds_hop_limit,
+        subnet_ids=list(subnet_ids.values()),
+        instance_profile_arn=iam.node_instance_profile.arn,
+        endpoint=cluster.endpoint,
+        certificate_authority=cluster.certificate_authority.data,
+        cluster_id=cluster.cluster_id,
+        service_cidr=cluster.kubernetes_network_config.service_ipv4_cidr,
+        security_group_id=cluster.vpc_config.cluster_security_group_id,
+        group_provider=providers.exact_tags(),
+        launch_after=[access.aws_auth],
+    )
 
 
 def _outpost_subnet_ids(cluster: EksLocalClusterConfig, network: dict[str, Any]) -> dict[str, Any]:

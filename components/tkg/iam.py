@@ -52,8 +52,8 @@ class ClusterIamArgs:
     """Role base name -> further managed policy ARNs to attach. Default: none."""
     protect: bool = True
     """Protect roles, instance profiles and managed policies. Default: true."""
-    eks_local_cluster_role: bool = False
-    """Also create the EKS-on-Outposts local cluster role. Default: false."""
+    eks_local_cluster_role: str | None = None
+    """Name of the EKS-on-Outposts local cluster role to create beside the set. Default: none."""
     controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
     """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
     controllers_max_session_duration: int | None = None
@@ -87,7 +87,7 @@ class ClusterIamArgs:
             permissions_boundary=iam.permissions_boundary,
             extra_policy_arns=iam.extra_policy_arns.by_role(),
             protect=iam.protect,
-            eks_local_cluster_role=iam.eks_local_cluster_role,
+            eks_local_cluster_role=iam.eks_local_cluster_role_name,
             controllers_trust_statements=controllers_trust_statements,
             retain_on_delete=retain_on_delete,
         )
@@ -155,12 +155,12 @@ class ClusterIam(pulumi.ComponentResource):
             opts=self._named(self._args.protect),
         )
 
-    def _role(self, base: str) -> aws.iam.Role:
+    def _role(self, base: str, name: str | None = None) -> aws.iam.Role:
         controllers = base == "controllers"
         extra = self._args.controllers_trust_statements if controllers else ()
         return aws.iam.Role(
             f"{self._name}-{base}",
-            name=base + self._args.name_suffix,
+            name=name or base + self._args.name_suffix,
             path=self._args.path,
             permissions_boundary=self._args.permissions_boundary,
             max_session_duration=self._args.controllers_max_session_duration if controllers else None,
@@ -197,9 +197,10 @@ class ClusterIam(pulumi.ComponentResource):
         )
 
     def _eks_local_cluster_role(self) -> None:
-        """The cluster service role of EKS local clusters on Outposts, trusted by EC2."""
+        """The cluster service role of EKS local clusters on Outposts, trusted by EC2, named outside
+        the set's suffix: the set's control plane and controllers may pass every role `*<suffix>`."""
         base = template.EKS_LOCAL_CLUSTER_ROLE
-        self.roles[base] = self._role(base)
+        self.roles[base] = self._role(base, self._args.eks_local_cluster_role)
         arn = aws_managed_policy_arn(self._args.partition, template.EKS_LOCAL_CLUSTER_POLICY)
         self._attach(base, arn, arn)
 
