@@ -196,7 +196,7 @@ def _responsible_key(fixed: FixedName) -> str:
         return "keyPair.name"
     if "$tkg-aws:openshift:" in fixed.urn or "::tkg-aws:openshift:" in fixed.urn:
         return "openshift.infraId"
-    if "tkg-aws:eks_outposts:" in fixed.urn:
+    if "tkg-aws:eksOutposts:" in fixed.urn:
         return "eksLocalCluster.name"
     return "iam"
 
