@@ -31,6 +31,7 @@ from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, descri
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled
 from tools.preflight_existing import existing_rows
+from tools.preflight_outposts import outpost_rows
 from tools.preflight_permissions import permission_rows
 from tools.preflight_quotas import quota_rows
 from tools.preflight_report import FAIL, OK, WARN, Row, as_json, table, verdict
@@ -83,6 +84,7 @@ def check_account(target: Target, clients: AwsClients, config: StackConfig) -> l
     rows += availability_zones(target, clients, config.availability_zones)
     if target.is_management and config.network.existing_vpc is not None:
         rows += existing_vpc(target, clients, config.network.existing_vpc)
+        rows += outpost_rows(target, clients, config)
     rows += quota_rows(target, clients)
     rows += existing_rows(target, clients)
     rows += permission_rows(target, clients, identity["Arn"])
