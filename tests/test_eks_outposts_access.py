@@ -70,7 +70,10 @@ def test_a_node_whose_role_has_an_iam_path_joins(field: ProgramRun) -> None:
     assert mapped["rolearn"] == "arn:aws:iam::123456789012:role/edge-outpost-eks-local-nodes"
     assert config_map.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
     provider = field.registrations[config_map.provider]
-    assert provider.inputs["enableConfigMapMutable"] == "true" and provider.inputs["enableServerSideApply"] == "true"
+    assert provider.inputs["enableConfigMapMutable"] == "true" and provider.inputs["upsertExistingObjects"] == "true"
+    # Only aws-auth takes over a namesake: the other objects' provider fails on one, as by default.
+    (binding,) = field.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+    assert "upsertExistingObjects" not in field.registrations[binding.provider].inputs
 
 
 def test_the_kubeconfig_authenticates_as_the_creator_the_provider_assumes(field: ProgramRun) -> None:
@@ -203,6 +206,8 @@ REFUSED = [
     (set_cluster(ebsCsiDriver=True), "eksLocalCluster.ebsCsiDriver: the driver's controller runs with the node role"),
     (set_cluster(roleNames={"nodes": "bad name!"}), "eksLocalCluster.roleNames.nodes: not an IAM role name"),
     (set_cluster(nodeGroups={"GPU_1": {}}), "eksLocalCluster.nodeGroups.GPU_1"),
+    (set_cluster(name="edge-" + "x" * 42), "eksLocalCluster.name: makes the cluster role name"),
+    (set_cluster(roleNames={"cluster": "edge", "nodes": "edge"}), "eksLocalCluster.roleNames: EKS needs a node role"),
 ]
 
 

@@ -2,7 +2,9 @@
 
 The node role's mapping in kube-system/aws-auth is applied as a server-side apply that takes the
 map over whether EKS already wrote one or not (forced, so an existing map is updated in place
-rather than refused or recreated), with ConfigMaps mutable so a later change updates it. Optionally:
+rather than refused or recreated), with ConfigMaps mutable so a later change updates it. Only the
+map's provider creates by upsert: every other object fails on a namesake already there, as the
+Kubernetes provider does by default. Optionally:
 a cluster-admin binding for the x.509 user operators use while the Outpost is disconnected from the
 region (IAM is out of reach then), and the Amazon EBS CSI driver (its controller placed on nodes
 whose pods may reach the instance metadata service: without IRSA it runs with the node role) with
@@ -76,20 +78,31 @@ class ClusterAccessArgs:
 
 class ClusterAccess(pulumi.ComponentResource):
     provider: k8s.Provider
+    """Creates what the cluster does not hold yet; a namesake already there is an error."""
+    auth_provider: k8s.Provider
+    """aws-auth's: takes over the map EKS may already hold (upsert)."""
     aws_auth: k8s.core.v1.ConfigMap
 
     def __init__(self, name: str, args: ClusterAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:eksOutposts:ClusterAccess", name, None, opts)
         provider_name = f"{args.former_name}-cluster"
-        self.provider = k8s.Provider(
+        self.auth_provider = k8s.Provider(
             provider_name,
             kubeconfig=args.kubeconfig,
             enable_server_side_apply=True,
+            # Create by server-side apply: EKS may have written aws-auth already.
+            upsert_existing_objects=True,
             # aws-auth changes in place (the provider would otherwise replace a changed ConfigMap).
             enable_config_map_mutable=True,
             opts=pulumi.ResourceOptions(
                 parent=self, aliases=[former_urn("pulumi:providers:kubernetes", provider_name)]
             ),
+        )
+        self.provider = k8s.Provider(
+            f"{name}-objects",
+            kubeconfig=args.kubeconfig,
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.aws_auth = self._aws_auth(args)
         if args.disconnected_admin is not None:
@@ -111,7 +124,7 @@ class ClusterAccess(pulumi.ComponentResource):
             },
             data=config_map["data"],
             opts=pulumi.ResourceOptions(
-                parent=self, provider=self.provider, aliases=[former_urn("kubernetes:core/v1:ConfigMap", name)]
+                parent=self, provider=self.auth_provider, aliases=[former_urn("kubernetes:core/v1:ConfigMap", name)]
             ),
         )
 

@@ -75,6 +75,12 @@ def _warnings(config: StackConfig, cluster: EksLocalClusterConfig) -> list[str]:
             f"WARNING eksLocalCluster: pods on {', '.join(open_groups)} reach the instance metadata service "
             f"(hop limit 2) and so the node role's credentials{csi if cluster.ebs_csi_driver else ''}"
         )
+    roles = config.aws.assume_roles
+    if roles and roles[-1].external_id is not None:
+        warnings.append(
+            "WARNING eksLocalCluster: the last aws:assumeRoles role asks for an external ID, which `aws eks "
+            "get-token --role-arn` cannot pass: run `pulumi up` and kubectl with an aws:profile that assumes it"
+        )
     suffixes = (config.iam.suffix, *TKG_SUFFIXES)
     for key, name in (("cluster", cluster.cluster_role_name), ("nodes", cluster.node_role_name)):
         suffix = passable_by_tkg(name, suffixes)

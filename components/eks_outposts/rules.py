@@ -44,6 +44,7 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
     for key, nodes in cluster.all_node_groups.items():
         problems += _nodes(cluster, nodes, f"{KEY}.nodeGroups.{key}" if key else f"{KEY}.nodes")
     problems += _pod_metadata_access(cluster)
+    problems += _role_names(cluster)
     problems += _unique_cidrs(f"{KEY}.apiAccessCidrs", cluster.api_access_cidrs)
     if network is not None:
         problems += _network(cluster, network, region)
@@ -188,6 +189,25 @@ def _pod_metadata_access(cluster: EksLocalClusterConfig) -> list[str]:
             "nodeGroups entry) (got true)"
         )
     ]
+
+
+IAM_ROLE_NAME_MAX = 64
+
+
+def _role_names(cluster: EksLocalClusterConfig) -> list[str]:
+    """Default names grow with the cluster's; the node role must differ from the cluster role."""
+    problems = []
+    for key, name in (("cluster", cluster.cluster_role_name), ("nodes", cluster.node_role_name)):
+        if len(name) > IAM_ROLE_NAME_MAX:
+            problems.append(
+                f"{KEY}.name: makes the {key} role name {name!r} {len(name)} characters, IAM allows "
+                f"{IAM_ROLE_NAME_MAX}; shorten the name or set eksLocalCluster.roleNames.{key} (got {cluster.name!r})"
+            )
+    if cluster.cluster_role_name == cluster.node_role_name:
+        problems.append(
+            f"{KEY}.roleNames: EKS needs a node role other than the cluster role (got both {cluster.node_role_name!r})"
+        )
+    return problems
 
 
 def _unique_cidrs(where: str, cidrs: list[Any]) -> list[str]:
