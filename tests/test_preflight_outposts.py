@@ -82,8 +82,13 @@ def stubbed() -> tuple[object, Stubber]:
     return ec2, Stubber(ec2)
 
 
-def subnet(outpost_arn: str | None) -> dict:
-    found = {"SubnetId": "subnet-0123456789abcdef0", "VpcId": "vpc-0123456789abcdef0", "AvailabilityZone": "us-west-2a"}
+def subnet(outpost_arn: str | None, free: int = 1000) -> dict:
+    found = {
+        "SubnetId": "subnet-0123456789abcdef0",
+        "VpcId": "vpc-0123456789abcdef0",
+        "AvailabilityZone": "us-west-2a",
+        "AvailableIpAddressCount": free,
+    }
     return found | ({"OutpostArn": outpost_arn} if outpost_arn else {})
 
 
@@ -118,3 +123,12 @@ def test_a_vpc_without_the_local_gateway_association_is_warned_about() -> None:
     with stub:
         assert local_gateway_row("management", ec2, "vpc-0123456789abcdef0").status == WARN
         assert local_gateway_row("management", ec2, "vpc-0123456789abcdef0").status == OK
+
+
+def test_an_outpost_subnet_without_room_for_the_nodes_fails() -> None:
+    ec2, stub = stubbed()
+    query = {"Filters": [{"Name": "subnet-id", "Values": ["subnet-0123456789abcdef0"]}]}
+    stub.add_response("describe_subnets", {"Subnets": [subnet(OUTPOST, free=11)]}, query)
+    with stub:
+        row = subnets_row("management", ec2, "vpc-0123456789abcdef0", cluster(["subnet-0123456789abcdef0"]))
+    assert row.status == FAIL and "11 free addresses, the cluster needs at least 36" in row.details

@@ -1,11 +1,12 @@
 """Preflight of an EKS local cluster placed in an existing VPC: what AWS will need of that VPC.
 
 The stack creates nothing in a VPC it does not own, so these are checked against the account,
-read-only: the Outpost subnets exist in the VPC and sit on the configured Outpost in its parent AZ
-(EKS refuses others); the VPC resolves DNS names and hostnames (creation fails otherwise and the
-cluster has to be made anew); the subnets reach the region, through a NAT gateway default route or,
-fully private, through the endpoints a local cluster needs; and the VPC is associated with the
-Outpost's local gateway route table when on-premises networks are to reach the API.
+read-only: the Outpost subnets exist in the VPC, sit on the configured Outpost in its parent AZ
+(EKS refuses others) and have addresses free for the control plane and the nodes; the VPC
+resolves DNS names and hostnames (creation fails otherwise and the cluster has to be made anew);
+the subnets reach the region, through a NAT gateway default route or, fully private, through the
+endpoints a local cluster needs; and the VPC is associated with the Outpost's local gateway route
+table when on-premises networks are to reach the API.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from components.config.models import StackConfig
 from components.config.validators import NAMESPACE
 from components.eks_outposts.config import EksLocalClusterConfig
 from components.eks_outposts.platform import LOCAL_CLUSTER_INTERFACE_ENDPOINTS
+from components.eks_outposts.rules import addresses_needed
 from tools.aws_session import AwsClients
 from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
 from tools.preflight_targets import Target
@@ -57,7 +59,19 @@ def subnets_row(account: str, ec2: Any, vpc_id: str, cluster: EksLocalClusterCon
     if problems:
         action = f"correct {KEY}.existingSubnetIds: subnets of {vpc_id} on the Outpost"
         return Row(account, "Outpost subnets", FAIL, "; ".join(problems), action)
-    return Row(account, "Outpost subnets", OK, f"{len(ids)} subnets of {vpc_id} on {cluster.outpost_arn}")
+    free, needed = sum(found[s].get("AvailableIpAddressCount", 0) for s in ids), addresses_needed(cluster)
+    if free < needed:
+        action = "add Outpost subnets with free addresses, or lower the node groups' maxSize"
+        details = (
+            f"{free} free addresses, the cluster needs at least {needed} (3 control-plane interfaces and the nodes)"
+        )
+        return Row(account, "Outpost subnets", FAIL, details, action)
+    return Row(
+        account,
+        "Outpost subnets",
+        OK,
+        f"{len(ids)} subnets of {vpc_id} on {cluster.outpost_arn}, {free} free addresses",
+    )
 
 
 def dns_row(account: str, ec2: Any, vpc_id: str) -> Row:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -63,58 +64,50 @@ def image_id(family: AmiFamily, kubernetes_version: str, architecture: Architect
     return "resolve:ssm:" + ami_parameter(family, kubernetes_version, architecture, nvidia)
 
 
-def user_data(
-    family: AmiFamily,
-    *,
-    cluster_name: str,
-    endpoint: str,
-    certificate_authority: str,
-    cluster_id: str,
-    service_cidr: str,
-    labels: dict[str, str] | None = None,
-) -> str:
-    """Base64 user data that joins a node to the local cluster without calling the EKS API."""
-    if family == "AmazonLinux2":
-        text = _bootstrap_script(cluster_name, endpoint, certificate_authority, cluster_id, labels or {})
-    else:
-        text = _nodeadm_config(cluster_name, endpoint, certificate_authority, cluster_id, service_cidr, labels or {})
-    return base64.b64encode(text.encode()).decode()
+@dataclass(frozen=True)
+class Join:
+    """What a node is told so that it joins the local cluster without asking the EKS API."""
+
+    cluster_name: str
+    endpoint: str
+    certificate_authority: str
+    """Base64 CA data of the cluster."""
+    cluster_id: str
+    """The id EKS gives a local cluster, which its tokens and node certificates name."""
+    service_cidr: str
+
+
+def user_data(family: AmiFamily, join: Join, labels: dict[str, str] | None = None) -> str:
+    """Base64 user data that joins a node to the local cluster, with kubelet `labels`."""
+    write = _bootstrap_script if family == "AmazonLinux2" else _nodeadm_config
+    return base64.b64encode(write(join, labels or {}).encode()).decode()
 
 
 def _label_flag(labels: dict[str, str]) -> str:
     return "--node-labels=" + ",".join(f"{key}={value}" for key, value in sorted(labels.items()))
 
 
-def _bootstrap_script(
-    cluster_name: str, endpoint: str, certificate_authority: str, cluster_id: str, labels: dict[str, str]
-) -> str:
+def _bootstrap_script(join: Join, labels: dict[str, str]) -> str:
     # Amazon Linux 2's bootstrap.sh: the arguments AWS gives for private local clusters.
     extra = f" --kubelet-extra-args '{_label_flag(labels)}'" if labels else ""
     return (
         "#!/bin/bash\n"
         "set -o errexit\n"
-        f"/etc/eks/bootstrap.sh {cluster_name} --b64-cluster-ca {certificate_authority} "
-        f"--apiserver-endpoint {endpoint} --enable-local-outpost true --cluster-id {cluster_id}{extra}\n"
+        f"/etc/eks/bootstrap.sh {join.cluster_name} --b64-cluster-ca {join.certificate_authority} "
+        f"--apiserver-endpoint {join.endpoint} --enable-local-outpost true --cluster-id {join.cluster_id}{extra}\n"
     )
 
 
-def node_config(
-    cluster_name: str,
-    endpoint: str,
-    certificate_authority: str,
-    cluster_id: str,
-    service_cidr: str,
-    labels: dict[str, str] | None = None,
-) -> dict:
+def node_config(join: Join, labels: dict[str, str] | None = None) -> dict:
     """Amazon Linux 2023's nodeadm NodeConfig; enableOutpost needs the cluster id."""
     spec: dict[str, Any] = {
         "cluster": {
-            "name": cluster_name,
-            "apiServerEndpoint": endpoint,
-            "certificateAuthority": certificate_authority,
-            "cidr": service_cidr,
+            "name": join.cluster_name,
+            "apiServerEndpoint": join.endpoint,
+            "certificateAuthority": join.certificate_authority,
+            "cidr": join.service_cidr,
             "enableOutpost": True,
-            "id": cluster_id,
+            "id": join.cluster_id,
         }
     }
     if labels:
@@ -122,18 +115,9 @@ def node_config(
     return {"apiVersion": "node.eks.aws/v1alpha1", "kind": "NodeConfig", "spec": spec}
 
 
-def _nodeadm_config(
-    cluster_name: str,
-    endpoint: str,
-    certificate_authority: str,
-    cluster_id: str,
-    service_cidr: str,
-    labels: dict[str, str],
-) -> str:
+def _nodeadm_config(join: Join, labels: dict[str, str]) -> str:
     # nodeadm reads NodeConfig parts of a MIME multi-part user data by their content type.
-    config = yaml.safe_dump(
-        node_config(cluster_name, endpoint, certificate_authority, cluster_id, service_cidr, labels)
-    )
+    config = yaml.safe_dump(node_config(join, labels))
     return (
         "MIME-Version: 1.0\n"
         f'Content-Type: multipart/mixed; boundary="{NODEADM_BOUNDARY}"\n\n'

@@ -81,19 +81,10 @@ class SelfManagedNodes(pulumi.ComponentResource):
         self.register_outputs({"autoScalingGroupName": self.group.name, "launchTemplateId": self.launch_template.id})
 
     def _launch_template(self, name: str, args: SelfManagedNodesArgs) -> aws.ec2.LaunchTemplate:
+        labels = {bootstrap.POD_IMDS_LABEL: "true"} if args.imds_hop_limit > 1 else None
         user_data = pulumi.Output.all(
             args.endpoint, args.certificate_authority, args.cluster_id, args.service_cidr
-        ).apply(
-            lambda v: bootstrap.user_data(
-                args.ami_family,
-                cluster_name=args.cluster_name,
-                endpoint=v[0],
-                certificate_authority=v[1],
-                cluster_id=v[2],
-                service_cidr=v[3],
-                labels={bootstrap.POD_IMDS_LABEL: "true"} if args.imds_hop_limit > 1 else None,
-            )
-        )
+        ).apply(lambda v: bootstrap.user_data(args.ami_family, bootstrap.Join(args.cluster_name, *v), labels))
         return aws.ec2.LaunchTemplate(
             name,
             image_id=bootstrap.image_id(args.ami_family, args.kubernetes_version, args.architecture, args.nvidia),

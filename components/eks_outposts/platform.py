@@ -141,8 +141,9 @@ def api_access_cidrs(cluster: EksLocalClusterConfig, vpc_cidr: pulumi.Input[str]
     on-premises networks behind the local gateway, and the operators' networks; each once."""
     found: dict[str, pulumi.Input[str]] = {"vpc": vpc_cidr}
     gateway = cluster.local_gateway.destination_cidrs if cluster.local_gateway is not None else []
-    for cidr in [*gateway, *cluster.api_access_cidrs]:
-        found.setdefault(str(cidr), str(cidr))
+    # AWS refuses a second rule for the same CIDR and port (InvalidPermission.Duplicate).
+    for cidr in [str(c) for c in [*gateway, *cluster.api_access_cidrs] if str(c) != vpc_cidr]:
+        found.setdefault(cidr, cidr)
     return found
 
 
