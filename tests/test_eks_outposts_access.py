@@ -207,6 +207,7 @@ REFUSED = [
     (set_cluster(roleNames={"nodes": "bad name!"}), "eksLocalCluster.roleNames.nodes: not an IAM role name"),
     (set_cluster(nodeGroups={"GPU_1": {}}), "eksLocalCluster.nodeGroups.GPU_1"),
     (set_cluster(name="edge-" + "x" * 42), "eksLocalCluster.name: makes the cluster role name"),
+    (set_nodes(imdsHopLimit=0), "eksLocalCluster.nodes.imdsHopLimit"),
     (set_cluster(roleNames={"cluster": "edge", "nodes": "edge"}), "eksLocalCluster.roleNames: EKS needs a node role"),
 ]
 
@@ -240,6 +241,17 @@ def test_the_fully_private_layout_is_accepted_with_tkg_off() -> None:
     raw["network"]["vpcEndpoints"]["s3"] = False
     problems = refusal(lambda r: r.update(network=raw["network"]))
     assert any(p.startswith("tkg-aws:network.vpcEndpoints.s3: without NAT gateways") for p in problems)
+
+
+def test_the_ebs_csi_driver_is_refused_where_its_images_cannot_be_pulled() -> None:
+    def private_with_driver(raw):
+        raw["network"]["natGateways"] = "none"
+        del raw["network"]["natGatewayAz"]
+        raw["eksLocalCluster"].update(ebsCsiDriver=True)
+        raw["eksLocalCluster"]["nodes"]["imdsHopLimit"] = 2
+
+    problems = refusal(private_with_driver)
+    assert [p.split(":")[1] for p in problems] == ["eksLocalCluster.ebsCsiDriver"]
 
 
 def test_no_s3_gateway_endpoint_is_accepted_when_a_nat_gives_egress() -> None:

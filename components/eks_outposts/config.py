@@ -92,10 +92,10 @@ class NodesConfig(Model):
     """Root volume type; Outposts offer gp2 only. Default: gp2."""
     volume_size: Annotated[int, Field(ge=20, le=16384)] = DEFAULT_NODE_VOLUME_GIB
     """Root volume size in GiB. Default: 40."""
-    imds_hop_limit: Literal[1, 2] = DEFAULT_IMDS_HOP_LIMIT
-    """Instance metadata hop limit: 1 keeps pods away from the node role's credentials (which hold
-    the CNI policy: local clusters have no IRSA); 2 lets pods take them, as the EBS CSI driver's
-    controller must. Default: 1."""
+    imds_hop_limit: Annotated[int, Field(ge=1, le=64)] = DEFAULT_IMDS_HOP_LIMIT
+    """Instance metadata hop limit (EC2 takes 1..64): 1 keeps pods away from the node role's
+    credentials (which hold the CNI policy: local clusters have no IRSA); 2 lets pods take them, as
+    the EBS CSI driver's controller must. Default: 1."""
 
 
 class PlacementConfig(Model):

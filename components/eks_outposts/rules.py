@@ -233,6 +233,7 @@ def _network(cluster: EksLocalClusterConfig, network: Any, region: str) -> list[
         )
         return problems
     problems += _egress(cluster, network, azs)
+    problems += _driver_images(cluster, network)
     problems += _local_gateway_routes(cluster, network)
     return problems + _subnet_cidr(cluster, network, azs)
 
@@ -258,6 +259,19 @@ def _egress(cluster: EksLocalClusterConfig, network: Any, azs: list[str]) -> lis
             )
         ]
     return []
+
+
+def _driver_images(cluster: EksLocalClusterConfig, network: Any) -> list[str]:
+    """The EBS CSI driver's chart pulls its images from public.ecr.aws, which no VPC endpoint reaches."""
+    if not cluster.ebs_csi_driver or network.nat_gateways != "none":
+        return []
+    return [
+        (
+            f"{KEY}.ebsCsiDriver: the driver's images come from public.ecr.aws, which the fully private layout "
+            "(network.natGateways none) cannot reach through its endpoints; install the driver from a mirror "
+            "instead (got true)"
+        )
+    ]
 
 
 def _local_gateway_routes(cluster: EksLocalClusterConfig, network: Any) -> list[str]:
