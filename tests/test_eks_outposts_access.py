@@ -208,6 +208,10 @@ REFUSED = [
     (set_cluster(nodeGroups={"GPU_1": {}}), "eksLocalCluster.nodeGroups.GPU_1"),
     (set_cluster(name="edge-" + "x" * 42), "eksLocalCluster.name: makes the cluster role name"),
     (set_nodes(imdsHopLimit=0), "eksLocalCluster.nodes.imdsHopLimit"),
+    (
+        set_cluster(nodeGroups={"batch": {"maxSize": 15, "desiredSize": 1}}),
+        "eksLocalCluster.controlPlaneInstanceType: 21 nodes (the maxSize of nodes and nodeGroups) need",
+    ),
     (set_cluster(roleNames={"cluster": "edge", "nodes": "edge"}), "eksLocalCluster.roleNames: EKS needs a node role"),
 ]
 

@@ -38,9 +38,8 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
     management = _parsed(raw.get("managementCluster"), ManagementClusterConfig, region)
     problems = _region(cluster, region)
     problems += _outpost_account(cluster, management.account_id if management else None)
-    problems += _control_plane_type(cluster)
-    if not problems:
-        problems += _control_plane_size(cluster)
+    control_plane = _control_plane_type(cluster)
+    problems += control_plane or _control_plane_size(cluster)
     for key, nodes in cluster.all_node_groups.items():
         problems += _nodes(cluster, nodes, f"{KEY}.nodeGroups.{key}" if key else f"{KEY}.nodes")
     problems += _pod_metadata_access(cluster)
@@ -51,7 +50,8 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
     if iam is not None and iam.eks_local_cluster_role:
         problems.append(
             f"{NAMESPACE}:iam.eksLocalClusterRole: the local cluster role now belongs to eksLocalCluster, "
-            "which keeps the existing role (one role name, one resource); remove iam.eksLocalClusterRole (got true)"
+            "which keeps the existing role (one role name, one resource); remove iam.eksLocalClusterRole "
+            f"(got {iam.eks_local_cluster_role!r})"
         )
     return problems
 
@@ -96,18 +96,23 @@ def smallest_control_plane_size(nodes: int) -> str | None:
 
 
 def _control_plane_size(cluster: EksLocalClusterConfig) -> list[str]:
-    nodes, instance_type = cluster.nodes.max_size, cluster.control_plane_instance_type
+    """The control plane is sized by every node group's maxSize together."""
+    nodes = sum(group.max_size for group in cluster.all_node_groups.values())
+    instance_type = cluster.control_plane_instance_type
+    where = "nodes.maxSize" if not cluster.node_groups else "the maxSize of nodes and nodeGroups"
     needed = smallest_control_plane_size(nodes)
     if needed is None:
         most = CONTROL_PLANE_SIZES[-1][1]
-        return [f"{KEY}.nodes.maxSize: a local cluster serves at most {most} nodes (got {nodes})"]
+        return [
+            f"{KEY}.nodes.maxSize: a local cluster serves at most {most} nodes, {where} add up to more (got {nodes})"
+        ]
     sizes = [size for size, _ in CONTROL_PLANE_SIZES]
     size = instance_type.split(".", 1)[1]
     # Sizes past the table's largest (8xlarge, metal) cover every row of it.
     if size in sizes and sizes.index(size) < sizes.index(needed):
         return [
             (
-                f"{KEY}.controlPlaneInstanceType: {nodes} nodes (nodes.maxSize) need a control plane of at least "
+                f"{KEY}.controlPlaneInstanceType: {nodes} nodes ({where}) need a control plane of at least "
                 f"{needed} size (large: 1-20 nodes, xlarge: 21-100, 2xlarge: 101-250, 4xlarge: 251-500); the type "
                 f"cannot be changed after creation (got {instance_type!r})"
             )
