@@ -149,6 +149,15 @@ def test_adding_a_node_group_touches_nothing_else() -> None:
     assert not change.of_kind("removed", "replaced", "changed", "aliased")
 
 
+def test_letting_an_admin_network_in_adds_one_rule_and_touches_nothing_else() -> None:
+    raw = outposts()
+    before = plan(copy.deepcopy(raw), stack="outposts")
+    raw["eksLocalCluster"]["apiAccessCidrs"] = ["172.16.8.0/24"]
+    change = Transition(before, plan(raw, stack="outposts"))
+    assert [(c.type, c.name) for c in change.of_kind("added")] == [(RULE, "edge-outpost-api-172.16.8.0/24")]
+    assert not change.of_kind("removed", "replaced", "aliased", "changed")
+
+
 def test_aws_auth_and_its_provider_keep_their_urns_from_the_first_node_group() -> None:
     run = plan(outposts(), stack="outposts")
     (config_map,) = run.of_type("kubernetes:core/v1:ConfigMap")
