@@ -2,6 +2,9 @@
 # requirements-dev.txt (exact versions with their hashes). `make lock` regenerates the lock files
 # from the ranges in requirements*.in.
 PYTHON ?= python3
+# Python may cache compiled modules (this machine's environment turns that off): without the cache
+# every process of the tests and plans compiles the pulumi_aws modules it uses again, seconds each.
+unexport PYTHONDONTWRITEBYTECODE
 VENV ?= .venv
 BIN := $(VENV)/bin
 STACK ?= dev
