@@ -89,6 +89,18 @@ def test_the_kubeconfig_uses_the_provider_s_profile() -> None:
     assert command["env"] == [{"name": "AWS_PROFILE", "value": "outpost-admin"}] and "--role-arn" not in command["args"]
 
 
+def test_the_kubeconfig_starts_from_the_provider_s_web_identity() -> None:
+    identity = {"roleArn": CREATOR, "webIdentityTokenFile": "/var/run/oidc/token", "sessionName": "ci"}
+    run = plan_with_provider(outposts(), {"aws:assumeRoleWithWebIdentity": identity})
+    command = json.loads(run.outputs["eksLocalCluster"]["kubeconfig"])["users"][0]["user"]["exec"]
+    assert command["env"] == [
+        {"name": "AWS_ROLE_ARN", "value": CREATOR},
+        {"name": "AWS_ROLE_SESSION_NAME", "value": "ci"},
+        {"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": "/var/run/oidc/token"},
+    ]
+    assert "--role-arn" not in command["args"]
+
+
 def test_operators_get_an_x509_kubeconfig_and_hosts_lines_for_disconnects(field: ProgramRun, tmp_path: Path) -> None:
     out = field.outputs["eksLocalCluster"]
     written = {p.name: p for p in write_eks_local_files(out, tmp_path)}

@@ -158,17 +158,18 @@ def kubeconfig(
     cluster_id: str,
     region: str,
     role_arn: str | None = None,
-    profile: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict:
     """What `aws eks update-kubeconfig` writes for a local cluster (tokens name the cluster id),
-    authenticating as the stack's creator: the role the AWS provider assumes last (`--role-arn`),
-    or the provider's profile. Under CONFIG_MAP only that principal is admin at first."""
+    authenticating as the stack's creator: `env` reaches the credentials the AWS provider starts
+    from (a profile, a web identity), `--role-arn` the role it assumes last. Under CONFIG_MAP only
+    that principal is admin at first."""
     args = ["eks", "get-token", "--cluster-id", cluster_id, "--region", region, "--output", "json"]
     if role_arn is not None:
         args += ["--role-arn", role_arn]
     command: dict[str, Any] = {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws", "args": args}
-    if profile is not None:
-        command["env"] = [{"name": "AWS_PROFILE", "value": profile}]
+    if env:
+        command["env"] = [{"name": name, "value": value} for name, value in sorted(env.items())]
     return _config(cluster_name, endpoint, certificate_authority, f"{cluster_name}-aws", {"exec": command})
 
 

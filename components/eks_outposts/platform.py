@@ -147,19 +147,23 @@ def api_access_cidrs(cluster: EksLocalClusterConfig, vpc_cidr: pulumi.Input[str]
     return found
 
 
-def creator(aws_settings: AwsSettings) -> tuple[str | None, str | None]:
-    """(role ARN, profile) of the principal the AWS provider creates the cluster as: the last role
-    of aws:assumeRoles (or the web-identity role), reached from aws:profile's credentials."""
-    role = None
-    if aws_settings.assume_roles:
-        role = aws_settings.assume_roles[-1].role_arn
-    elif aws_settings.assume_role_with_web_identity is not None:
-        role = aws_settings.assume_role_with_web_identity.role_arn
-    return role, aws_settings.profile
+def creator(aws_settings: AwsSettings) -> tuple[str | None, dict[str, str]]:
+    """How `aws eks get-token` becomes the principal the AWS provider creates the cluster as: the
+    last role of aws:assumeRoles (`--role-arn`), from the credentials the provider starts with,
+    which the environment names: aws:profile, or aws:assumeRoleWithWebIdentity's role and token
+    file (an inline token cannot be handed on; the plan warns)."""
+    env = {"AWS_PROFILE": aws_settings.profile} if aws_settings.profile else {}
+    identity = aws_settings.assume_role_with_web_identity
+    if identity is not None and identity.web_identity_token_file:
+        env |= {"AWS_ROLE_ARN": identity.role_arn, "AWS_WEB_IDENTITY_TOKEN_FILE": identity.web_identity_token_file}
+        if identity.session_name:
+            env["AWS_ROLE_SESSION_NAME"] = identity.session_name
+    role = aws_settings.assume_roles[-1].role_arn if aws_settings.assume_roles else None
+    return role, env
 
 
 def _kubeconfig(cluster: aws.eks.Cluster, name: str, region: str, aws_settings: AwsSettings) -> pulumi.Output[str]:
-    role_arn, profile = creator(aws_settings)
+    role_arn, env = creator(aws_settings)
     return pulumi.Output.all(cluster.endpoint, cluster.certificate_authority.data, cluster.cluster_id).apply(
         lambda v: json.dumps(
             bootstrap.kubeconfig(
@@ -169,7 +173,7 @@ def _kubeconfig(cluster: aws.eks.Cluster, name: str, region: str, aws_settings: 
                 cluster_id=v[2],
                 region=region,
                 role_arn=role_arn,
-                profile=profile,
+                env=env,
             ),
             sort_keys=True,
         )

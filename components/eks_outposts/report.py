@@ -81,6 +81,12 @@ def _warnings(config: StackConfig, cluster: EksLocalClusterConfig) -> list[str]:
             "WARNING eksLocalCluster: the last aws:assumeRoles role asks for an external ID, which `aws eks "
             "get-token --role-arn` cannot pass: run `pulumi up` and kubectl with an aws:profile that assumes it"
         )
+    identity = config.aws.assume_role_with_web_identity
+    if identity is not None and not identity.web_identity_token_file:
+        warnings.append(
+            "WARNING eksLocalCluster: aws:assumeRoleWithWebIdentity gives its token inline, which the kubeconfig "
+            "cannot hand to `aws eks get-token`: give webIdentityTokenFile, or aws-auth cannot be applied"
+        )
     suffixes = (config.iam.suffix, *TKG_SUFFIXES)
     for key, name in (("cluster", cluster.cluster_role_name), ("nodes", cluster.node_role_name)):
         suffix = passable_by_tkg(name, suffixes)
