@@ -20,6 +20,7 @@ from components.policies.trust import assume_role_statement
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from tests.conftest import plan, register, stack_file
 from tools.mocks import Registration
+from tools.plan import summary
 from tools.program import ProgramRun
 
 ROLE = "aws:iam/role:Role"
@@ -239,6 +240,8 @@ def test_tkg_machines_cannot_pass_the_eks_local_cluster_role():
     assert passable and not [pattern for pattern in passable if fnmatch.fnmatchcase(arn, pattern)]
     kept = plan({**raw, "iam": {**raw["iam"], "eksLocalClusterRole": f"eks-local-cluster{TKG_NAME_SUFFIX}"}})
     assert role(kept, f"eks-local-cluster{TKG_NAME_SUFFIX}").urn == role(run, "eks-local-cluster").urn
+    assert f"WARNING iam.eksLocalClusterRole: eks-local-cluster{TKG_NAME_SUFFIX} ends in" in "\n".join(summary(kept))
+    assert "iam.eksLocalClusterRole" not in "\n".join(summary(run))
 
 
 # --- the interface workload accounts build on-----------------------------------------------------------

@@ -21,7 +21,7 @@ TKG_SUFFIXES = (".tkg.cloud.vmware.com", ".cluster-api-provider-aws.sigs.k8s.io"
 def outpost_report(config: StackConfig) -> list[str]:
     cluster = config.eks_local_cluster
     if cluster is None:
-        return []
+        return _legacy_role(config)
     placement = f", spread by {cluster.placement.spread_level}" if cluster.placement else ""
     lines = [
         (
@@ -87,12 +87,23 @@ def _warnings(config: StackConfig, cluster: EksLocalClusterConfig) -> list[str]:
             "WARNING eksLocalCluster: aws:assumeRoleWithWebIdentity gives its token inline, which the kubeconfig "
             "cannot hand to `aws eks get-token`: give webIdentityTokenFile, or aws-auth cannot be applied"
         )
-    suffixes = (config.iam.suffix, *TKG_SUFFIXES)
     for key, name in (("cluster", cluster.cluster_role_name), ("nodes", cluster.node_role_name)):
-        suffix = passable_by_tkg(name, suffixes)
-        if suffix is not None:
-            warnings.append(
-                f"WARNING eksLocalCluster.roleNames.{key}: {name} ends in {suffix}: a TKG IAM set of this account "
-                "may pass it (iam:PassRole on *<nameSuffix>) and launch instances as this role"
-            )
+        warnings += _passable(f"eksLocalCluster.roleNames.{key}", name, config)
     return warnings
+
+
+def _legacy_role(config: StackConfig) -> list[str]:
+    name = config.iam.eks_local_cluster_role_name
+    return _passable("iam.eksLocalClusterRole", name, config) if name else []
+
+
+def _passable(key: str, name: str, config: StackConfig) -> list[str]:
+    suffix = passable_by_tkg(name, (config.iam.suffix, *TKG_SUFFIXES))
+    if suffix is None:
+        return []
+    return [
+        (
+            f"WARNING {key}: {name} ends in {suffix}: a TKG IAM set of this account may pass it (iam:PassRole on "
+            "*<nameSuffix>) and launch instances as this role"
+        )
+    ]
