@@ -137,7 +137,7 @@ class ClusterAccess(pulumi.ComponentResource):
             name,
             metadata=k8s.meta.v1.ObjectMetaArgs(**doc["metadata"]),
             role_ref=k8s.rbac.v1.RoleRefArgs(
-                api_group=doc["roleRef"]["apiGroup"], kind="ClusterRole", name="cluster-admin"
+                api_group=doc["roleRef"]["apiGroup"], kind=doc["roleRef"]["kind"], name=doc["roleRef"]["name"]
             ),
             subjects=[
                 k8s.rbac.v1.SubjectArgs(api_group=s["apiGroup"], kind=s["kind"], name=s["name"])
