@@ -1,10 +1,9 @@
 """Config rules of the eksLocalCluster section that reach into other sections (region, account,
-network, IAM); loading.py's section_rules runs them. Each returns finished problem lines,
-`tkg-aws:eksLocalCluster.<path>: <problem> (got <value>)`."""
+network, IAM; the network's are in network_rules.py); loading.py's section_rules runs them. Each
+returns finished problem lines, `tkg-aws:eksLocalCluster.<path>: <problem> (got <value>)`."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -13,7 +12,6 @@ from components.config import instance_types
 from components.config.validators import NAMESPACE
 from components.eks_outposts.bootstrap import IMAGES, node_image_variant
 from components.eks_outposts.config import (
-    ADDRESSES,
     CONTROL_PLANE_SIZES,
     KUBERNETES_VERSIONS,
     OUTPOST_RACK_FAMILIES,
@@ -22,6 +20,7 @@ from components.eks_outposts.config import (
     EksLocalClusterConfig,
     NodesConfig,
 )
+from components.eks_outposts.network_rules import network_problems, unique_cidrs
 
 KEY = f"{NAMESPACE}:eksLocalCluster"
 
@@ -44,9 +43,9 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
         problems += _nodes(cluster, nodes, f"{KEY}.nodeGroups.{key}" if key else f"{KEY}.nodes")
     problems += _pod_metadata_access(cluster)
     problems += _role_names(cluster)
-    problems += _unique_cidrs(f"{KEY}.apiAccessCidrs", cluster.api_access_cidrs)
+    problems += unique_cidrs(f"{KEY}.apiAccessCidrs", cluster.api_access_cidrs)
     if network is not None:
-        problems += _network(cluster, network, region)
+        problems += network_problems(cluster, network, region)
     if iam is not None and iam.eks_local_cluster_role:
         problems.append(
             f"{NAMESPACE}:iam.eksLocalClusterRole: the local cluster role now belongs to eksLocalCluster, "
@@ -212,136 +211,4 @@ def _role_names(cluster: EksLocalClusterConfig) -> list[str]:
         problems.append(
             f"{KEY}.roleNames: EKS needs a node role other than the cluster role (got both {cluster.node_role_name!r})"
         )
-    return problems
-
-
-def _unique_cidrs(where: str, cidrs: list[Any]) -> list[str]:
-    seen: set[str] = set()
-    repeated = [str(c) for c in cidrs if str(c) in seen or seen.add(str(c))]
-    return [f"{where}: {cidr} is listed twice (got {[str(c) for c in cidrs]})" for cidr in sorted(set(repeated))]
-
-
-def _network(cluster: EksLocalClusterConfig, network: Any, region: str) -> list[str]:
-    if network.existing_vpc is not None:
-        return _existing_vpc(cluster)
-    problems = []
-    if cluster.existing_subnet_ids is not None:
-        problems.append(
-            f"{KEY}.existingSubnetIds: only with network.existingVpc; the stack creates the Outpost subnet "
-            f"in its own VPC (got {cluster.existing_subnet_ids})"
-        )
-    azs = network.az_names or [f"{region}a"]
-    if cluster.availability_zone not in azs:
-        problems.append(
-            f"{KEY}.availabilityZone: must be one of network.availabilityZones {azs}: the endpoints and the NAT "
-            f"gateway of the Outpost subnet sit in its parent AZ (got {cluster.availability_zone!r})"
-        )
-        return problems
-    problems += _egress(cluster, network, azs)
-    problems += _driver_images(cluster, network)
-    problems += _local_gateway_routes(cluster, network)
-    return problems + _subnet_cidr(cluster, network, azs)
-
-
-def _egress(cluster: EksLocalClusterConfig, network: Any, azs: list[str]) -> list[str]:
-    """Regional egress of the Outpost subnet: a NAT gateway in the parent AZ, or (fully private)
-    the endpoints, which need the S3 gateway endpoint for image layers."""
-    if network.nat_gateways == "none":
-        if network.vpc_endpoints.s3:
-            return []
-        return [
-            (
-                f"{NAMESPACE}:network.vpcEndpoints.s3: without NAT gateways a local cluster pulls image layers from S3 "
-                "through the gateway endpoint; set it true (got false)"
-            )
-        ]
-    nat_az = network.nat_gateway_az or sorted(azs)[0]
-    if network.nat_gateways == "single" and nat_az != cluster.availability_zone:
-        return [
-            (
-                f"{NAMESPACE}:network.natGatewayAz: the Outpost subnet's NAT gateway must sit in the Outpost's parent "
-                f"AZ {cluster.availability_zone} (got {nat_az!r})"
-            )
-        ]
-    return []
-
-
-def _driver_images(cluster: EksLocalClusterConfig, network: Any) -> list[str]:
-    """The EBS CSI driver's chart pulls its images from public.ecr.aws, which no VPC endpoint reaches."""
-    if not cluster.ebs_csi_driver or network.nat_gateways != "none":
-        return []
-    return [
-        (
-            f"{KEY}.ebsCsiDriver: the driver's images come from public.ecr.aws, which the fully private layout "
-            "(network.natGateways none) cannot reach through its endpoints; install the driver from a mirror "
-            "instead (got true)"
-        )
-    ]
-
-
-def _local_gateway_routes(cluster: EksLocalClusterConfig, network: Any) -> list[str]:
-    """Routes to the local gateway share the Outpost subnet's table with the VPC's local route and
-    the NAT default route: AWS takes one route per destination, none inside the VPC's range."""
-    if cluster.local_gateway is None:
-        return []
-    where = f"{KEY}.localGateway.destinationCidrs"
-    cidrs = cluster.local_gateway.destination_cidrs
-    problems = _unique_cidrs(where, cidrs)
-    for cidr in cidrs:
-        if cidr.subnet_of(network.cidr):
-            problems.append(
-                f"{where}: {cidr} lies inside the VPC {network.cidr}, which its local route already covers (got "
-                f"{str(cidr)!r})"
-            )
-        elif cidr.prefixlen == 0 and network.nat_gateways != "none":
-            problems.append(
-                f"{where}: 0.0.0.0/0 is the NAT gateway's default route of the Outpost subnet; list the on-premises "
-                f"networks, or set network.natGateways none (got {str(cidr)!r})"
-            )
-    return problems
-
-
-def _subnet_cidr(cluster: EksLocalClusterConfig, network: Any, azs: list[str]) -> list[str]:
-    cidr = ipaddress.IPv4Network(cluster.subnet_cidr_in(network.cidr))
-    where = f"{KEY}.subnetCidr"
-    if not cidr.subnet_of(network.cidr) or not 16 <= cidr.prefixlen <= 28:
-        return [f"{where}: must be a /16../28 inside {network.cidr} (got {str(cidr)!r})"]
-    needed = addresses_needed(cluster)
-    usable = cidr.num_addresses - ADDRESSES["reservedPerSubnet"]
-    if usable < needed:
-        return [
-            (
-                f"{where}: {usable} usable addresses, the cluster needs at least {needed} ({ADDRESSES['controlPlane']} "
-                f"control-plane interfaces, {ADDRESSES['perNode']} per node at every group's maxSize: its address "
-                f"and the VPC CNI's spare interface) (got {str(cidr)!r})"
-            )
-        ]
-    taken = [
-        (f"{az} {tier}", ipaddress.IPv4Network(block))
-        for az in sorted(azs)
-        for tier, block in zip(("public", "private"), network.subnet_cidrs_for(az), strict=True)
-    ]
-    return [
-        f"{where}: overlaps the {name} subnet {net} (got {str(cidr)!r})" for name, net in taken if cidr.overlaps(net)
-    ]
-
-
-def addresses_needed(cluster: EksLocalClusterConfig) -> int:
-    nodes = sum(group.max_size for group in cluster.all_node_groups.values())
-    return ADDRESSES["controlPlane"] + ADDRESSES["perNode"] * nodes
-
-
-def _existing_vpc(cluster: EksLocalClusterConfig) -> list[str]:
-    problems = []
-    if cluster.existing_subnet_ids is None:
-        problems.append(
-            f"{KEY}.existingSubnetIds: with network.existingVpc, name the Outpost subnets of that VPC (got none)"
-        )
-    for key in ("subnet_cidr", "local_gateway"):
-        if getattr(cluster, key) is not None:
-            camel = "subnetCidr" if key == "subnet_cidr" else "localGateway"
-            problems.append(
-                f"{KEY}.{camel}: with network.existingVpc the stack creates no subnet or route of that VPC "
-                f"(got {camel} set)"
-            )
     return problems
