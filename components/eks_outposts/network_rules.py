@@ -5,6 +5,7 @@ local gateway, the Outpost subnet's range and size, and what an existing VPC lea
 from __future__ import annotations
 
 import ipaddress
+from collections import Counter
 from typing import Any
 
 from components.config.validators import NAMESPACE
@@ -14,9 +15,10 @@ KEY = f"{NAMESPACE}:eksLocalCluster"
 
 
 def unique_cidrs(where: str, cidrs: list[Any]) -> list[str]:
-    seen: set[str] = set()
-    repeated = [str(c) for c in cidrs if str(c) in seen or seen.add(str(c))]
-    return [f"{where}: {cidr} is listed twice (got {[str(c) for c in cidrs]})" for cidr in sorted(set(repeated))]
+    """Each CIDR once: AWS takes one route per destination and one rule per source and port."""
+    given = [str(c) for c in cidrs]
+    repeated = sorted(cidr for cidr, count in Counter(given).items() if count > 1)
+    return [f"{where}: {cidr} is listed twice (got {given})" for cidr in repeated]
 
 
 def network_problems(cluster: EksLocalClusterConfig, network: Any, region: str) -> list[str]:
