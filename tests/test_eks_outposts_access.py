@@ -301,3 +301,22 @@ def test_roles_kept_under_tkg_s_suffix_are_accepted_with_a_warning() -> None:
     assert "WARNING eksLocalCluster.roleNames.cluster: eks-local-cluster.tkg.cloud.vmware.com ends in" in "\n".join(
         summary(run)
     )
+
+
+def test_in_an_existing_vpc_the_api_admits_that_vpc_s_cidr_and_nothing_of_its_network_is_created() -> None:
+    raw = outposts()
+    raw["network"] = {
+        "availabilityZones": ["us-west-2a"],
+        "existingVpc": {
+            "vpcId": "vpc-0123456789abcdef0",
+            "privateSubnetIds": {"us-west-2a": "subnet-0123456789abcdef1"},
+        },
+    }
+    del raw["eksLocalCluster"]["localGateway"]
+    raw["eksLocalCluster"]["existingSubnetIds"] = ["subnet-0123456789abcdef2"]
+    run = plan(raw, stack="outposts")
+    assert not run.of_type("aws:ec2/subnet:Subnet") and not run.of_type("aws:ec2/vpc:Vpc")
+    (cluster,) = run.of_type("aws:eks/cluster:Cluster")
+    assert cluster.inputs["vpcConfig"]["subnetIds"] == ["subnet-0123456789abcdef2"]
+    # The VPC's CIDR as EC2 describes it (the plan's mocks answer 10.0.0.0/16).
+    assert [r.inputs["cidrIpv4"] for r in run.of_type(RULE) if "-api-" in r.name] == ["10.0.0.0/16"]
