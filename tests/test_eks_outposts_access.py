@@ -286,6 +286,12 @@ def test_no_s3_gateway_endpoint_is_accepted_when_a_nat_gives_egress() -> None:
     assert not [e for e in run.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if e.inputs["vpcEndpointType"] == "Gateway"]
 
 
+def test_an_api_open_to_every_network_is_accepted_with_a_warning() -> None:
+    raw = outposts()
+    raw["eksLocalCluster"]["apiAccessCidrs"] = ["0.0.0.0/0"]
+    assert "WARNING eksLocalCluster.apiAccessCidrs: 0.0.0.0/0" in "\n".join(summary(plan(raw, stack="outposts")))
+
+
 def test_amazon_linux_2_is_accepted_with_a_warning() -> None:
     raw = outposts()
     raw["eksLocalCluster"]["nodes"]["amiFamily"] = "AmazonLinux2"

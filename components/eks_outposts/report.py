@@ -75,6 +75,11 @@ def _warnings(config: StackConfig, cluster: EksLocalClusterConfig) -> list[str]:
             f"WARNING eksLocalCluster: pods on {', '.join(open_groups)} reach the instance metadata service "
             f"(hop limit 2) and so the node role's credentials{csi if cluster.ebs_csi_driver else ''}"
         )
+    if any(cidr.prefixlen == 0 for cidr in cluster.api_access_cidrs):
+        warnings.append(
+            "WARNING eksLocalCluster.apiAccessCidrs: 0.0.0.0/0 lets every network routed to the VPC reach the API; "
+            "name the operators' networks"
+        )
     roles = config.aws.assume_roles
     if roles and roles[-1].external_id is not None:
         warnings.append(
