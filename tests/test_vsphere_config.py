@@ -130,8 +130,10 @@ CASES: list[tuple[str, Change, str]] = [
     (
         "failure domain without zones",
         pool(0, failureDomain="zone-a"),
-        "tkg-aws:vsphere.clusters[0].nodePools[0].failureDomain: failure domains exist only on a Supervisor of 3 "
-        "vSphere Zones",
+        (
+            "tkg-aws:vsphere.clusters[0].nodePools[0].failureDomain: failure domains exist only on a Supervisor of 3 "
+            "vSphere Zones"
+        ),
     ),
     (
         "failure domain not a zone",
@@ -172,22 +174,28 @@ CASES: list[tuple[str, Change, str]] = [
     (
         "GPU pool without the driver's volumes",
         pool(1, volumes=[{"name": "data", "mountPath": "/data", "capacity": "20Gi"}]),
-        "tkg-aws:vsphere.clusters[0].nodePools[1].volumes: the vGPU pool np-gpu needs volumes at /var/lib/containerd "
-        "and /var/lib/kubelet",
+        (
+            "tkg-aws:vsphere.clusters[0].nodePools[1].volumes: the vGPU pool np-gpu needs volumes at "
+            "/var/lib/containerd and /var/lib/kubelet"
+        ),
     ),
     (
         "old variable on v3.4",
         cluster(variables={"ntp": "pool.ntp.org"}),
-        "tkg-aws:vsphere.clusters[0].variables.ntp: not a variable of builtin-generic-v3.4.0: a variable of "
-        "tanzukubernetescluster / builtin-generic-v3.1.0; from v3.2.0 on it is osConfiguration.ntp",
+        (
+            "tkg-aws:vsphere.clusters[0].variables.ntp: not a variable of builtin-generic-v3.4.0: a variable of "
+            "tanzukubernetescluster / builtin-generic-v3.1.0; from v3.2.0 on it is osConfiguration.ntp"
+        ),
     ),
     (
         "new variable on v3.1",
         cluster(
             clusterClass="builtin-generic-v3.1.0", variables={"osConfiguration": {"ntp": {"servers": ["pool.ntp.org"]}}}
         ),
-        "tkg-aws:vsphere.clusters[0].variables.osConfiguration: not a variable of builtin-generic-v3.1.0: a variable "
-        "of builtin-generic-v3.2.0 and later",
+        (
+            "tkg-aws:vsphere.clusters[0].variables.osConfiguration: not a variable of builtin-generic-v3.1.0: "
+            "a variable of builtin-generic-v3.2.0 and later"
+        ),
     ),
     (
         "a variable the program writes",
