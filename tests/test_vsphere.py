@@ -20,6 +20,7 @@ from tests.transitions import Transition, revealed
 from tools.diagram import vsphere_mermaid
 from tools.plan import kubernetes_objects, resources_document, write_plan
 from tools.plan_diff import diff_plans
+from tools.preflight_vsphere import vsphere_rows
 from tools.program import ProgramRun
 
 VSPHERE_DATA = DATA / "vsphere"
@@ -402,3 +403,52 @@ def test_the_diagram_draws_namespaces_clusters_and_vgpu_pools(shipped: ProgramRu
     assert "vSphere Namespace ml-team" in chart
     assert "np-gpu × 1<br/>vgpu-a100-40c (vGPU)" in chart
     assert vsphere_mermaid({"resources": []}) == ""
+
+
+def fake_vcenter(**overrides: Any):
+    answers = {
+        "/api/vcenter/namespace-management/supervisors/summaries": [
+            {
+                "supervisor": "domain-c10:7d3a5e1c-2f4b-4c8e-9a61-0b5d2e7f8a93",
+                "info": {"name": "sv", "config_status": "RUNNING"},
+            }
+        ],
+        "/api/vcenter/namespace-management/virtual-machine-classes": [{"id": "best-effort-small"}],
+        "/api/vcenter/namespaces/instances": [{"namespace": "other"}],
+        "/api/vcenter/storage/policies": [{"policy": "aa6d5a82-1c88-45da-85d3-3d74b91a5bad", "name": "vSAN Default"}],
+        "/api/content/library": ["lib-1"],
+        "/api/content/library/lib-1": {"name": "tkr-subscribed"},
+    } | overrides
+
+    def get(path: str) -> Any:
+        answer = answers[path]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return get
+
+
+def test_preflight_passes_on_a_vcenter_that_has_what_the_stack_assumes(shipped: ProgramRun) -> None:
+    rows = vsphere_rows(shipped.config.vsphere, fake_vcenter())
+    assert [r.status for r in rows] == ["ok"] * len(rows), rows
+
+
+def test_preflight_names_what_is_missing_or_taken_and_fails_closed(shipped: ProgramRun) -> None:
+    rows = vsphere_rows(
+        shipped.config.vsphere,
+        fake_vcenter(
+            **{
+                "/api/vcenter/namespace-management/virtual-machine-classes": [{"id": "general-4c16g"}],
+                "/api/vcenter/namespaces/instances": [{"namespace": "ml-team"}],
+                "/api/vcenter/storage/policies": OSError("403 Forbidden"),
+                "/api/content/library/lib-1": {"name": "other"},
+            }
+        ),
+    )
+    failed = {(r.check, r.details.split(":")[0]) for r in rows if r.status == "fail"}
+    assert ("VM class general-4c16g", "exists already") in failed
+    assert ("VM class best-effort-small", "bound by a namespace but not in vCenter") in failed
+    assert ("namespaces", "exist already") in failed
+    assert ("storage policies", "could not check") in failed
+    assert any(r.check == "TKR library" and r.status == "fail" for r in rows)
