@@ -317,3 +317,11 @@ def test_the_plan_tool_exits_2_with_the_keyed_lines_and_no_traceback(tmp_path: P
     assert result.returncode == 2
     assert "tkg-aws:vsphere.clusters[0].controlPlane.replicas: must be one of 1 or 3 (got 5)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_vcenter_settings_without_the_vsphere_section_are_refused() -> None:
+    raw, region, _ = stack_file("outposts")
+    values = {f"tkg-aws:{k}": v for k, v in raw.items()} | {"aws:region": region, "vsphere:user": "admin"}
+    with pytest.raises(ConfigError) as err:
+        parse_stack_config(values)
+    assert "vsphere:user: no provider of this stack reads it" in "\n".join(err.value.problems)

@@ -119,6 +119,12 @@ def parse_config(
     problems += provider_problems
     vsphere_settings, vsphere_problems = parse_vsphere_settings(provider_values or {}, secret_paths)
     problems += vsphere_problems
+    if raw.get("vsphere") in (None, {}):
+        problems += [
+            f"{key}: no provider of this stack reads it: only {NAMESPACE}:vsphere uses vCenter (got it set)"
+            for key in sorted(provider_values or {})
+            if key.startswith("vsphere:")
+        ]
     valid_region = region if region and not _region_problems(region) else ""
     context = {"region": valid_region, "project_dir": project_dir, "secret_sections": frozenset(secret_paths)}
     data = {**raw, "region": valid_region or "invalid", "aws": aws_settings, "kubernetes": kubernetes_settings}
