@@ -73,6 +73,7 @@ def applied_raw() -> dict[str, Any]:
             "storageClass": "vsan-default-storage-policy",
             "controlPlane": {"volumes": [{"name": "etcd", "mountPath": "/var/lib/etcd", "capacity": "4Gi"}]},
             "variables": {"ntp": "pool.ntp.org"},
+            "network": {"cni": "calico"},
             "nodePools": [
                 {
                     "name": "np-a",
@@ -245,6 +246,25 @@ def test_the_older_api_names_the_tkr_object_and_takes_one_os_image(applied: Prog
     assert pool["failureDomain"] == "zone-b" and "failureDomain" not in topology["controlPlane"]
     assert all(set(v["capacity"]) == {"storage"} for v in pool["volumes"])
     assert tkc["spec"]["settings"]["network"]["cni"] == {"name": "antrea"}
+
+
+def test_calico_on_a_cluster_v1beta1_comes_from_a_cluster_bootstrap_made_first(applied: ProgramRun) -> None:
+    bootstrap = by_name(applied, "ClusterBootstrap", "flat")
+    assert bootstrap["metadata"]["namespace"] == "ml-team"
+    assert bootstrap["metadata"]["annotations"] == {
+        "tkg.tanzu.vmware.com/add-missing-fields-from-tkr": "v1.30.1---vmware.1-fips-vkr.1"
+    }
+    assert bootstrap["spec"]["cni"]["refName"] == "calico*"
+    assert bootstrap["spec"]["cni"]["valuesFrom"]["providerRef"] == {
+        "apiGroup": "cni.tanzu.vmware.com",
+        "kind": "CalicoConfig",
+        "name": "flat",
+    }
+    assert by_name(applied, "CalicoConfig", "flat")["metadata"]["namespace"] == "ml-team"
+    cluster = applied.named(CLUSTER, "vsphere-clusters-ml-team-flat")
+    parts = {r.urn for r in applied.registrations.values() if r.name.startswith("vsphere-clusters-ml-team-flat-")}
+    assert len(parts) == 2 and parts <= set(cluster.depends_on)
+    assert [o["metadata"]["name"] for o in objects(applied, "ClusterBootstrap")] == ["flat"]  # Antrea needs none
 
 
 def test_applied_clusters_wait_until_ready_and_rendered_ones_do_not(shipped: ProgramRun, applied: ProgramRun) -> None:
@@ -452,3 +472,15 @@ def test_preflight_names_what_is_missing_or_taken_and_fails_closed(shipped: Prog
     assert ("namespaces", "exist already") in failed
     assert ("storage policies", "could not check") in failed
     assert any(r.check == "TKR library" and r.status == "fail" for r in rows)
+
+
+def test_bumping_a_calico_clusters_tkr_leaves_its_bootstrap_to_the_controller() -> None:
+    def calico(raw: dict[str, Any], version: str) -> dict[str, Any]:
+        raw["vsphere"]["clusters"][0] |= {"network": {"cni": "calico"}, "version": version}
+        return raw
+
+    before = plan(calico(shipped_raw(), "v1.33.1+vmware.1-fips-vkr.2"), stack="vsphere")
+    after = plan(calico(shipped_raw(), "v1.34.1+vmware.1-fips-vkr.1"), stack="vsphere")
+    t = Transition(before, after)
+    assert [(c.type, c.changes) for c in t.of_kind("changed")] == [(CLUSTER, ("inputs.spec.topology.version",))]
+    assert t.of_kind("replaced", "removed", "added") == []

@@ -234,9 +234,9 @@ CASES: list[tuple[str, Change, str]] = [
         "tkg-aws:vsphere.clusters[0].gpuOperator: installed through the cluster's kubeconfig Secret",
     ),
     (
-        "calico on v1beta1",
-        cluster(network={"cni": "calico"}),
-        "tkg-aws:vsphere.clusters[0].network.cni: a Cluster v1beta1 gets calico only through a ClusterBootstrap",
+        "routed pods on v1beta1",
+        cluster(network={"cni": "antrea-nsx-routed"}),
+        "tkg-aws:vsphere.clusters[0].network.cni: routed pods on a Cluster v1beta1 need an AntreaConfig",
     ),
     (
         "overlapping CIDRs",

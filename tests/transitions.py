@@ -202,7 +202,12 @@ class Transition:
     def _differences(self, old: Registration, new: Registration) -> list[str]:
         """What differs between A's and B's resource; providers and parents through their aliases."""
         before, after = _flatten(revealed(old.inputs)), _flatten(revealed(new.inputs))
-        keys = [f"inputs.{key}" for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+        ignored = tuple(new.options.get("ignoreChanges", []))  # the engine diffs none of these
+        keys = [
+            f"inputs.{key}"
+            for key in sorted(before.keys() | after.keys())
+            if before.get(key) != after.get(key) and not any(key == p or key.startswith(f"{p}.") for p in ignored)
+        ]
         old_options, new_options = _options(old), _options(new)
         keys += [
             f"options.{k}"

@@ -223,6 +223,44 @@ def _metadata(spec: ClusterSpec) -> dict[str, Any]:
     return {"name": spec.name, "namespace": spec.namespace, "labels": dict(MANAGED_BY)}
 
 
+# --- Calico on Cluster v1beta1 -------------------------------------------------------------------------
+CALICO_CONFIG_API_VERSION = "cni.tanzu.vmware.com/v1alpha1"
+CLUSTER_BOOTSTRAP_API_VERSION = "run.tanzu.vmware.com/v1alpha3"
+ADD_MISSING_FIELDS = "tkg.tanzu.vmware.com/add-missing-fields-from-tkr"
+# The packages VMware's classy-cluster tests keep beside the CNI when they name one.
+BOOTSTRAP_PACKAGES = ("metrics-server*", "secretgen-controller*", "pinniped*")
+
+
+def calico_bootstrap(spec: ClusterSpec) -> list[dict[str, Any]]:
+    """A Cluster v1beta1 gets Calico (instead of Antrea) from a ClusterBootstrap named like the cluster,
+    in its namespace, made before it: the webhook fills in the TKR's package versions for the
+    wildcard names. Empty for any other cluster."""
+    if spec.api != "cluster" or spec.cni != "calico":
+        return []
+    metadata = {"name": spec.name, "namespace": spec.namespace, "labels": dict(MANAGED_BY)}
+    calico = {
+        "apiVersion": CALICO_CONFIG_API_VERSION,
+        "kind": "CalicoConfig",
+        "metadata": metadata,
+        "spec": {"calico": {"config": {"vethMTU": 0}}},
+    }
+    bootstrap = {
+        "apiVersion": CLUSTER_BOOTSTRAP_API_VERSION,
+        "kind": "ClusterBootstrap",
+        "metadata": {**metadata, "annotations": {ADD_MISSING_FIELDS: spec.tkr_name}},
+        "spec": {
+            "additionalPackages": [{"refName": name} for name in BOOTSTRAP_PACKAGES],
+            "cni": {
+                "refName": "calico*",
+                "valuesFrom": {
+                    "providerRef": {"apiGroup": "cni.tanzu.vmware.com", "kind": "CalicoConfig", "name": spec.name}
+                },
+            },
+        },
+    }
+    return [calico, bootstrap]
+
+
 def kubeconfig_secret_name(cluster_name: str) -> str:
     """The Secret in the vSphere Namespace whose `value` is the cluster's admin kubeconfig."""
     return f"{cluster_name}-kubeconfig"

@@ -110,7 +110,8 @@ def no_space(value: str) -> str:
 
 ClusterName = Annotated[str, AfterValidator(cluster_name)]
 KubeVersion = Annotated[str, AfterValidator(kube_version)]
-LabelValue = Annotated[str, AfterValidator(check.non_empty), AfterValidator(check.label_value)]
+PoolName = Annotated[str, AfterValidator(check.non_empty), AfterValidator(check.label_value)]
+NonEmpty = Annotated[str, AfterValidator(check.non_empty)]
 Percent = Annotated[int, Field(ge=0, le=100)]
 Word = Annotated[str, AfterValidator(no_space)]
 
@@ -194,11 +195,11 @@ class SupervisorConfig(Model):
     tkr_content_library: Word | None = None
     """Name of the content library the Supervisor serves Tanzu Kubernetes releases from; preflight
     looks for it (pulumi-vsphere cannot set it on an existing Supervisor). Default: none."""
-    kubeconfig: Annotated[str, AfterValidator(check.non_empty)] | None = None
+    kubeconfig: NonEmpty | None = None
     """A kubeconfig of the Supervisor (`kubectl vsphere login`), as a secret: the clusters are applied
     to it and the GPU operator reaches the clusters through it."""
-    context: Annotated[str, AfterValidator(check.non_empty)] | None = None
-    render_yaml_to_directory: Annotated[str, AfterValidator(check.non_empty)] | None = None
+    context: NonEmpty | None = None
+    render_yaml_to_directory: NonEmpty | None = None
     """Write the clusters' YAML here instead of applying it (GitOps); no GPU operator then."""
     create: SupervisorCreateConfig = SupervisorCreateConfig()
 
@@ -224,19 +225,19 @@ class ControlPlaneConfig(Model):
     vm_class: DnsLabel | None = None
     """Default: the cluster's vmClass."""
     storage_class: DnsSubdomain | None = None
-    os_image: Annotated[str, AfterValidator(check.non_empty)] | None = None
+    os_image: NonEmpty | None = None
     volumes: list[VolumeConfig] = []
 
 
 class NodePoolConfig(Model):
-    name: Annotated[str, AfterValidator(check.non_empty), AfterValidator(check.label_value)]
+    name: PoolName
     replicas: Annotated[int, Field(ge=0, le=1000)] = 1
     vm_class: DnsLabel | None = None
     """Default: the cluster's vmClass. A vGPU class makes this a GPU pool (Ubuntu, driver volumes)."""
     storage_class: DnsSubdomain | None = None
     failure_domain: DnsLabel | None = None
     """A vSphere Zone of a zonal Supervisor. Default: none (CAPI spreads nothing)."""
-    os_image: Annotated[str, AfterValidator(check.non_empty)] | None = None
+    os_image: NonEmpty | None = None
     """The `run.tanzu.vmware.com/resolve-os-image` selector, e.g. os-name=ubuntu,os-version=24.04.
     Default: the cluster's osImage; os-name=ubuntu for a GPU pool."""
     volumes: list[VolumeConfig] = []
@@ -280,13 +281,13 @@ class GpuOperatorConfig(Model):
 
 
 class ClusterConfig(Model):
-    name: Annotated[str, AfterValidator(cluster_name)]
+    name: ClusterName
     namespace: DnsLabel
     """A vSphere Namespace of this section."""
     api: Literal["cluster", "tanzuKubernetesCluster"] = "cluster"
     """cluster: Cluster v1beta1 on a ClusterClass; tanzuKubernetesCluster: the older TKC v1alpha3 (deprecated
     from TKG Service 3.2). Default: cluster."""
-    cluster_class: Annotated[str, AfterValidator(check.non_empty)] | None = None
+    cluster_class: NonEmpty | None = None
     """api cluster: tanzukubernetescluster or builtin-generic-v3.N.0; decides the variable names."""
     class_namespace: DnsLabel | None = None
     """Namespace of the ClusterClass (vmware-system-vks-public on VKS 3.3+). Default: the cluster's."""
@@ -294,7 +295,7 @@ class ClusterConfig(Model):
     """The Tanzu Kubernetes release version (`kubectl get tkr`), with '+'."""
     vm_class: DnsLabel
     storage_class: DnsSubdomain
-    os_image: Annotated[str, AfterValidator(check.non_empty)] | None = None
+    os_image: NonEmpty | None = None
     """resolve-os-image selector of the whole cluster. Default: the class's (os-name=photon)."""
     control_plane: ControlPlaneConfig = ControlPlaneConfig()
     node_pools: Annotated[list[NodePoolConfig], Field(min_length=1)]

@@ -189,7 +189,8 @@ def volume_spec(volume: VolumeConfig, storage_class: str) -> VolumeSpec:
 
 def gpu_operator_args(section: VsphereConfig, cluster: ClusterConfig, obj: pulumi.Resource) -> ClusterGpuOperatorArgs:
     operator = cluster.gpu_operator
-    assert operator is not None
+    if operator is None:
+        raise ValueError(f"cluster {cluster.name} has no gpuOperator")
     return ClusterGpuOperatorArgs(
         cluster_name=cluster.name,
         cluster_namespace=cluster.namespace,

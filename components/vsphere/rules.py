@@ -229,11 +229,10 @@ def api_shape(key: str, cluster: ClusterConfig) -> list[str]:
                 f"(got {cluster.cluster_class!r})"
             )
             return [problem]
-        if cluster.network.cni != "antrea":
+        if cluster.network.cni == "antrea-nsx-routed":
             problem = (
-                f"{key}.network.cni: a Cluster v1beta1 gets {cluster.network.cni} only through a ClusterBootstrap, "
-                f"which this program does not write: use antrea, or api: tanzuKubernetesCluster "
-                f"(got {cluster.network.cni!r})"
+                f"{key}.network.cni: routed pods on a Cluster v1beta1 need an AntreaConfig this program does not "
+                f"write: use api: tanzuKubernetesCluster, antrea or calico (got {cluster.network.cni!r})"
             )
             return [problem]
         return []

@@ -5,6 +5,9 @@ config names, or a `TanzuKubernetesCluster` v1alpha3. Applied to a Supervisor, `
 until the cluster is Ready (`pulumi.com/waitFor`), so what reads the cluster's kubeconfig Secret
 afterwards (the GPU operator) finds a cluster that answers. The TKR webhook writes a `TKR_DATA`
 variable and a label beside ours; server-side apply leaves fields it does not own alone.
+A Cluster v1beta1 with Calico gets its CalicoConfig and ClusterBootstrap first. They are read once,
+when the cluster is created; from then on the ClusterBootstrap controller moves the packages with the
+TKR, so later changes to them are left to it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.vsphere.cluster_objects import ClusterSpec, cluster_object
+from components.vsphere.cluster_objects import ClusterSpec, calico_bootstrap, cluster_object
 
 # Creating a cluster (VMs cloned from the TKR's OVA, kubeadm, the CNI) takes 10-30 minutes.
 READY_TIMEOUT_SECONDS = 3600
@@ -48,11 +51,24 @@ class TkgClusters(pulumi.ComponentResource):
                 "pulumi.com/waitFor": "condition=Ready",
                 "pulumi.com/timeoutSeconds": str(READY_TIMEOUT_SECONDS),
             }
+        bootstrap = [
+            k8s.apiextensions.CustomResource(
+                f"{name}-{spec.namespace}-{spec.name}-{part['kind'].lower()}",
+                api_version=part["apiVersion"],
+                kind=part["kind"],
+                metadata=part["metadata"],
+                spec=part["spec"],
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=list(args.namespaces_ready), ignore_changes=["metadata", "spec"]
+                ),
+            )
+            for part in calico_bootstrap(spec)
+        ]
         return k8s.apiextensions.CustomResource(
             f"{name}-{spec.namespace}-{spec.name}",
             api_version=document["apiVersion"],
             kind=document["kind"],
             metadata=metadata,
             spec=document["spec"],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.namespaces_ready)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*args.namespaces_ready, *bootstrap]),
         )
