@@ -41,7 +41,7 @@ DEFAULT_PODS_CIDR = "192.168.0.0/16"
 DEFAULT_SERVICE_DOMAIN = "cluster.local"
 DEFAULT_GPU_OPERATOR_NAMESPACE = "gpu-operator"
 DEFAULT_CONTROL_PLANE_REPLICAS = 3
-# The TMM vGPU examples give GPU nodes these two volumes: the driver and CUDA images are large and
+# VMware's vGPU examples give GPU nodes these two volumes: the driver and CUDA images are large and
 # the OVA's node disk is 16 GB.
 GPU_VOLUME_CAPACITY = "50Gi"
 GPU_VOLUME_PATHS = {"containerd": "/var/lib/containerd", "kubelet": "/var/lib/kubelet"}
