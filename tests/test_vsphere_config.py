@@ -14,6 +14,20 @@ import yaml
 
 from components.config.base import ConfigError
 from components.config.loading import parse_config, parse_stack_config
+from components.vsphere.config import (
+    ClusterConfig,
+    ClusterNetworkConfig,
+    ControlPlaneConfig,
+    GpuOperatorConfig,
+    NamespaceConfig,
+    NodePoolConfig,
+    StoragePolicyConfig,
+    SupervisorConfig,
+    SupervisorCreateConfig,
+    VmClassConfig,
+    VolumeConfig,
+    VsphereConfig,
+)
 from tests.conftest import REPO, stack_file
 
 Change = Callable[[dict[str, Any]], None]
@@ -325,3 +339,42 @@ def test_vcenter_settings_without_the_vsphere_section_are_refused() -> None:
     with pytest.raises(ConfigError) as err:
         parse_stack_config(values)
     assert "vsphere:user: no provider of this stack reads it" in "\n".join(err.value.problems)
+
+
+def test_vsphere_settings_the_provider_does_not_take_are_refused_by_name() -> None:
+    raw, region = vsphere_raw()
+    values = {f"tkg-aws:{k}": v for k, v in raw.items()} | {"aws:region": region, "vsphere:vcenterPort": 443}
+    with pytest.raises(ConfigError) as err:
+        parse_stack_config(values)
+    assert "vsphere:vcenterPort: not a setting this program passes to the vSphere provider" in "\n".join(
+        err.value.problems
+    )
+
+
+def test_the_readme_names_every_key_of_the_vsphere_section() -> None:
+    rows = "\n".join(
+        line
+        for line in (REPO / "README.md").read_text().split("\n## Config", 1)[1].splitlines()
+        if line.startswith("| `vsphere.")
+    )
+    models = [
+        VsphereConfig,
+        SupervisorConfig,
+        SupervisorCreateConfig,
+        VmClassConfig,
+        NamespaceConfig,
+        StoragePolicyConfig,
+        ClusterConfig,
+        ControlPlaneConfig,
+        NodePoolConfig,
+        VolumeConfig,
+        ClusterNetworkConfig,
+        GpuOperatorConfig,
+    ]
+    missing = {
+        f"{model.__name__}.{field.alias}"
+        for model in models
+        for field in model.model_fields.values()
+        if f"`{field.alias}`" not in rows and f"vsphere.{field.alias}`" not in rows
+    }
+    assert missing == set()

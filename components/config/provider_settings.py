@@ -144,6 +144,12 @@ REFUSED_VSPHERE_KEYS = {
 }
 
 
+VSPHERE_UNKNOWN = (
+    "not a setting this program passes to the vSphere provider (it takes the vCenter address, credentials, "
+    "session and timeout settings)"
+)
+
+
 class VsphereSettings(_Settings):
     """How the vSphere provider reaches vCenter (tkg-aws:vsphere); absent settings keep the provider's
     defaults, which read VSPHERE_USER, VSPHERE_PASSWORD and VSPHERE_SERVER from the environment."""
@@ -293,7 +299,8 @@ def _validated(namespace: str, model: type[BaseModel], values: dict, secret_keys
             key, *rest = [str(p) for p in e["loc"]]
             path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in rest)
             value = SECRET_PLACEHOLDER if f"{namespace}:{key}" in secret_keys else e.get("input")
-            problems.append(f"{namespace}:{path}: {_message(e)} (got {_show(value)})")
+            message = VSPHERE_UNKNOWN if namespace == "vsphere" and e["type"] == "extra_forbidden" else _message(e)
+            problems.append(f"{namespace}:{path}: {message} (got {_show(value)})")
         return None
 
 
