@@ -157,8 +157,7 @@ def test_a_namespace_binds_its_classes_and_policies_and_is_never_replaced_by_acc
     assert classes <= set(reg.depends_on), "a namespace binds a class only once vCenter has it"
 
 
-def test_a_created_supervisor_is_protected_and_feeds_the_namespaces() -> None:
-    raw = shipped_raw()
+def with_created_supervisor(raw: dict[str, Any]) -> dict[str, Any]:
     spec = {
         "name": "sv-ml",
         "cluster": "domain-c10",
@@ -167,7 +166,11 @@ def test_a_created_supervisor_is_protected_and_feeds_the_namespaces() -> None:
     }
     del raw["vsphere"]["supervisor"]["id"]
     raw["vsphere"]["supervisor"]["create"] = {"enabled": True, "spec": spec}
-    run = plan(raw, stack="vsphere")
+    return raw
+
+
+def test_a_created_supervisor_is_protected_and_feeds_the_namespaces() -> None:
+    run = plan(with_created_supervisor(shipped_raw()), stack="vsphere")
     (supervisor,) = run.of_type(SUPERVISOR)
     assert supervisor.options["protect"] is True
     assert supervisor.inputs["name"] == "sv-ml" and supervisor.inputs["cluster"] == "domain-c10"
@@ -484,3 +487,15 @@ def test_bumping_a_calico_clusters_tkr_leaves_its_bootstrap_to_the_controller() 
     t = Transition(before, after)
     assert [(c.type, c.changes) for c in t.of_kind("changed")] == [(CLUSTER, ("inputs.spec.topology.version",))]
     assert t.of_kind("replaced", "removed", "added") == []
+
+
+def test_day_2_changes_on_a_stack_that_created_its_supervisor_leave_the_supervisor_alone() -> None:
+    before = plan(with_created_supervisor(shipped_raw()), stack="vsphere")
+    raw = with_created_supervisor(shipped_raw())
+    raw["vsphere"]["clusters"][0]["nodePools"].append({"name": "np-extra"})
+    raw["vsphere"]["vmClasses"].append({"name": "large-8c32g", "cpus": 8, "memoryMiB": 32768})
+    raw["vsphere"]["namespaces"][0]["vmClasses"].append("large-8c32g")
+    t = Transition(before, plan(raw, stack="vsphere"))
+    assert [c.kind for c in t.changes if c.type == SUPERVISOR] == ["same"]
+    assert [c.kind for c in t.changes if c.type == NAMESPACE] == ["changed"]  # one more class bound, in place
+    assert t.dangers() == []
