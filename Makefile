@@ -28,9 +28,9 @@ plan: $(BIN)/.installed
 preflight: $(BIN)/.installed
 	$(BIN)/python -m tools.preflight $(STACK)
 
-## test: the whole test suite
+## test: the whole test suite, on every core (pytest-xdist)
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 ## lint: ruff and actionlint, as CI runs them
 lint: $(BIN)/.installed
