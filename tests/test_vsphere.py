@@ -499,3 +499,9 @@ def test_day_2_changes_on_a_stack_that_created_its_supervisor_leave_the_supervis
     assert [c.kind for c in t.changes if c.type == SUPERVISOR] == ["same"]
     assert [c.kind for c in t.changes if c.type == NAMESPACE] == ["changed"]  # one more class bound, in place
     assert t.dangers() == []
+
+
+def test_only_the_operators_namespace_carries_the_privileged_pod_security_labels(applied: ProgramRun) -> None:
+    for reg in applied.of_type("kubernetes:core/v1:Secret"):
+        assert not any(key.startswith("pod-security") for key in reg.inputs["metadata"]["labels"])
+        assert reg.inputs["metadata"]["labels"] == {"app.kubernetes.io/managed-by": "tkg-aws"}

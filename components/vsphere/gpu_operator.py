@@ -18,6 +18,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.manifests.gpu_operator import merge_values
+from components.manifests.metadata import MANAGED_BY
 from components.vsphere import gpu_objects
 from components.vsphere.cluster_objects import kubeconfig_secret_name
 
@@ -63,7 +64,7 @@ class ClusterGpuOperator(pulumi.ComponentResource):
         namespace_doc = gpu_objects.namespace(args.namespace)
         namespace = k8s.core.v1.Namespace(f"{name}-namespace", metadata=namespace_doc["metadata"], opts=in_cluster)
         in_namespace = pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[namespace])
-        metadata = {"namespace": args.namespace, "labels": namespace_doc["metadata"]["labels"] | {}}
+        metadata = {"namespace": args.namespace, "labels": dict(MANAGED_BY)}
         licence = pulumi.Output.secret(
             pulumi.Output.from_input(args.licensing_token).apply(
                 lambda token: gpu_objects.licensing_data(args.gridd_conf, token)
