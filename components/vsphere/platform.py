@@ -57,8 +57,8 @@ def vsphere_platform(config: StackConfig) -> dict[str, Any]:
         "clusters": {c.name: cluster_output(section, c) for c in section.clusters},
         "steps": steps(section),
     }
-    kubernetes = supervisor_provider("vsphere-supervisor-cluster", section.supervisor)
-    if kubernetes is None or not section.clusters:
+    kubernetes = supervisor_provider("vsphere-supervisor-cluster", section.supervisor) if section.clusters else None
+    if kubernetes is None:
         return outputs
     clusters = TkgClusters(
         "vsphere-clusters",
