@@ -308,7 +308,7 @@ def gpu_pools(config: VsphereConfig, key: str, cluster: ClusterConfig) -> list[s
             continue
         gpu = True
         os_image = pool.os_image or cluster.os_image
-        if os_image is not None and UBUNTU not in _terms(os_image):
+        if os_image is not None and not selects_ubuntu(os_image):
             where = f"{key}.nodePools[{j}].osImage" if pool.os_image else f"{key}.osImage"
             problems.append(
                 f"{where}: the vGPU pool {pool.name} needs the Ubuntu TKR image (include os-name=ubuntu): NVIDIA's "
@@ -368,8 +368,10 @@ def os_images(key: str, cluster: ClusterConfig) -> list[str]:
     ]
 
 
-def _terms(selector: str) -> list[str]:
-    return [t.replace(" ", "").replace("==", "=") for t in _split_selector(selector)]
+def selects_ubuntu(selector: str) -> bool:
+    """Whether the selector asks for Ubuntu images only (os-name=ubuntu, or os-name in (ubuntu))."""
+    terms = [t.replace(" ", "").replace("==", "=") for t in _split_selector(selector)]
+    return UBUNTU in terms or "os-namein(ubuntu)" in terms
 
 
 def _split_selector(selector: str) -> list[str]:
