@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from components.vsphere.cluster_objects import RESOLVE_OS_IMAGE
+from components.vsphere.report import vsphere_report
 from tests.conftest import DATA, plan, stack_file
 from tests.transitions import Transition, revealed
 from tools.diagram import vsphere_mermaid
@@ -505,3 +506,18 @@ def test_only_the_operators_namespace_carries_the_privileged_pod_security_labels
     for reg in applied.of_type("kubernetes:core/v1:Secret"):
         assert not any(key.startswith("pod-security") for key in reg.inputs["metadata"]["labels"])
         assert reg.inputs["metadata"]["labels"] == {"app.kubernetes.io/managed-by": "tkg-aws"}
+
+
+def test_the_summary_warns_of_what_is_accepted_but_likely_not_meant() -> None:
+    raw = shipped_raw()
+    raw["vsphere"]["vmClasses"][1]["vgpuProfiles"] = ["grid_a100-40q"]
+    raw["vsphere"]["clusters"][0] |= {"osImage": None, "controlPlane": {"replicas": 1}}
+    del raw["vsphere"]["clusters"][0]["osImage"]
+    lines = "\n".join(vsphere_report(plan(raw, stack="vsphere").config.vsphere))
+    assert "WARNING vsphere: VM class vgpu-a100-40c: vGPU profile grid_a100-40q is not a compute (C) profile" in lines
+    assert "WARNING vsphere: cluster ml-gpu: one control-plane node" in lines
+    assert "WARNING vsphere: cluster ml-gpu: resolve-os-image 'os-name=ubuntu' does not pin os-version" in lines
+    shipped_lines = "\n".join(vsphere_report(plan(shipped_raw(), stack="vsphere").config.vsphere))
+    assert "WARNING" not in shipped_lines
+    assert "3 × general-4c16g (4 vCPU, 16384 MiB) control plane" in shipped_lines
+    assert "1 × vgpu-a100-40c (16 vCPU, 131072 MiB, vGPU grid_a100-40c) pool np-gpu" in shipped_lines
