@@ -286,15 +286,13 @@ def test_the_gpu_operator_follows_nvidia_ai_enterprises_procedure(applied: Progr
     assert repository["repo"] == "https://helm.ngc.nvidia.com/nvaie" and repository["username"] == "$oauthtoken"
     assert repository["password"] == NGC_KEY
     assert release.inputs["namespace"] == "gpu-operator"
-    assert release.inputs["values"]["driver"]["licensingConfig"] == {
-        "secretName": "licensing-config",
-        "nlsEnabled": True,
-    }
+    licensing = release.inputs["values"]["driver"]["licensingConfig"]
+    assert licensing["nlsEnabled"] is True and re.fullmatch(r"licensing-config-[0-9a-f]{8}", licensing["secretName"])
     namespace = next(o for o in objects(applied, "Namespace") if o["metadata"]["name"] == "gpu-operator")
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "privileged"
     secrets = {r.inputs["metadata"]["name"]: r for r in applied.of_type("kubernetes:core/v1:Secret")}
     assert secrets["ngc-secret"].inputs["type"] == "kubernetes.io/dockerconfigjson"
-    licence = revealed(secrets["licensing-config"].inputs["stringData"])  # a secret as a whole
+    licence = revealed(secrets[licensing["secretName"]].inputs["stringData"])  # a secret as a whole
     assert licence == {"gridd.conf": "", "client_configuration_token.tok": TOKEN}
     # Everything goes through the cluster's own provider, made from its kubeconfig Secret.
     assert {release.provider, secrets["ngc-secret"].provider} == {
@@ -315,11 +313,11 @@ def test_a_chart_before_v25_10_reads_the_licence_from_a_config_map() -> None:
     raw["vsphere"]["clusters"][0]["gpuOperator"]["chartVersion"] = "v24.9.2"
     run = plan(raw, stack="vsphere", secret_paths={"vsphere"})
     (release,) = run.of_type(RELEASE)
-    assert release.inputs["values"]["driver"]["licensingConfig"] == {
-        "configMapName": "licensing-config",
-        "nlsEnabled": True,
-    }
-    assert [r.inputs["metadata"]["name"] for r in run.of_type("kubernetes:core/v1:ConfigMap")] == ["licensing-config"]
+    licensing = release.inputs["values"]["driver"]["licensingConfig"]
+    assert set(licensing) == {"configMapName", "nlsEnabled"}
+    assert [r.inputs["metadata"]["name"] for r in run.of_type("kubernetes:core/v1:ConfigMap")] == [
+        licensing["configMapName"]
+    ]
 
 
 # --- outputs and plan file ---------------------------------------------------------------------------
@@ -521,3 +519,16 @@ def test_the_summary_warns_of_what_is_accepted_but_likely_not_meant() -> None:
     assert "WARNING" not in shipped_lines
     assert "3 × general-4c16g (4 vCPU, 16384 MiB) control plane" in shipped_lines
     assert "1 × vgpu-a100-40c (16 vCPU, 131072 MiB, vGPU grid_a100-40c) pool np-gpu" in shipped_lines
+
+
+def test_a_new_licence_token_is_a_new_licence_object_and_rolls_the_chart() -> None:
+    rotated = applied_raw()
+    rotated["vsphere"]["clusters"][0]["gpuOperator"]["licensingToken"] = "a-new-token"
+    before = plan(applied_raw(), stack="vsphere", secret_paths={"vsphere"})
+    t = Transition(before, plan(rotated, stack="vsphere", secret_paths={"vsphere"}))
+    (replaced,) = t.of_kind("replaced")
+    assert replaced.name == "vsphere-gpu-ml-gpu-licensing" and "inputs.metadata.name" in replaced.reasons
+    assert [(c.type, c.changes) for c in t.of_kind("changed")] == [
+        (RELEASE, ("inputs.values.driver.licensingConfig.secretName",))
+    ]
+    assert t.of_kind("added", "removed") == []

@@ -6,12 +6,15 @@ the NLS licence (gridd.conf and client_configuration_token.tok, exactly that fil
 guest driver reads; the image pull secret `ngc-secret` for nvcr.io/nvaie, whose name the NVAIE
 chart's defaults use; then the chart nvaie/gpu-operator from NGC's authenticated repository.
 Charts from v25.10.0 read the licence from a Secret (`driver.licensingConfig.secretName`); older
-ones only from a ConfigMap (`configMapName`, deprecated since).
+ones only from a ConfigMap (`configMapName`, deprecated since). NVIDIA rotates a licence by a new
+object under a new name; the name here ends in a digest of the licence's content (as kustomize's
+generators name theirs), so a new token is a new object and the chart's values change with it.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from typing import Any
 
@@ -44,6 +47,12 @@ def namespace(name: str) -> dict[str, Any]:
     }
 
 
+def licensing_name(gridd_conf: str, token: str) -> str:
+    """`licensing-config-<8 hex digits of the content's sha256>`."""
+    digest = hashlib.sha256(json.dumps(licensing_data(gridd_conf, token), sort_keys=True).encode()).hexdigest()
+    return f"{LICENSING}-{digest[:8]}"
+
+
 def licensing_data(gridd_conf: str, token: str) -> dict[str, str]:
     """The two files of the licence, by the names the driver container mounts them as."""
     return {GRIDD_FILE: gridd_conf, TOKEN_FILE: token}
@@ -55,10 +64,8 @@ def docker_config_json(api_key: str) -> str:
     return json.dumps({"auths": {REGISTRY: {"username": NGC_USER, "password": api_key, "auth": auth}}}, sort_keys=True)
 
 
-def chart_values(chart_version: str) -> dict[str, Any]:
-    """Our values over the NVAIE chart's defaults (which already point at the NVAIE vGPU driver)."""
-    if licensing_in_secret(chart_version):
-        licensing = {"secretName": LICENSING, "nlsEnabled": True}
-    else:
-        licensing = {"configMapName": LICENSING, "nlsEnabled": True}
-    return {"driver": {"licensingConfig": licensing}}
+def chart_values(chart_version: str, licensing: str) -> dict[str, Any]:
+    """Our values over the NVAIE chart's defaults (which already point at the NVAIE vGPU driver);
+    `licensing` names the licence's Secret (or ConfigMap)."""
+    key = "secretName" if licensing_in_secret(chart_version) else "configMapName"
+    return {"driver": {"licensingConfig": {key: licensing, "nlsEnabled": True}}}

@@ -37,6 +37,8 @@ class ClusterGpuOperatorArgs:
     chart_version: str
     ngc_api_key: pulumi.Input[str]
     licensing_token: pulumi.Input[str]
+    licensing_name: str
+    """Name of the licence's Secret (ConfigMap): gpu_objects.licensing_name of its content."""
     gridd_conf: str = ""
     namespace: str = "gpu-operator"
     values: dict[str, Any] = field(default_factory=dict)
@@ -73,7 +75,7 @@ class ClusterGpuOperator(pulumi.ComponentResource):
         if gpu_objects.licensing_in_secret(args.chart_version):
             licensing: pulumi.Resource = k8s.core.v1.Secret(
                 f"{name}-licensing",
-                metadata={**metadata, "name": gpu_objects.LICENSING},
+                metadata={**metadata, "name": args.licensing_name},
                 type="Opaque",
                 string_data=licence,
                 opts=in_namespace,
@@ -81,7 +83,7 @@ class ClusterGpuOperator(pulumi.ComponentResource):
         else:
             licensing = k8s.core.v1.ConfigMap(
                 f"{name}-licensing",
-                metadata={**metadata, "name": gpu_objects.LICENSING},
+                metadata={**metadata, "name": args.licensing_name},
                 data=licence,
                 opts=in_namespace,
             )
@@ -107,7 +109,7 @@ class ClusterGpuOperator(pulumi.ComponentResource):
                 username=gpu_objects.NGC_USER,
                 password=pulumi.Output.secret(args.ngc_api_key),
             ),
-            values=merge_values(gpu_objects.chart_values(args.chart_version), args.values),
+            values=merge_values(gpu_objects.chart_values(args.chart_version, args.licensing_name), args.values),
             timeout=INSTALL_TIMEOUT_SECONDS,
             opts=pulumi.ResourceOptions(
                 parent=self, provider=self.provider, depends_on=[namespace, licensing, pull_secret]

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_vsphere as vsphere
 
 from components.config.models import StackConfig
-from components.vsphere import class_variables
+from components.vsphere import class_variables, gpu_objects
 from components.vsphere.cluster_objects import ClusterSpec, NodePoolSpec, VolumeSpec, kubeconfig_secret_name
 from components.vsphere.config import (
     GPU_VOLUME_CAPACITY,
@@ -198,6 +198,7 @@ def gpu_operator_args(section: VsphereConfig, cluster: ClusterConfig, obj: pulum
         chart_version=operator.chart_version,
         ngc_api_key=pulumi.Output.secret(operator.ngc_api_key),
         licensing_token=pulumi.Output.secret(operator.licensing_token),
+        licensing_name=gpu_objects.licensing_name(operator.gridd_conf, operator.licensing_token),
         gridd_conf=operator.gridd_conf,
         namespace=operator.namespace,
         values=dict(operator.values),
