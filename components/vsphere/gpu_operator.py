@@ -32,7 +32,7 @@ class ClusterGpuOperatorArgs:
     cluster_name: str
     cluster_namespace: str
     """The vSphere Namespace holding the cluster and its kubeconfig Secret."""
-    cluster: pulumi.Resource
+    cluster: pulumi.CustomResource
     """The cluster object: the Secret is read once it is Ready."""
     chart_version: str
     ngc_api_key: pulumi.Input[str]
@@ -47,49 +47,18 @@ class ClusterGpuOperatorArgs:
 class ClusterGpuOperator(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterGpuOperatorArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:vsphere:ClusterGpuOperator", name, None, opts)
-        secret_name = kubeconfig_secret_name(args.cluster_name)
-        # An id derived from the cluster's: the read waits until the cluster object is created (Ready).
-        secret_id = args.cluster.id.apply(lambda _: f"{args.cluster_namespace}/{secret_name}")
-        kubeconfig_secret = k8s.core.v1.Secret.get(
-            f"{name}-kubeconfig", secret_id, opts=pulumi.ResourceOptions(parent=self)
-        )
-        kubeconfig = pulumi.Output.secret(kubeconfig_secret.data.apply(_kubeconfig_text))
-        self.provider = k8s.Provider(
-            f"{name}-cluster",
-            kubeconfig=kubeconfig,
-            # One cluster whatever its kubeconfig: a rotated certificate updates the provider in place.
-            cluster_identifier=f"{args.cluster_namespace}/{args.cluster_name}",
-            enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        in_cluster = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        self.provider = self._cluster_provider(name, args)
         namespace_doc = gpu_objects.namespace(args.namespace)
-        namespace = k8s.core.v1.Namespace(f"{name}-namespace", metadata=namespace_doc["metadata"], opts=in_cluster)
-        in_namespace = pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[namespace])
-        metadata = {"namespace": args.namespace, "labels": dict(MANAGED_BY)}
-        licence = pulumi.Output.secret(
-            pulumi.Output.from_input(args.licensing_token).apply(
-                lambda token: gpu_objects.licensing_data(args.gridd_conf, token)
-            )
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata=namespace_doc["metadata"],
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )
-        if gpu_objects.licensing_in_secret(args.chart_version):
-            licensing: pulumi.Resource = k8s.core.v1.Secret(
-                f"{name}-licensing",
-                metadata={**metadata, "name": args.licensing_name},
-                type="Opaque",
-                string_data=licence,
-                opts=in_namespace,
-            )
-        else:
-            licensing = k8s.core.v1.ConfigMap(
-                f"{name}-licensing",
-                metadata={**metadata, "name": args.licensing_name},
-                data=licence,
-                opts=in_namespace,
-            )
+        in_namespace = pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[namespace])
+        licence = self._licence(name, args, in_namespace)
         pull_secret = k8s.core.v1.Secret(
             f"{name}-ngc",
-            metadata={**metadata, "name": gpu_objects.PULL_SECRET},
+            metadata=self._metadata(args, gpu_objects.PULL_SECRET),
             type="kubernetes.io/dockerconfigjson",
             string_data={
                 ".dockerconfigjson": pulumi.Output.secret(
@@ -98,7 +67,40 @@ class ClusterGpuOperator(pulumi.ComponentResource):
             },
             opts=in_namespace,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = self._chart(name, args, depends_on=[namespace, licence, pull_secret])
+        self.register_outputs({"release": self.release.name})
+
+    def _cluster_provider(self, name: str, args: ClusterGpuOperatorArgs) -> k8s.Provider:
+        """A provider for the workload cluster from its kubeconfig Secret on the Supervisor."""
+        secret_name = kubeconfig_secret_name(args.cluster_name)
+        # An id derived from the cluster's: the read waits until the cluster object is created (Ready).
+        secret_id = args.cluster.id.apply(lambda _: f"{args.cluster_namespace}/{secret_name}")
+        secret = k8s.core.v1.Secret.get(f"{name}-kubeconfig", secret_id, opts=pulumi.ResourceOptions(parent=self))
+        return k8s.Provider(
+            f"{name}-cluster",
+            kubeconfig=pulumi.Output.secret(secret.data.apply(_kubeconfig_text)),
+            # One cluster whatever its kubeconfig: a rotated certificate updates the provider in place.
+            cluster_identifier=f"{args.cluster_namespace}/{args.cluster_name}",
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _licence(self, name: str, args: ClusterGpuOperatorArgs, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+        """gridd.conf and the NLS token: a Secret, or a ConfigMap for charts before v25.10.0."""
+        files = pulumi.Output.secret(
+            pulumi.Output.from_input(args.licensing_token).apply(
+                lambda token: gpu_objects.licensing_data(args.gridd_conf, token)
+            )
+        )
+        metadata = self._metadata(args, args.licensing_name)
+        if gpu_objects.licensing_in_secret(args.chart_version):
+            return k8s.core.v1.Secret(
+                f"{name}-licensing", metadata=metadata, type="Opaque", string_data=files, opts=opts
+            )
+        return k8s.core.v1.ConfigMap(f"{name}-licensing", metadata=metadata, data=files, opts=opts)
+
+    def _chart(self, name: str, args: ClusterGpuOperatorArgs, depends_on: list[pulumi.Resource]) -> k8s.helm.v3.Release:
+        return k8s.helm.v3.Release(
             f"{name}-chart",
             name=gpu_objects.RELEASE_NAME,
             chart=gpu_objects.CHART_NAME,
@@ -111,11 +113,12 @@ class ClusterGpuOperator(pulumi.ComponentResource):
             ),
             values=merge_values(gpu_objects.chart_values(args.chart_version, args.licensing_name), args.values),
             timeout=INSTALL_TIMEOUT_SECONDS,
-            opts=pulumi.ResourceOptions(
-                parent=self, provider=self.provider, depends_on=[namespace, licensing, pull_secret]
-            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=depends_on),
         )
-        self.register_outputs({"release": self.release.name})
+
+    @staticmethod
+    def _metadata(args: ClusterGpuOperatorArgs, object_name: str) -> dict[str, Any]:
+        return {"name": object_name, "namespace": args.namespace, "labels": dict(MANAGED_BY)}
 
 
 def _kubeconfig_text(data: dict[str, str] | None) -> str:

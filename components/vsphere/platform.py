@@ -73,7 +73,7 @@ def vsphere_platform(config: StackConfig) -> dict[str, Any]:
         if cluster.gpu_operator is not None:
             ClusterGpuOperator(
                 f"vsphere-gpu-{cluster.name}",
-                gpu_operator_args(section, cluster, clusters.clusters[f"{cluster.namespace}/{cluster.name}"]),
+                gpu_operator_args(cluster, clusters.clusters[f"{cluster.namespace}/{cluster.name}"]),
                 opts=pulumi.ResourceOptions(provider=kubernetes),
             )
     return outputs
@@ -187,7 +187,7 @@ def volume_spec(volume: VolumeConfig, storage_class: str) -> VolumeSpec:
     )
 
 
-def gpu_operator_args(section: VsphereConfig, cluster: ClusterConfig, obj: pulumi.Resource) -> ClusterGpuOperatorArgs:
+def gpu_operator_args(cluster: ClusterConfig, obj: pulumi.CustomResource) -> ClusterGpuOperatorArgs:
     operator = cluster.gpu_operator
     if operator is None:
         raise ValueError(f"cluster {cluster.name} has no gpuOperator")
