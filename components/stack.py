@@ -21,6 +21,7 @@ from components.foundations.management_cluster import management_cluster_provide
 from components.foundations.network import Network, NetworkArgs
 from components.openshift.platform import openshift_platform
 from components.tkg.platform import tkg_platform
+from components.vsphere.platform import vsphere_platform
 
 
 def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str, Any]:
@@ -48,5 +49,7 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
         )
     if config.openshift is not None:
         outputs["openshift"] = openshift_platform(config, providers, network.outputs)
+    if config.vsphere is not None:
+        outputs["vsphere"] = vsphere_platform(config)
     outputs["managementAccountId"] = config.management_cluster.account_id
     return outputs

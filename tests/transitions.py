@@ -61,6 +61,11 @@ REPLACED_BY: dict[str, frozenset[str]] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": frozenset({"role", "policyArn"}),
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": frozenset({"user", "policyArn"}),
     "tls:index/privateKey:PrivateKey": frozenset({"algorithm", "rsaBits", "ecdsaCurve"}),
+    # pulumi-vsphere: every SupervisorV2 input is ForceNew; the namespace and the VM class are replaced
+    # on a rename by the program's replace_on_changes (the provider would update a missing object).
+    "vsphere:index/supervisorV2:SupervisorV2": frozenset({"name", "cluster", "zones", "controlPlane", "workloads"}),
+    "vsphere:index/namespace:Namespace": frozenset({"name", "supervisor"}),
+    "vsphere:index/virtualMachineClass:VirtualMachineClass": frozenset({"name"}),
 }
 # Every Kubernetes object is identified by name and namespace (pulumi-kubernetes provider/diff.go).
 KUBERNETES_REPLACED_BY = frozenset({"metadata.name", "metadata.namespace"})
@@ -197,7 +202,12 @@ class Transition:
     def _differences(self, old: Registration, new: Registration) -> list[str]:
         """What differs between A's and B's resource; providers and parents through their aliases."""
         before, after = _flatten(revealed(old.inputs)), _flatten(revealed(new.inputs))
-        keys = [f"inputs.{key}" for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+        ignored = tuple(new.options.get("ignoreChanges", []))  # the engine diffs none of these
+        keys = [
+            f"inputs.{key}"
+            for key in sorted(before.keys() | after.keys())
+            if before.get(key) != after.get(key) and not any(key == p or key.startswith(f"{p}.") for p in ignored)
+        ]
         old_options, new_options = _options(old), _options(new)
         keys += [
             f"options.{k}"

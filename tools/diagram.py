@@ -16,6 +16,7 @@ from tools.diagram_graph import mermaid
 from tools.diagram_network import network_graph
 from tools.diagram_plan import Plan
 from tools.diagram_trust import MAX_WORKLOAD_ACCOUNTS, trust_graph
+from tools.diagram_vsphere import vsphere_graph
 
 TRUST_LEGEND = (
     "Solid arrow: the role's trust policy lets the principal in (label: actions and conditions). "
@@ -25,6 +26,11 @@ TRUST_LEGEND = (
 NETWORK_LEGEND = (
     "Each subnet points at its route table, each route table at where its routes go; "
     "NAT gateways point at the public subnet whose routes they leave by."
+)
+
+VSPHERE_LEGEND = (
+    "Each vSphere Namespace lists the VM classes bound to it; its clusters (dashed: they may use only "
+    "those classes) point at their node pools, each with its count and class."
 )
 
 
@@ -39,6 +45,11 @@ def network_mermaid(document: dict[str, Any]) -> str:
     return mermaid(graph) if graph.nodes else ""
 
 
+def vsphere_mermaid(document: dict[str, Any]) -> str:
+    graph = vsphere_graph(Plan(document))
+    return mermaid(graph) if graph.nodes else ""
+
+
 def markdown(document: dict[str, Any]) -> str:
     """diagram.md: both diagrams of one plan, with a heading naming the stack."""
     stack = Plan(document).stack or "?"
@@ -49,13 +60,17 @@ def markdown(document: dict[str, Any]) -> str:
         lines += [f"- {line}" for line in stands_for]
     network = network_mermaid(document)
     lines += ["", f"### Network: stack {stack}", "", NETWORK_LEGEND, "", *_fenced(network, "No network in this plan.")]
+    vsphere = vsphere_mermaid(document)
+    if vsphere:  # only stacks with the vSphere platform get its diagram
+        lines += ["", f"### vSphere: stack {stack}", "", VSPHERE_LEGEND, "", *_fenced(vsphere, "")]
     return "\n".join(lines) + "\n"
 
 
 def diagram_changes(base: dict[str, Any], head: dict[str, Any]) -> str:
     """Markdown showing the base's and the change's diagram, for each diagram that differs."""
     sections = []
-    for title, draw in (("Trust", lambda d: trust_mermaid(d)[0]), ("Network", network_mermaid)):
+    diagrams = (("Trust", lambda d: trust_mermaid(d)[0]), ("Network", network_mermaid), ("vSphere", vsphere_mermaid))
+    for title, draw in diagrams:
         before, after = draw(base), draw(head)
         if before != after:
             sections += [f"#### {title} diagram changed: before", "", *_fenced(before, "Nothing drawn.")]

@@ -12,6 +12,7 @@ Reads Pulumi.yaml and Pulumi.STACK.yaml (or FILE), runs the program under mocks,
   eks-local-kubeconfig*.yaml, eks-local-control-plane.hosts   an EKS local cluster's kubeconfigs
                    (IAM as the stack's creator; x.509 while disconnected) and /etc/hosts lines
   openshift-install-config.yaml   the stack's part of OpenShift's install-config.yaml (openshift)
+  vsphere-tkg.yaml   namespaces, VM classes, clusters, logins and steps left (vsphere)
 Secrets (`secure:` config, generated keys) are written as "[secret]". Output is byte-identical for
 identical input, so two plans can be diffed. Exit codes: 0 planned, 2 bad config or arguments.
 """
@@ -32,6 +33,7 @@ from components.config.loading import parse_stack_config
 from components.config.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
 from components.eks_outposts.report import outpost_report
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
+from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
@@ -155,6 +157,8 @@ def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
     configs["tkg-cluster-config-gpu.yaml"] = (outputs.get("gpu") or {}).get("tkgClusterConfig")
     # What install-config.yaml needs from the stack (region, subnets, zone, machine network).
     configs["openshift-install-config.yaml"] = (outputs.get("openshift") or {}).get("installConfig")
+    # Namespaces, classes, clusters and how to log in to each (vSphere TKG Service).
+    configs["vsphere-tkg.yaml"] = outputs.get("vsphere")
     written = write_eks_local_files(outputs.get("eksLocalCluster") or {}, out_dir)
     for filename, variables in configs.items():
         if variables:
@@ -197,6 +201,7 @@ def summary(run: ProgramRun) -> list[str]:
     lines += trust_decision(run)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     lines += outpost_report(run.config)  # what runs on the Outpost (eks_outposts/report.py)
+    lines += vsphere_report(run.config.vsphere)  # what runs on the Supervisor, what is left to do
     return lines
 
 

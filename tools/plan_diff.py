@@ -20,6 +20,18 @@ from tools.diagram import diagram_changes
 SECRET = "[secret]"
 SECRET_KEY_HINTS = ("secret", "password", "privatekey", "kubeconfig", "token")
 MAX_VALUE_CHARS = 120
+# Inputs whose change replaces the object, and what that costs, for the types where it is the worst
+# thing a diff can hide: a vSphere Namespace takes its TKG clusters with it, a Supervisor everything.
+REPLACING_INPUTS = {
+    "vsphere:index/namespace:Namespace": (
+        ("name", "supervisor"),
+        "replaces the namespace: deletes every TKG cluster in it",
+    ),
+    "vsphere:index/supervisorV2:SupervisorV2": (
+        ("name", "cluster", "zones", "controlPlane", "workloads"),
+        "replaces the Supervisor: deletes every namespace and cluster on it",
+    ),
+}
 
 
 def load_plan(directory: Path) -> dict[str, Any]:
@@ -79,6 +91,9 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     for key in sorted(old_inputs.keys() | new_inputs.keys()):
         if old_inputs.get(key) != new_inputs.get(key):
             lines.append(f"`{key}`: {_show(key, old_inputs.get(key))} → {_show(key, new_inputs.get(key))}")
+    replacing, cost = REPLACING_INPUTS.get(after["type"], ((), ""))
+    if any(line.startswith(f"`{key}") for key in replacing for line in lines):
+        lines.insert(0, f"**{cost}**")
     for field in ("options", "provider", "parent", "dependsOn"):
         if before[field] != after[field]:
             lines.append(f"{field}: {_show(field, before[field])} → {_show(field, after[field])}")
@@ -95,9 +110,18 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(value, list) and value and any(isinstance(v, dict | list) for v in value):
         flat = {}
         for i, item in enumerate(value):
-            flat.update(_flatten(item, f"{prefix}[{i}]"))
+            flat.update(_flatten(item, f"{prefix}[{_list_key(value, i)}]"))
         return flat
     return {prefix: value}
+
+
+def _list_key(items: list[Any], index: int) -> str:
+    """A list of named entries (node pools, ClusterClass variables) by name, so that adding one
+    shows as one addition rather than as every later entry changing; otherwise by position."""
+    names = [item.get("name") if isinstance(item, dict) else None for item in items]
+    if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
+        return f"name={names[index]}"
+    return str(index)
 
 
 def _show(key: str, value: Any) -> str:

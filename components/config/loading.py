@@ -33,10 +33,11 @@ from components.config.models import (
     TkgConfig,
     WorkloadAccountConfig,
 )
-from components.config.provider_settings import KubernetesSettings, parse_provider_settings
+from components.config.provider_settings import KubernetesSettings, parse_provider_settings, parse_vsphere_settings
 from components.config.validators import NAMESPACE, SECRET_PLACEHOLDER
 from components.eks_outposts.rules import eks_local_cluster as eks_local_cluster_rules
 from components.openshift.rules import openshift_rules
+from components.vsphere.rules import vsphere_rules
 
 
 def load_config() -> StackConfig:
@@ -116,9 +117,18 @@ def parse_config(
     problems += _region_problems(region)
     aws_settings, kubernetes_settings, provider_problems = parse_provider_settings(provider_values or {}, secret_paths)
     problems += provider_problems
+    vsphere_settings, vsphere_problems = parse_vsphere_settings(provider_values or {}, secret_paths)
+    problems += vsphere_problems
+    if raw.get("vsphere") in (None, {}):
+        problems += [
+            f"{key}: no provider of this stack reads it: only {NAMESPACE}:vsphere uses vCenter (got it set)"
+            for key in sorted(provider_values or {})
+            if key.startswith("vsphere:")
+        ]
     valid_region = region if region and not _region_problems(region) else ""
     context = {"region": valid_region, "project_dir": project_dir, "secret_sections": frozenset(secret_paths)}
     data = {**raw, "region": valid_region or "invalid", "aws": aws_settings, "kubernetes": kubernetes_settings}
+    data["vsphereSettings"] = vsphere_settings
     config = None
     try:
         config = StackConfig.model_validate(data, context=context)
@@ -176,6 +186,7 @@ def section_rules(
     problems += rules.tkg_sections(raw, tkg.enabled if tkg is not None else True)
     problems += eks_local_cluster_rules(raw, region)
     problems += openshift_rules(raw, region, project_dir)
+    problems += vsphere_rules(raw, secret_paths)
     network = parsed("network", NetworkConfig)
     if network is not None and region:
         problems += rules.network_layout(network, region)

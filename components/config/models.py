@@ -35,14 +35,15 @@ from components.config.base import (
     RoleArn,
     SessionName,
 )
-from components.config.provider_settings import AwsSettings, KubernetesSettings
+from components.config.provider_settings import AwsSettings, KubernetesSettings, VsphereSettings
 from components.eks_outposts.config import LEGACY_EKS_LOCAL_CLUSTER_ROLE, EksLocalClusterConfig
 from components.eks_outposts.config import RoleName as EksRoleName
 from components.openshift.config import OpenShiftSection
+from components.vsphere.config import VsphereSection
 
 # Namespaces of keys a stack file may hold: ours, the providers' (provider_settings.py)
 # and the engine's own.
-PROVIDER_NAMESPACES = ("aws", "kubernetes")
+PROVIDER_NAMESPACES = ("aws", "kubernetes", "vsphere")
 ENGINE_NAMESPACE = "pulumi"
 SECTIONS = (
     "environment",
@@ -56,6 +57,7 @@ SECTIONS = (
     "tkg",
     "eksLocalCluster",
     "openshift",
+    "vsphere",
 )
 
 # --- defaults (the only place they are written) -------------------------------------------------
@@ -436,9 +438,13 @@ class StackConfig(Model):
     """An EKS local cluster on an Outpost (components/eks_outposts/). Default: none."""
     openshift: OpenShiftSection = None
     """An OpenShift cluster on user-provisioned infrastructure (components/openshift/). Default: none."""
+    vsphere: VsphereSection = None
+    """The vSphere TKG Service on a Supervisor (components/vsphere/). Default: none."""
     aws: AwsSettings = AwsSettings()
     """The stack's aws:* provider settings (components/provider_settings.py)."""
     kubernetes: KubernetesSettings = KubernetesSettings()
+    vsphere_settings: VsphereSettings = VsphereSettings()
+    """The stack's vsphere:* provider settings (vCenter address and credentials)."""
 
     @property
     def partition(self) -> str:

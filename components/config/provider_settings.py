@@ -135,6 +135,44 @@ class AwsSettings(_Settings):
         return {name: pulumi.Output.secret(v) if name in self._secret else v for name, v in args.items()}
 
 
+# The vSphere provider's settings this program refuses: debug logs hold vCenter's API traffic.
+REFUSED_VSPHERE_KEYS = {
+    "clientDebug": "govmomi's debug log records vCenter's API traffic, session tokens included",
+    "clientDebugPath": "govmomi's debug log records vCenter's API traffic, session tokens included",
+    "clientDebugPathRun": "govmomi's debug log records vCenter's API traffic, session tokens included",
+    "vcenterServer": "deprecated by the provider; use vsphere:vsphereServer",
+}
+
+
+VSPHERE_UNKNOWN = (
+    "not a setting this program passes to the vSphere provider (it takes the vCenter address, credentials, "
+    "session and timeout settings)"
+)
+
+
+class VsphereSettings(_Settings):
+    """How the vSphere provider reaches vCenter (tkg-aws:vsphere); absent settings keep the provider's
+    defaults, which read VSPHERE_USER, VSPHERE_PASSWORD and VSPHERE_SERVER from the environment."""
+
+    user: str | None = None
+    password: str | None = None
+    vsphere_server: str | None = None
+    allow_unverified_ssl: bool | None = None
+    api_timeout: Annotated[int, Field(ge=1)] | None = None
+    """Minutes."""
+    persist_session: bool | None = None
+    rest_session_path: str | None = None
+    vim_session_path: str | None = None
+    vim_keep_alive: Annotated[int, Field(ge=1)] | None = None
+
+    def provider_args(self) -> dict[str, Any]:
+        """Keyword arguments of vsphere.Provider; the password travels as a secret."""
+        args = {name: value for name, value in self if value is not None}
+        if "password" in args:
+            args["password"] = pulumi.Output.secret(args["password"])
+        return args
+
+
 class KubernetesSettings(_Settings):
     """`kubernetes:kubeconfig` and `kubernetes:context`, the only ones the management-cluster provider takes."""
 
@@ -158,7 +196,7 @@ def parse_provider_settings(
     by_namespace: dict[str, dict[str, Any]] = {"aws": {}, "kubernetes": {}}
     for key, value in values.items():
         namespace, _, name = key.partition(":")
-        by_namespace[namespace][name] = value
+        by_namespace.setdefault(namespace, {})[name] = value
     aws_values, problems = _accepted_aws_keys(by_namespace["aws"], secret_keys)
     aws_settings = _validated("aws", AwsSettings, aws_values, secret_keys, problems)
     if aws_settings is not None:
@@ -170,6 +208,24 @@ def parse_provider_settings(
     k8s_values = {k: v for k, v in k8s_values.items() if k in KubernetesSettings.model_fields}
     k8s_settings = _validated("kubernetes", KubernetesSettings, k8s_values, secret_keys, problems)
     return aws_settings or AwsSettings(), k8s_settings or KubernetesSettings(), problems
+
+
+def parse_vsphere_settings(
+    values: dict[str, Any], secret_keys: set[str] | frozenset[str] = frozenset()
+) -> tuple[VsphereSettings, list[str]]:
+    """Settings from the stack's `vsphere:*` keys (others are ignored here), and the problems found."""
+    settings = {k.partition(":")[2]: v for k, v in values.items() if k.startswith("vsphere:")}
+    problems = []
+    for name in sorted(set(settings) & set(REFUSED_VSPHERE_KEYS)):
+        shown = _show(settings.pop(name), f"vsphere:{name}" in secret_keys)
+        problems.append(f"vsphere:{name}: not settable here: {REFUSED_VSPHERE_KEYS[name]} (got {shown})")
+    if "password" in settings and "vsphere:password" not in secret_keys:
+        problems.append(
+            "vsphere:password: a credential must be a secret; set it with "
+            "`pulumi config set --secret vsphere:password` (got a plaintext value)"
+        )
+    parsed = _validated("vsphere", VsphereSettings, settings, secret_keys, problems)
+    return parsed or VsphereSettings(), problems
 
 
 def _accepted_aws_keys(values: dict[str, Any], secret_keys: set[str] | frozenset[str]) -> tuple[dict, list[str]]:
@@ -243,7 +299,8 @@ def _validated(namespace: str, model: type[BaseModel], values: dict, secret_keys
             key, *rest = [str(p) for p in e["loc"]]
             path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in rest)
             value = SECRET_PLACEHOLDER if f"{namespace}:{key}" in secret_keys else e.get("input")
-            problems.append(f"{namespace}:{path}: {_message(e)} (got {_show(value)})")
+            message = VSPHERE_UNKNOWN if namespace == "vsphere" and e["type"] == "extra_forbidden" else _message(e)
+            problems.append(f"{namespace}:{path}: {message} (got {_show(value)})")
         return None
 
 

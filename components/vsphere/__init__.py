@@ -1,0 +1,1 @@
+"""The vSphere TKG Service platform: VM classes, vSphere Namespaces and TKG clusters on a Supervisor."""
