@@ -29,7 +29,9 @@ from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
 from components.config.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
 from components.eks_outposts.report import outpost_report
+from components.foundations.key_pairs import unused_key_pair_note
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
+from components.openshift.report import openshift_notes
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
@@ -178,6 +180,8 @@ def summary(run: ProgramRun) -> list[str]:
     lines += trust_decision(run)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     lines += outpost_report(run.config.eks_local_cluster)  # what runs on the Outpost (eks_outposts/report.py)
+    lines += openshift_notes(run.config)  # advised against, not refused (openshift/report.py)
+    lines += unused_key_pair_note(run.config)
     return lines
 
 
