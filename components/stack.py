@@ -38,12 +38,14 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
     outputs["network"] = network.outputs
     for note in unused_key_pair_note(config):
         pulumi.log.info(note)
+    key_pair = None
     if uses_key_pair(config):
         key_pair = KeyPairs("key-pair", KeyPairsArgs.from_config(config), opts=in_management)
         outputs["keyPair"] = key_pair.outputs()
         if key_pair.private_key_pem is not None:
             # Its own top-level output: a secret inside `keyPair` would make the whole group secret.
             outputs["keyPairPrivateKey"] = key_pair.private_key_pem
+    if config.tkg.enabled and key_pair is not None:  # TKG's machines are what uses the key pair
         outputs |= tkg_platform(config, providers, network.outputs, key_pair, kubernetes, iam_shared_with)
     if config.eks_local_cluster is not None:
         outputs["eksLocalCluster"], outputs["eksLocalClusterKubeconfig"] = eks_outposts_platform(
