@@ -179,7 +179,8 @@ def section_rules(
     network = parsed("network", NetworkConfig)
     if network is not None and region:
         problems += rules.network_layout(network, region)
-        problems += rules.private_only_endpoints(network, bool(raw.get("workloadAccounts")))
+        if tkg is None or tkg.enabled:  # the endpoints CAPA's machines need; other platforms say their own
+            problems += rules.private_only_endpoints(network, bool(raw.get("workloadAccounts")))
     if region:
         problems += rules.arn_partitions(raw, check.partition_of(region))
     tags = parsed("tags", dict[str, str])

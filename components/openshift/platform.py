@@ -73,7 +73,7 @@ def openshift_platform(config: StackConfig, providers: AccountProviders, network
         "public": openshift.public_hosted_zone_id is not None,
     }
     for note in openshift_notes(config):
-        pulumi.log.warn(note)
+        pulumi.log.info(note)  # `pulumi up` shows it among the diagnostics; the plan in its summary
     if openshift.infra_id is None:
         return outputs  # install-config.yaml first: the infraID comes from the ignition configs
     return outputs | cluster_infrastructure(config, providers, where, openshift.infra_id)
