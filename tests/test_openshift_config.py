@@ -284,3 +284,81 @@ def test_china_machine_roles_trust_chinas_ec2_principal() -> None:
 
     assert machine_trust_policy("aws-cn")["Statement"][0]["Principal"] == {"Service": ["ec2.amazonaws.com.cn"]}
     assert machine_trust_policy("aws")["Statement"][0]["Principal"] == {"Service": ["ec2.amazonaws.com"]}
+
+
+# --- accepted, with a warning: the docs recommend against -------------------------------------------
+def notes_for(change) -> list[str]:
+    from components.openshift.report import openshift_notes
+
+    raw, region, _ = stack_file("openshift")
+    raw = copy.deepcopy(raw)
+    change(raw)
+    return openshift_notes(parse_config(raw, region, project_dir=REPO))
+
+
+def test_the_shipped_stack_has_no_warning() -> None:
+    assert notes_for(lambda raw: None) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (openshift(compute={"replicas": {"us-east-1a": 1}}), "WARNING openshift.compute.replicas: one compute machine"),
+        (openshift(compute={"replicas": {"us-east-1a": 0}}), "WARNING openshift.compute.replicas: no compute machines"),
+        (
+            openshift(controlPlane={"availabilityZones": ["us-east-1b"]}),
+            "WARNING openshift.controlPlane.availabilityZones: all three control-plane machines in us-east-1b",
+        ),
+        (openshift(infraId="other-x7k2p"), "WARNING openshift.infraId: other-x7k2p is not what openshift-install"),
+        (lambda raw: [raw["openshift"].pop(k) for k in ("infraId", "ignition")], "note openshift.infraId: not set"),
+    ],
+)
+def test_what_the_docs_only_advise_against_is_a_warning_not_a_refusal(change, expected: str) -> None:
+    found = notes_for(change)
+    assert [line for line in found if line.startswith(expected)], found
+
+
+def test_the_infra_id_openshift_install_derives_from_a_long_cluster_name() -> None:
+    from components.openshift.report import derived_infra_id_prefix
+
+    assert derived_infra_id_prefix("a-very-long-cluster-name-here") == "a-very-long-cluster-n"
+    assert derived_infra_id_prefix("name-with-dash-at-21-x") == "name-with-dash-at-21"
+
+
+def test_no_nat_gateways_with_a_proxy_or_mirrors_is_accepted_and_a_proxy_needs_a_url() -> None:
+    def no_nat(**openshift_values: Any):
+        return lambda raw: (raw["network"].update(natGateways="none"), raw["openshift"].update(openshift_values))
+
+    proxy = {"httpsProxy": "http://proxy.example.com:3128"}
+    mirror = [{"source": "quay.io/openshift-release-dev/ocp-release", "mirrors": ["registry.example.com/ocp/release"]}]
+    for accepted in (no_nat(proxy=proxy), no_nat(imageDigestSources=mirror)):
+        raw, region, _ = stack_file("openshift")
+        raw = copy.deepcopy(raw)
+        accepted(raw)
+        assert parse_config(raw, region, project_dir=REPO).openshift is not None
+    found = problems(no_nat(proxy={"noProxy": [".example.com"]}))
+    assert any(line.startswith("tkg-aws:openshift.proxy: give httpProxy or httpsProxy") for line in found), found
+
+
+# --- install-config.yaml's part, as a pure builder --------------------------------------------------
+def fragment(change=lambda raw: None) -> dict[str, Any]:
+    from components.openshift.platform import install_config
+
+    raw, region, _ = stack_file("openshift")
+    raw = copy.deepcopy(raw)
+    change(raw)
+    return install_config(parse_config(raw, region, project_dir=REPO))
+
+
+def test_install_config_follows_the_config() -> None:
+    internal = fragment(lambda raw: [raw["openshift"].pop(k) for k in ("publicHostedZoneId", "rhcosAmi")])
+    assert internal["publish"] == "Internal" and internal["platform"] == {"aws": {"region": "us-east-1"}}
+    compact = fragment(openshift(compute={"replicas": {"us-east-1a": 0, "us-east-1b": 2}}))
+    assert compact["compute"][0]["replicas"] == 2 and compact["compute"][0]["platform"]["aws"]["zones"] == [
+        "us-east-1b"
+    ]
+    io1 = fragment(openshift(controlPlane={"rootVolumeType": "io1", "rootVolumeIops": 4000}))
+    assert io1["controlPlane"]["platform"]["aws"]["rootVolume"] == {"size": 120, "type": "io1", "iops": 4000}
+    mirror = [{"source": "quay.io/openshift-release-dev/ocp-release", "mirrors": ["registry.example.com/ocp/release"]}]
+    assert fragment(openshift(imageDigestSources=mirror))["imageDigestSources"] == mirror
+    assert fragment(openshift(machineNetwork="10.0.0.0/9"))["networking"]["machineNetwork"] == [{"cidr": "10.0.0.0/9"}]

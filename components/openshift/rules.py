@@ -62,6 +62,7 @@ def openshift_rules(raw: dict[str, Any], region: str, project_dir: Path) -> list
         *ignition_files(openshift),
         *root_volumes(openshift),
         *china(openshift, region),
+        *proxy(openshift),
         *egress(openshift, network),
     ]
 
@@ -255,6 +256,13 @@ def china(openshift: OpenShiftConfig, region: str) -> list[str]:
         f"openshift-install refuses install-config.yaml without platform.aws.amiID (got none)"
     )
     return [problem]
+
+
+def proxy(openshift: OpenShiftConfig) -> list[str]:
+    given = openshift.proxy
+    if given is None or given.http_proxy or given.https_proxy:
+        return []
+    return [f"{KEY}.proxy: give httpProxy or httpsProxy, or leave the section out (got {list(given.no_proxy)!r})"]
 
 
 def egress(openshift: OpenShiftConfig, network: NetworkConfig) -> list[str]:
