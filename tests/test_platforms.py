@@ -23,7 +23,8 @@ def test_tkg_is_on_unless_turned_off(dev_raw: dict) -> None:
 def test_without_tkg_the_stack_holds_only_the_foundations_and_no_key_pair(dev_raw: dict) -> None:
     dev_raw = {k: v for k, v in dev_raw.items() if k != "iam"}
     dev_raw["tkg"] = {"enabled": False}
-    assert "keyPair" in dev_raw  # set, and ignored with a note: no platform here uses it
+    dev_raw["keyPair"]["adopted"] = True  # set (without the publicKey adoption needs), and ignored with a note
+
     run = plan(dev_raw, stack="dev")
     assert not [r for r in run.registrations.values() if r.type.startswith(("aws:iam/", "kubernetes:"))]
     assert {"iam", "tkgClusterConfig", "workloadAccounts", "gpu", "keyPair", "keyPairPrivateKey"}.isdisjoint(
