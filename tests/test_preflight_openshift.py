@@ -21,7 +21,17 @@ from tools.aws_session import stack_clients
 from tools.plan import plan_stack
 from tools.preflight import EXIT_NOT_READY, exit_code
 from tools.preflight import preflight as run_preflight
-from tools.preflight_openshift import AMI_CHECK, RULES_CHECK, SUBNETS_CHECK, ZONE_CHECK, ami_row, subnets_row, zone_row
+from tools.preflight_openshift import (
+    AMI_CHECK,
+    OFFERINGS_CHECK,
+    RULES_CHECK,
+    SUBNETS_CHECK,
+    ZONE_CHECK,
+    ami_row,
+    offerings_row,
+    subnets_row,
+    zone_row,
+)
 from tools.preflight_report import FAIL, OK
 from tools.preflight_targets import targets
 from tools.program import ProgramRun
@@ -156,9 +166,24 @@ def test_existing_subnets_outside_the_machine_network_fail(account, run) -> None
 
 def test_preflight_of_the_openshift_stack_prints_its_rows(account, run) -> None:
     rows = run_preflight(run)
-    mine = {r.check: r for r in rows if r.check in (AMI_CHECK, ZONE_CHECK, RULES_CHECK)}
+    mine = {r.check: r for r in rows if r.check in (AMI_CHECK, ZONE_CHECK, RULES_CHECK, OFFERINGS_CHECK)}
+    assert mine[OFFERINGS_CHECK].status == OK
     # The shipped stack's AMI and zone are stand-ins: the emulated account has neither.
     assert mine[AMI_CHECK].status == FAIL and mine[ZONE_CHECK].status == FAIL
     assert mine[RULES_CHECK].status == OK and "25 of 60 (Service Quotas)" in mine[RULES_CHECK].details
     assert exit_code(rows) == EXIT_NOT_READY
     assert targets(run)[0].is_management
+
+
+def test_an_instance_type_not_offered_in_a_machines_az_fails(account, run) -> None:
+    assert offerings_row(MANAGEMENT, clients_of(run), run.config).status == OK
+    raw = {k.split(":", 1)[1]: copy.deepcopy(v) for k, v in stack_values().items() if k.startswith("tkg-aws:")}
+    raw["network"]["availabilityZones"] = ["us-east-1a", "us-east-1b", "us-east-1e"]
+    raw["openshift"]["compute"] = {"replicas": {"us-east-1a": 1, "us-east-1e": 1}}
+    config = parse_config(raw, REGION, project_dir=REPO)
+    row = offerings_row(MANAGEMENT, clients_of(run), config)
+    # The emulator's offerings, as EC2's: no m6i in us-east-1e.
+    assert (row.check, row.status) == (OFFERINGS_CHECK, FAIL)
+    assert "tkg-aws:openshift.compute.instanceType m6i.large in us-east-1e" in row.details
+    assert "tkg-aws:openshift.controlPlane.instanceType m6i.xlarge in us-east-1e" in row.details
+    assert "bootstrap" not in row.details  # the bootstrap goes to master-0's AZ, us-east-1a

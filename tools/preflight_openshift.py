@@ -2,6 +2,8 @@
 
 - the RHCOS AMI (`openshift.rhcosAmi`) exists in the region, is available, and its architecture is
   one every machine's instance type runs (an x86_64 image on a Graviton type never boots);
+- every machine's instance type is offered in the AZs its machines go to (EC2 refuses the launch
+  otherwise, half way through `pulumi up`);
 - the public hosted zone (`openshift.publicHostedZoneId`) exists, is public and is `baseDomain`'s,
   where the `api` record and openshift-install's `*.apps` lookup go;
 - with `network.existingVpc`, every subnet lies inside `openshift.machineNetwork`: the API load
@@ -31,6 +33,7 @@ from tools.preflight_targets import Target
 AMI_CHECK = "OpenShift RHCOS AMI"
 ZONE_CHECK = "OpenShift public hosted zone"
 SUBNETS_CHECK = "OpenShift machine network"
+OFFERINGS_CHECK = "OpenShift instance types in their AZs"
 RULES_QUOTA = QuotaCheck(
     "L-0EA8095F",
     "Inbound rules per security group",
@@ -50,6 +53,8 @@ def openshift_rows(target: Target, clients: AwsClients, config: StackConfig) -> 
     rows: list[Row] = []
     if openshift.rhcos_ami is not None:
         rows += looked_up(target.name, AMI_CHECK, lambda: [ami_row(target, clients, openshift)])
+    if openshift.machines:
+        rows += looked_up(target.name, OFFERINGS_CHECK, lambda: [offerings_row(target, clients, config)])
     if openshift.public_hosted_zone_id is not None:
         rows += looked_up(target.name, ZONE_CHECK, lambda: [zone_row(target, clients, openshift)])
     if config.network.existing_vpc is not None and openshift.machine_network is not None:
@@ -94,6 +99,45 @@ def ami_row(target: Target, clients: AwsClients, openshift: OpenShiftConfig) -> 
         details = f"{ami} is {architecture}, but " + "; ".join(wrong)
         return Row(target.name, AMI_CHECK, FAIL, details, f"use instance types of {architecture}, or the other image")
     return Row(target.name, AMI_CHECK, OK, f"{ami} ({image.get('Name', 'no name')}): {architecture}, available")
+
+
+def placed_types(config: StackConfig) -> dict[tuple[str, str], set[str]]:
+    """(config key, instance type) -> the AZs machines of that type go to."""
+    openshift = config.openshift
+    assert openshift is not None
+    vpc = config.network.existing_vpc
+    private_azs = sorted(vpc.private_subnet_ids) if vpc is not None else config.availability_zones
+    masters = openshift.control_plane_azs(config.availability_zones)
+    workers = openshift.compute.replicas or {az: 1 for az in private_azs}
+    placed = {
+        ("controlPlane.instanceType", openshift.control_plane.instance_type): set(masters),
+        ("compute.instanceType", openshift.compute.instance_type): {az for az, n in workers.items() if n},
+    }
+    if openshift.bootstrap.enabled and masters:
+        key = ("bootstrap.instanceType", openshift.bootstrap.instance_type)
+        placed[key] = placed.get(key, set()) | {masters[0]}
+    return placed
+
+
+def offerings_row(target: Target, clients: AwsClients, config: StackConfig) -> Row:
+    placed = placed_types(config)
+    names = sorted({name for _, name in placed})
+    paginator = clients.client("ec2").get_paginator("describe_instance_type_offerings")
+    offered: dict[str, set[str]] = {name: set() for name in names}
+    request = {"LocationType": "availability-zone", "Filters": [{"Name": "instance-type", "Values": names}]}
+    for page in paginator.paginate(**request):
+        for offering in page["InstanceTypeOfferings"]:
+            offered.setdefault(offering["InstanceType"], set()).add(offering["Location"])
+    missing = [
+        f"tkg-aws:openshift.{key} {name} in {', '.join(sorted(azs - offered[name]))}"
+        for (key, name), azs in sorted(placed.items())
+        if azs - offered[name]
+    ]
+    if missing:
+        details = "not offered: " + "; ".join(missing)
+        return Row(target.name, OFFERINGS_CHECK, FAIL, details, "choose a type offered there, or other AZs")
+    where = ", ".join(f"{name} in {', '.join(sorted(azs))}" for (_, name), azs in sorted(placed.items()))
+    return Row(target.name, OFFERINGS_CHECK, OK, f"offered: {where}")
 
 
 def zone_row(target: Target, clients: AwsClients, openshift: OpenShiftConfig) -> Row:
