@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, planned
 from tools.plan import main, plan_stack, write_plan
 
 BAD_CONFIG = """
@@ -47,7 +47,7 @@ def test_two_plans_of_the_same_stack_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_resources_json_has_the_documented_shape(tmp_path: Path) -> None:
-    write_plan(plan_stack("prod"), tmp_path)
+    write_plan(planned("prod"), tmp_path)
     document = json.loads((tmp_path / "resources.json").read_text())
     assert set(document) == {"project", "stack", "resources", "outputs"}
     assert (document["project"], document["stack"]) == ("tkg-aws", "prod")
@@ -102,7 +102,7 @@ def test_the_command_line_writes_the_plan_and_a_summary(tmp_path: Path) -> None:
 def test_no_aws_or_kubernetes_resource_falls_back_to_a_default_provider() -> None:
     """The stack files disable default providers; every resource must name an explicit one."""
     for stack in ("dev", "prod"):
-        run = plan_stack(stack)
+        run = planned(stack)
         resources = [
             r for r in run.registrations.values() if r.custom and r.type.split(":")[0] in ("aws", "kubernetes")
         ]

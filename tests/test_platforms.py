@@ -10,8 +10,9 @@ import json
 import pytest
 
 from components.config.base import ConfigError
-from tests.conftest import plan
+from tests.conftest import REPO, plan, planned
 from tools.plan import summary
+from tools.program import run_program
 
 
 def test_tkg_is_on_unless_turned_off(dev_raw: dict) -> None:
@@ -44,7 +45,7 @@ def test_the_shipped_stacks_without_tkg_lose_only_their_unused_key_pair(stack: s
     raw, region, _ = stack_file(stack)
     after = plan(copy.deepcopy(raw), region, stack=stack)
     monkeypatch.setattr("components.stack.uses_key_pair", lambda config: True)  # as every stack had before
-    before = plan(copy.deepcopy(raw), region, stack=stack)
+    before = run_program(copy.deepcopy(raw), region, stack, project_dir=REPO)  # past plan()'s cache: patched
     t = Transition(before, after)
     assert sorted(c.type for c in t.of_kind("removed")) == [
         "aws:ec2/keyPair:KeyPair",
@@ -77,9 +78,8 @@ def test_tkg_settings_in_a_stack_without_tkg_are_refused(prod_raw: dict) -> None
 def test_own_tags_under_capa_prefixes_go_through_a_provider_that_ignores_none(stack: str, type_token: str) -> None:
     """The management provider ignores kubernetes.io/cluster/* (CAPA's); a resource whose own tag sits
     there and has no tag resource of its own uses the account's exact-tags provider, pinned alike."""
-    from tools.plan import plan_stack
 
-    run = plan_stack(stack)
+    run = planned(stack)
     (resource,) = run.of_type(type_token)
     assert any(str(t).startswith("kubernetes.io/cluster/") for t in json.dumps(resource.inputs["tags"]).split('"'))
     provider = run.registrations[resource.provider]

@@ -18,8 +18,8 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyProviderResource, PolicyRe
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policy.policies import POLICIES, TAGGABLE_TYPES
-from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_2048_PUBLIC_KEY
-from tools.plan import plan_stack, resources_document
+from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_2048_PUBLIC_KEY, planned
+from tools.plan import resources_document
 
 PACK_POLICY_NAMES = [
     "no-ssh-from-anywhere",
@@ -122,7 +122,7 @@ def engine_inputs(resource: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module", params=["dev", "prod"])
 def plan_resources(request: pytest.FixtureRequest) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
     """Every resource of a stack's offline plan with its provider's inputs (None without a provider)."""
-    resources = resources_document(plan_stack(request.param))["resources"]
+    resources = resources_document(planned(request.param))["resources"]
     providers = {r["urn"]: r["inputs"] for r in resources if r["type"].startswith("pulumi:providers:")}
     return [(r, providers[r["provider"]] if r["provider"] else None) for r in resources]
 
