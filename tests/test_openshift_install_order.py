@@ -24,6 +24,7 @@ import yaml
 from tests.conftest import REPO, plan, stack_file
 from tests.transitions import Change, Transition
 from tools import openshift_install_config
+from tools.plan import summary
 from tools.program import ProgramRun
 
 INFRA = "ocp-x7k2p"
@@ -91,6 +92,7 @@ def test_step1_creates_the_network_only_and_names_no_resource_in_install_config(
     assert cluster == []
     fragment = step1.outputs["openshift"]["installConfig"]
     assert not set(strings(fragment)) & ids_in(step1)
+    assert [line for line in summary(step1) if line.startswith("note openshift.infraId: not set yet")]
     assert "subnets" not in fragment["platform"]["aws"] and "hostedZone" not in fragment["platform"]["aws"]
 
 
