@@ -3,7 +3,8 @@
 `__main__.py` (for `pulumi up`) and tools/program.py (for the offline plan and the tests) both
 call `build()`, so what reviewers and tests see is what the CLI deploys. This module composes
 only: the foundations every platform stands on (one pinned provider per account, the network,
-the key pair, the management cluster's provider), then each platform the config turns on.
+the management cluster's provider, and the key pair where a platform uses one), then each platform
+the config turns on.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pulumi
 from components.config.models import StackConfig
 from components.eks_outposts.platform import eks_outposts_platform, outpost_network
 from components.foundations.accounts import account_providers
-from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
+from components.foundations.key_pairs import KeyPairs, KeyPairsArgs, unused_key_pair_note, uses_key_pair
 from components.foundations.management_cluster import management_cluster_provider
 from components.foundations.network import Network, NetworkArgs
 from components.openshift.platform import openshift_platform
@@ -36,12 +37,16 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
     kubernetes = management_cluster_provider("management-cluster", config)
     network = Network("network", outpost_network(NetworkArgs.from_config(config), config), opts=in_management)
     outputs["network"] = network.outputs
-    key_pair = KeyPairs("key-pair", KeyPairsArgs.from_config(config), opts=in_management)
-    outputs["keyPair"] = key_pair.outputs()
-    if key_pair.private_key_pem is not None:
-        # Its own top-level output: a secret inside `keyPair` would make the whole group secret.
-        outputs["keyPairPrivateKey"] = key_pair.private_key_pem
-    if config.tkg.enabled:
+    for note in unused_key_pair_note(config):
+        pulumi.log.info(note)
+    key_pair = None
+    if uses_key_pair(config):
+        key_pair = KeyPairs("key-pair", KeyPairsArgs.from_config(config), opts=in_management)
+        outputs["keyPair"] = key_pair.outputs()
+        if key_pair.private_key_pem is not None:
+            # Its own top-level output: a secret inside `keyPair` would make the whole group secret.
+            outputs["keyPairPrivateKey"] = key_pair.private_key_pem
+    if config.tkg.enabled and key_pair is not None:  # TKG's machines are what uses the key pair
         outputs |= tkg_platform(config, providers, network.outputs, key_pair, kubernetes, iam_shared_with)
     if config.eks_local_cluster is not None:
         outputs["eksLocalCluster"], outputs["eksLocalClusterKubeconfig"] = eks_outposts_platform(

@@ -477,3 +477,11 @@ def test_every_chart_parses_with_mermaids_own_parser(request) -> None:
     assert failures == []
     assert {v["type"] for v in verdicts} == {"flowchart-v2"}
     assert len(verdicts) == len(texts) == 16
+
+
+def test_an_account_reached_by_several_providers_is_drawn_once_under_its_config_name() -> None:
+    # The openshift stack reaches its account through the management and the exact-tags providers.
+    run = plan(raw_of("openshift"), stack_file("openshift")[1], stack="openshift")
+    text = markdown(json.loads(json.dumps(resources_document(run))))
+    assert text.count('["management 444444444444"]') == 1
+    assert "management-exact-tags" not in text

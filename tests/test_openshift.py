@@ -9,6 +9,7 @@ One plan of the stack serves the module; variants are planned once each.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -298,7 +299,10 @@ def test_machine_roles_and_profiles_are_named_as_the_installer_names_them(run: P
     profiles = {p.inputs["name"]: p.inputs["role"] for p in run.of_type(PROFILE)}
     assert profiles == {f"{INFRA}-{r}-profile": f"{INFRA}-{r}-role" for r in ("master", "worker", "bootstrap")}
     for reg in run.of_type(ROLE) + run.of_type(PROFILE):
-        assert reg.options.get("protect") is True and reg.options.get("deleteBeforeReplace") is True
+        bootstrap = reg.inputs["name"].startswith(f"{INFRA}-bootstrap-")
+        # Removing the bootstrap by config alone: nothing of it is protected.
+        assert reg.options.get("protect") is (None if bootstrap else True), reg.inputs["name"]
+        assert reg.options.get("deleteBeforeReplace") is True
 
 
 def inline_policies(run: ProgramRun) -> dict[str, dict]:
@@ -319,18 +323,27 @@ def test_the_policies_are_the_templates_action_for_action(run: ProgramRun) -> No
     assert actions(found[f"{INFRA}-worker-policy"]) == ["ec2:DescribeInstances", "ec2:DescribeRegions"]
     bootstrap = found[f"{INFRA}-bootstrap-policy"]["Statement"]
     assert bootstrap[0]["Action"] == ["ec2:Describe*", "ec2:AttachVolume", "ec2:DetachVolume"]
-    # Narrower than the template's s3:GetObject on '*': the ignition object alone.
+    # Narrower than the template's s3:GetObject on '*': the ignition object alone, in the cluster's
+    # own account (a same-named bucket elsewhere serves nothing), decrypted through S3 alone.
     bucket = run.outputs["openshift"]["bucketName"]
     assert bootstrap[1] == {
         "Effect": "Allow",
         "Action": ["s3:GetObject"],
         "Resource": [f"arn:aws:s3:::{bucket}/bootstrap.ign"],
+        "Condition": {"StringEquals": {"s3:ResourceAccount": "444444444444"}},
+    }
+    assert bootstrap[2] == {
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [run.outputs["openshift"]["ignitionKeyArn"]],
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
     }
 
 
 @pytest.mark.parametrize("role", policies.MACHINE_ROLES)
 def test_every_action_is_a_real_iam_action_and_the_policy_fits(role: str) -> None:
-    document = policies.machine_policy(role, "arn:aws:s3:::b/bootstrap.ign")  # type: ignore[arg-type]
+    grant = policies.IgnitionGrant("arn:aws:s3:::b/bootstrap.ign", "111111111111", "arn:aws:kms:x", "s3.x")
+    document = policies.machine_policy(role, grant)  # type: ignore[arg-type]
     unknown = []
     for action in actions(document):
         service, name = action.split(":")
@@ -372,11 +385,15 @@ def test_the_bucket_is_private_encrypted_and_tls_only(run: ProgramRun) -> None:
     (encryption,) = run.of_type(
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
     )
-    assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+    key_arn = run.outputs["openshift"]["ignitionKeyArn"]
+    assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {
+        "sseAlgorithm": "aws:kms",
+        "kmsMasterKeyId": key_arn,
+    }
     (ownership,) = run.of_type("aws:s3/bucketOwnershipControls:BucketOwnershipControls")
     assert ownership.inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
     (policy,) = run.of_type("aws:s3/bucketPolicy:BucketPolicy")
-    (deny,) = document(policy.inputs["policy"])["Statement"]
+    (deny, _) = document(policy.inputs["policy"])["Statement"]
     assert deny["Effect"] == "Deny" and deny["Principal"] == "*" and deny["Action"] == ["s3:*"]
     assert deny["Resource"] == [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -384,9 +401,56 @@ def test_the_bucket_is_private_encrypted_and_tls_only(run: ProgramRun) -> None:
     assert the_bucket.options.get("protect") is True
 
 
+BOOTSTRAP_ROLE = f"arn:aws:iam::444444444444:role/{INFRA}-bootstrap-role"
+DEPLOYER = "arn:aws:iam::444444444444:user/plan"  # the mocks' caller of `pulumi up`
+
+
+def test_only_the_bootstrap_role_and_the_deployer_may_read_or_decrypt_the_ignition(run: ProgramRun) -> None:
+    bucket = run.outputs["openshift"]["bucketName"]
+    (policy,) = run.of_type("aws:s3/bucketPolicy:BucketPolicy")
+    others = document(policy.inputs["policy"])["Statement"][1]
+    assert others == {
+        "Sid": "DenyIgnitionReadsToOthers",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+        "Resource": [f"arn:aws:s3:::{bucket}/bootstrap.ign"],
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [BOOTSTRAP_ROLE, DEPLOYER]}},
+    }
+    (key,) = run.of_type("aws:kms/key:Key")
+    administer, bootstrap = document(key.inputs["policy"])["Statement"]
+    # No statement for the account root without a condition: IAM policies (ReadOnlyAccess) admit no one.
+    assert administer["Principal"] == {"AWS": DEPLOYER}
+    assert bootstrap["Principal"] == {"AWS": "arn:aws:iam::444444444444:root"}
+    assert bootstrap["Action"] == ["kms:Decrypt"]
+    assert bootstrap["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": BOOTSTRAP_ROLE},
+        "StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"},
+    }
+    assert key.inputs["enableKeyRotation"] is True
+
+
+def test_a_given_deployer_replaces_the_caller_in_both_policies() -> None:
+    deployer = "arn:aws:iam::444444444444:role/ci/deployer"
+    other = variant(lambda raw: raw["openshift"].update(deployerArn=deployer))
+    (key,) = other.of_type("aws:kms/key:Key")
+    assert document(key.inputs["policy"])["Statement"][0]["Principal"] == {"AWS": deployer}
+    (policy,) = other.of_type("aws:s3/bucketPolicy:BucketPolicy")
+    condition = document(policy.inputs["policy"])["Statement"][1]["Condition"]
+    assert condition == {"ArnNotEquals": {"aws:PrincipalArn": [BOOTSTRAP_ROLE, deployer]}}
+
+
+def test_the_ignition_object_expires_after_the_bootstrap_window(run: ProgramRun) -> None:
+    (lifecycle,) = run.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    (rule,) = lifecycle.inputs["rules"]
+    assert rule["status"] == "Enabled" and rule["filter"] == {"prefix": "bootstrap.ign"}
+    assert rule["expiration"] == {"days": 1}
+
+
 def test_the_bootstrap_ignition_is_uploaded_as_a_file_never_as_text(run: ProgramRun, tmp_path: Path) -> None:
     (obj,) = run.of_type(BUCKET_OBJECT)
-    assert obj.inputs["key"] == "bootstrap.ign" and obj.inputs["serverSideEncryption"] == "AES256"
+    assert obj.inputs["key"] == "bootstrap.ign" and obj.inputs["serverSideEncryption"] == "aws:kms"
+    assert obj.inputs["kmsKeyId"] == run.outputs["openshift"]["ignitionKeyArn"]
     written = write_plan(run, tmp_path)
     for path in written:
         assert SECRET_MARKER not in path.read_text(), path.name
@@ -442,28 +506,92 @@ def test_machines_are_placed_and_registered_by_private_ip(run: ProgramRun) -> No
 def test_the_bootstrap_machine_reads_its_ignition_from_the_bucket(run: ProgramRun) -> None:
     (bootstrap,) = [i for i in run.of_type(INSTANCE) if i.inputs["tags"]["Name"] == f"{INFRA}-bootstrap"]
     location = run.outputs["openshift"]["bootstrapIgnitionLocation"]
+    digest = hashlib.sha512((REPO / "examples/openshift/bootstrap.ign").read_bytes()).hexdigest()
+    # The hash: the machine boots only the file this stack uploaded, from whatever bucket answers.
     assert json.loads(bootstrap.inputs["userData"]) == {
-        "ignition": {"config": {"replace": {"source": location}}, "version": "3.1.0"}
+        "ignition": {
+            "config": {"replace": {"source": location, "verification": {"hash": f"sha512-{digest}"}}},
+            "version": "3.1.0",
+        }
     }
     groups = security_groups(run)
     assert bootstrap.inputs["vpcSecurityGroupIds"] == [groups["bootstrap"], groups["master"]]
     assert bootstrap.inputs["associatePublicIpAddress"] is False
+    machines = run.outputs["openshift"]["machines"]
+    assert machines["bootstrapAddress"] == machines["privateIps"]["bootstrap"]
+
+
+def test_the_bootstrap_boots_only_after_its_ignition_object_key_and_grant_exist(run: ProgramRun) -> None:
+    (bootstrap,) = [i for i in run.of_type(INSTANCE) if i.inputs["tags"]["Name"] == f"{INFRA}-bootstrap"]
+    needs = {run.registrations[urn].type: run.registrations[urn].name for urn in bootstrap.depends_on}
+    assert needs[BUCKET_OBJECT] == "openshift-ignition-bootstrap"
+    assert needs["aws:kms/key:Key"] == "openshift-ignition-key"
+    assert needs["aws:s3/bucketPolicy:BucketPolicy"] == "openshift-ignition-tls-only"
+    grants = [run.registrations[u] for u in bootstrap.depends_on if run.registrations[u].type == INLINE]
+    assert [g.inputs["name"] for g in grants] == [f"{INFRA}-bootstrap-policy"]
+    # A regenerated bootstrap.ign gives a new bootstrap machine; the others ignore new ignition.
+    assert bootstrap.inputs["userDataReplaceOnChange"] is True
+    assert bootstrap.options.get("ignoreChanges") == ["ami"]
+
+
+def test_the_proxy_reaches_the_bootstrap_fetch_and_install_config() -> None:
+    proxied = variant(
+        lambda raw: raw["openshift"].update(
+            proxy={"httpsProxy": "http://proxy.example.com:3128", "noProxy": [".example.com", "10.0.0.0/8"]}
+        )
+    )
+    (bootstrap,) = [i for i in proxied.of_type(INSTANCE) if i.inputs["tags"]["Name"] == f"{INFRA}-bootstrap"]
+    assert json.loads(bootstrap.inputs["userData"])["ignition"]["proxy"] == {
+        "httpsProxy": "http://proxy.example.com:3128",
+        "noProxy": [".example.com", "10.0.0.0/8"],
+    }
+    assert proxied.outputs["openshift"]["installConfig"]["proxy"] == {
+        "httpsProxy": "http://proxy.example.com:3128",
+        "noProxy": ".example.com,10.0.0.0/8",
+    }
 
 
 # --- outputs ---------------------------------------------------------------------------------------
-def test_outputs_hold_what_install_config_needs(run: ProgramRun, tmp_path: Path) -> None:
+def test_install_config_comes_from_the_config_alone(run: ProgramRun, tmp_path: Path) -> None:
     out = run.outputs["openshift"]
     config = out["installConfig"]
-    assert config["platform"]["aws"]["region"] == "us-east-1"
-    assert config["platform"]["aws"]["hostedZone"] == out["privateHostedZoneId"]
-    assert set(config["platform"]["aws"]["subnets"]) == set(subnets(run, "private").values()) | set(
-        subnets(run, "public").values()
-    )
+    # No subnet and no zone: openshift-install looks up every one it is given, before this stack exists.
+    assert config["platform"] == {"aws": {"region": "us-east-1", "amiID": "ami-0123456789abcdef0"}}
     assert config["networking"]["machineNetwork"] == [{"cidr": VPC_CIDR}]
     assert (config["baseDomain"], config["metadata"]["name"], config["publish"]) == ("example.com", "ocp", "External")
+    # As many workers as the stack creates, so OpenShift keeps the control plane unschedulable.
+    workers = [i for i in run.of_type(INSTANCE) if "-worker-" in i.inputs["tags"]["Name"]]
+    (compute,) = config["compute"]
+    assert compute["replicas"] == len(workers) == 3
+    assert compute["platform"]["aws"]["type"] == "m6i.large"
+    assert config["controlPlane"]["replicas"] == 3
+    assert config["controlPlane"]["platform"]["aws"]["zones"] == AZS
+    ids = {r.id for r in run.registrations.values() if r.id}
+    assert not [value for value in _strings(config) if value in ids]
     assert out["apiServerDnsName"] == f"api-int.{DOMAIN}"
     write_plan(run, tmp_path)
     assert yaml.safe_load((tmp_path / "openshift-install-config.yaml").read_text()) == config
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_outputs_name_what_users_script_against(run: ProgramRun) -> None:
+    out = run.outputs["openshift"]
+    lbs = {lb.inputs["name"]: lb for lb in run.of_type(LB)}
+    assert set(out["loadBalancerFullNames"]) == {"ext", "int"}
+    for key, full in out["loadBalancerFullNames"].items():
+        assert full.startswith(f"net/{INFRA}-{key}/") and f"{INFRA}-{key}" in lbs
+    network = run.outputs["network"]
+    tables = {t.id: t for t in run.of_type("aws:ec2/routeTable:RouteTable")}
+    assert network["publicRouteTableId"] in tables
+    assert set(network["privateRouteTableIds"]) == set(AZS)
+    assert set(network["privateRouteTableIds"].values()) <= set(tables)
 
 
 # --- day 2 -----------------------------------------------------------------------------------------

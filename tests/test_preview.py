@@ -55,6 +55,8 @@ UNKNOWN_OUTPUTS = {
     "network.publicSubnetIds.*",
     "network.privateSubnetIds.*",
     "network.natGatewayPublicIps.*",
+    "network.publicRouteTableId",
+    "network.privateRouteTableIds.*",
     "iam.roleArns.*",
     "iam.instanceProfileArns.*",
     "iam.policyArns.*",

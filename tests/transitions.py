@@ -66,7 +66,15 @@ REPLACED_BY: dict[str, frozenset[str]] = {
     "vsphere:index/supervisorV2:SupervisorV2": frozenset({"name", "cluster", "zones", "controlPlane", "workloads"}),
     "vsphere:index/namespace:Namespace": frozenset({"name", "supervisor"}),
     "vsphere:index/virtualMachineClass:VirtualMachineClass": frozenset({"name"}),
+    "aws:ec2/instance:Instance": frozenset(
+        {"ami", "availabilityZone", "subnetId", "associatePublicIpAddress", "keyName"}
+    ),
+    "aws:s3/bucket:Bucket": frozenset({"bucket"}),
+    "aws:lb/loadBalancer:LoadBalancer": frozenset({"name", "internal", "loadBalancerType"}),
+    "aws:lb/targetGroup:TargetGroup": frozenset({"name", "port", "protocol", "targetType", "vpcId"}),
 }
+# Inputs that force a new resource only when another input says so.
+REPLACED_WHEN: dict[tuple[str, str], str] = {("aws:ec2/instance:Instance", "userData"): "userDataReplaceOnChange"}
 # Every Kubernetes object is identified by name and namespace (pulumi-kubernetes provider/diff.go).
 KUBERNETES_REPLACED_BY = frozenset({"metadata.name", "metadata.namespace"})
 # Inputs that list every AZ's subnets: adding an AZ updates them in place, and nothing else.
@@ -186,7 +194,7 @@ class Transition:
             return Change("added", new.type, new.name, urn)
         old = self.before.registrations[old_urn]
         differences = self._differences(old, new)
-        reasons = [key for key in differences if key.startswith("inputs.") and _forces_new(new.type, key[7:])]
+        reasons = [key for key in differences if key.startswith("inputs.") and _forces_new(new, key[7:])]
         if "provider" in differences:
             reasons.append("another provider")
         if new.provider in replaced_providers:
@@ -227,11 +235,18 @@ def _options(reg: Registration) -> dict[str, Any]:
     return {k: v for k, v in reg.options.items() if k != "aliases"}
 
 
-def _forces_new(type_token: str, key: str) -> bool:
+def _top(key: str) -> str:
+    return key.split(".", 1)[0].split("[", 1)[0]
+
+
+def _forces_new(reg: Registration, key: str) -> bool:
+    type_token = reg.type
     if type_token.startswith("kubernetes:") and not type_token.startswith("pulumi:"):
         return key in KUBERNETES_REPLACED_BY
-    top = key.split(".", 1)[0].split("[", 1)[0]
-    return top in REPLACED_BY.get(type_token, frozenset())
+    switch = REPLACED_WHEN.get((type_token, _top(key)))
+    if switch is not None:
+        return bool(reg.inputs.get(switch))
+    return _top(key) in REPLACED_BY.get(type_token, frozenset())
 
 
 def _kubernetes_provider_replaced(old: Registration, new: Registration) -> bool:

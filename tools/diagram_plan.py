@@ -23,7 +23,7 @@ KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 class Account:
     id: str
     name: str
-    """The name of the provider that reaches the account (`management`, or the workload account's)."""
+    """Its name in the config (`management`, or the workload account's), else its provider's name."""
 
 
 @dataclass(frozen=True)
@@ -121,12 +121,25 @@ class Plan:
         return provider.rsplit("::", 1)[-1] if isinstance(provider, str) and provider else "default provider"
 
     def _provider_accounts(self) -> dict[str, Account]:
-        accounts = {}
+        accounts, names = {}, self._config_names()
         for provider in self.of_type(AWS_PROVIDER):
             allowed = as_list(decoded(inputs(provider).get("allowedAccountIds")))
             if allowed and isinstance(allowed[0], str) and isinstance(provider.get("urn"), str):
-                accounts[provider["urn"]] = Account(allowed[0], str(provider.get("name", allowed[0])))
+                name = names.get(allowed[0]) or str(provider.get("name", allowed[0]))
+                accounts[provider["urn"]] = Account(allowed[0], name)
         return accounts
+
+    def _config_names(self) -> dict[str, str]:
+        """Account id -> its name in the config (`management`, a workload account's `name`): an
+        account reached by several providers (the exact-tags one) is still one account."""
+        names = {}
+        for name, account in sorted((self.outputs.get("workloadAccounts") or {}).items()):
+            if isinstance(account, dict) and isinstance(account.get("accountId"), str):
+                names[account["accountId"]] = name
+        management = self.outputs.get("managementAccountId")
+        if isinstance(management, str):
+            names[management] = "management"
+        return names
 
 
 def inputs(resource: dict[str, Any]) -> dict[str, Any]:

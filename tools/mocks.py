@@ -116,6 +116,9 @@ class TkgMocks(Mocks):
                 "userId": "AIDAPLAN",
                 "id": account,
             }
+        if args.token == "aws:iam/getSessionContext:getSessionContext":
+            # The plan's caller is a user: its own ARN is the issuer's.
+            return {"arn": args.args["arn"], "issuerArn": args.args["arn"], "id": args.args["arn"]}
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": self.partition, "dnsSuffix": "amazonaws.com", "id": self.partition}
         if args.token == "aws:index/getRegion:getRegion":
@@ -192,6 +195,7 @@ def _load_balancer(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dic
     arn = f"arn:{where}:loadbalancer/{kind}/{name}/{suffix}"
     return {
         "arn": arn,
+        "arnSuffix": f"{kind}/{name}/{suffix}",
         "name": name,
         "dnsName": f"{scheme}{name}-{suffix}.elb.{mocks.region}.amazonaws.com",
         "zoneId": "Z" + _digest("lb-zone", mocks.region, length=13).upper(),
@@ -223,7 +227,14 @@ def _bucket(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
 
 
 # Attributes the OpenShift platform reads (records alias load balancers, targets are private IPs).
+def _kms_key(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+    digest = _digest(args.typ, args.name, length=32)
+    key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    return {"arn": f"arn:{mocks.partition}:kms:{mocks.region}:{account}:key/{key_id}", "keyId": key_id}
+
+
 _OPENSHIFT_COMPUTED = {
+    "aws:kms/key:Key": _kms_key,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
     "aws:lb/targetGroup:TargetGroup": _target_group,
     "aws:route53/zone:Zone": _hosted_zone,

@@ -32,7 +32,9 @@ from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
 from components.config.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
 from components.eks_outposts.report import outpost_report
+from components.foundations.key_pairs import unused_key_pair_note
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
+from components.openshift.report import openshift_notes
 from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
@@ -201,7 +203,9 @@ def summary(run: ProgramRun) -> list[str]:
     lines += trust_decision(run)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     lines += outpost_report(run.config)  # what runs on the Outpost (eks_outposts/report.py)
+    lines += openshift_notes(run.config)  # advised against, not refused (openshift/report.py)
     lines += vsphere_report(run.config.vsphere)  # what runs on the Supervisor, what is left to do
+    lines += unused_key_pair_note(run.config)
     return lines
 
 

@@ -14,6 +14,7 @@ Per account:
     already there (or are adopted), naming the CloudFormation stack that owns them
   - a bring-your-own VPC and its subnets are where the config says
   - the caller may make the calls the deployment makes (IAM policy simulator)
+  - an OpenShift stack's AMI, public zone, existing subnets and rule quota (tools/preflight_openshift.py)
 Prints a table (check, status, details, what to do), or with --json a JSON list of rows.
 Exit codes: 0 ready (warnings allowed), 1 something must be fixed, 2 bad config or arguments.
 """
@@ -31,6 +32,7 @@ from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, descri
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled
 from tools.preflight_existing import existing_rows
+from tools.preflight_openshift import openshift_rows
 from tools.preflight_outposts import outpost_rows
 from tools.preflight_permissions import permission_rows
 from tools.preflight_quotas import quota_rows
@@ -88,6 +90,7 @@ def check_account(target: Target, clients: AwsClients, config: StackConfig) -> l
     rows += quota_rows(target, clients)
     rows += existing_rows(target, clients)
     rows += permission_rows(target, clients, identity["Arn"])
+    rows += openshift_rows(target, clients, config)
     return rows
 
 

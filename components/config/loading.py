@@ -204,7 +204,7 @@ def section_rules(
         problems += rules.iam_profile_options(iam)
         problems += rules.shared_iam_set(iam)
     key_pair = parsed("keyPair", KeyPairConfig)
-    if key_pair is not None:
+    if key_pair is not None and (tkg is None or tkg.enabled):  # elsewhere no key pair is made: ignored
         problems += rules.key_pair_adoption(key_pair)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:

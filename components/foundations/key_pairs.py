@@ -1,5 +1,9 @@
 """KeyPairs: the EC2 key pair TKG/CAPA machines are launched with, in one account.
 
+Only TKG launches machines with an EC2 key pair: OpenShift's machines take the SSH key of
+install-config.yaml through Ignition, EKS local cluster nodes none. A stack without TKG gets no key
+pair, and a `keyPair` section there is ignored with a note (`uses_key_pair`, `unused_key_pair_note`).
+
 Imports an OpenSSH RSA public key (`keyPair.publicKey`, validated as RSA >= 2048 bits in config)
 or, when none is given, generates an RSA 4096 key with pulumi-tls and imports its public half.
 A generated private key leaves the stack only as a secret (`private_key_pem`): pulumi-tls marks
@@ -37,6 +41,23 @@ class KeyPairsArgs:
         """The management account's key pair, as keyPair says."""
         key_pair = config.key_pair
         return cls(key_name=config.key_pair_name, public_key=key_pair.public_key, retain_on_delete=key_pair.adopted)
+
+
+def uses_key_pair(config: StackConfig) -> bool:
+    """Whether a platform of the stack launches machines with the EC2 key pair (TKG's do)."""
+    return config.tkg.enabled
+
+
+def unused_key_pair_note(config: StackConfig) -> list[str]:
+    """A note when the stack sets keyPair but no platform of it uses a key pair."""
+    if uses_key_pair(config) or "key_pair" not in config.model_fields_set:
+        return []
+    return [
+        (
+            "note keyPair: ignored: no platform of this stack launches machines with an EC2 key pair (TKG does; "
+            "OpenShift takes install-config.yaml's sshKey, EKS local cluster nodes none)"
+        )
+    ]
 
 
 class KeyPairs(pulumi.ComponentResource):

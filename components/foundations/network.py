@@ -252,6 +252,13 @@ class Network(pulumi.ComponentResource):
             "publicSubnetIds": {az: s.id for az, s in sorted(self.public_subnets.items())},
             "privateSubnetIds": {az: s.id for az, s in sorted(self.private_subnets.items())},
             "natGatewayPublicIps": {az: eip.public_ip for az, eip in sorted(self.nat_ips.items())},
+            # What 01_vpc.yaml outputs, for routes users add (peering, transit gateway, on-premises).
+            "publicRouteTableId": route_tables["public"].id,
+            "privateRouteTableIds": {
+                key.removeprefix("private-"): table.id
+                for key, table in sorted(route_tables.items())
+                if key.startswith("private-")
+            },
         }
         if self.outpost_subnets:
             outputs["outpostSubnetIds"] = {az: s.id for az, s in sorted(self.outpost_subnets.items())}

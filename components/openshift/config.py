@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr
 
+from components.config import instance_types
 from components.config import validators as check
-from components.config.base import Cidr, DnsLabel, Model
+from components.config.base import Cidr, DnsLabel, Model, PrincipalArn
 
 # openshift-install's infrastructure id starts with a letter; the NLB names `<infraId>-ext` and
 # `<infraId>-int` must fit Elastic Load Balancing's 32 characters (02_cluster_infra.yaml).
@@ -27,6 +28,7 @@ HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}", re.ASCII)
 AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 INSTANCE_FAMILY = re.compile(r"[a-z][a-z0-9-]*[0-9][a-z0-9-]*", re.ASCII)
 DNS_NAME_MAX = 253
+IMAGE_REPOSITORY = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*", re.ASCII)
 
 DEFAULT_BOOTSTRAP_INSTANCE_TYPE = "m6i.xlarge"  # the docs' bootstrap minimum is 4 vCPU and 16 GiB
 DEFAULT_CONTROL_PLANE_INSTANCE_TYPE = "m6i.xlarge"  # the docs' suggestion (the template's m5.xlarge)
@@ -74,6 +76,42 @@ def instance_type(value: str) -> str:
     family, _, size = value.partition(".")
     if not INSTANCE_FAMILY.fullmatch(family) or not check.INSTANCE_SIZE.fullmatch(size):
         raise ValueError("not an EC2 instance type like m6i.xlarge")
+    if not instance_types.exists(value):
+        raise ValueError(instance_types.unknown_message(value))
+    return value
+
+
+def at_least(vcpus: int, memory_gib: int, role: str):
+    """A validator: the type meets OpenShift's minimum for `role` (a type known by name only passes)."""
+
+    def check_minimum(value: str) -> str:
+        spec = instance_types.lookup(value)
+        if spec is not None and (spec.vcpus < vcpus or spec.memory_mib < memory_gib * 1024):
+            raise ValueError(
+                f"below OpenShift's minimum for the {role} ({vcpus} vCPUs, {memory_gib} GiB): {value} has "
+                f"{spec.vcpus} vCPUs and {spec.memory_gib:g} GiB"
+            )
+        return value
+
+    return AfterValidator(check_minimum)
+
+
+def proxy_url(value: str) -> str:
+    scheme, sep, rest = value.partition("://")
+    if scheme not in ("http", "https") or not sep or not rest or any(c.isspace() for c in value):
+        raise ValueError("not a proxy URL like http://proxy.example.com:3128")
+    return value
+
+
+def no_proxy_entry(value: str) -> str:
+    if not value or "," in value or any(c.isspace() for c in value):
+        raise ValueError("one domain, address or CIDR per entry, without commas or spaces")
+    return value
+
+
+def image_repository(value: str) -> str:
+    if not IMAGE_REPOSITORY.fullmatch(value):
+        raise ValueError("not an image repository like registry.example.com/ocp/release")
     return value
 
 
@@ -82,8 +120,13 @@ BaseDomain = Annotated[str, AfterValidator(base_domain)]
 HostedZoneId = Annotated[str, AfterValidator(hosted_zone_id)]
 AmiId = Annotated[str, AfterValidator(ami_id)]
 InstanceType = Annotated[str, AfterValidator(instance_type)]
+ControlPlaneType = Annotated[InstanceType, at_least(4, 16, "control-plane machines")]
+BootstrapType = Annotated[InstanceType, at_least(4, 16, "bootstrap machine")]
+ComputeType = Annotated[InstanceType, at_least(2, 8, "compute machines")]
 RootVolumeGib = Annotated[int, Field(ge=DEFAULT_ROOT_VOLUME_GIB, le=16384)]
 RootVolumeType = Literal["gp3", "gp2", "io1", "io2"]
+# EBS's range of provisioned IOPS over gp3, io1 and io2; each type's own bounds are in rules.py.
+RootVolumeIops = Annotated[int, Field(ge=100, le=256000)]
 
 
 class IgnitionFiles(Model):
@@ -111,7 +154,7 @@ class BootstrapConfig(Model):
     enabled: bool = True
     """The bootstrap machine and what only it uses (its role, security group, ignition object and
     target registrations); `false` once `openshift-install wait-for bootstrap-complete` succeeded."""
-    instance_type: InstanceType = DEFAULT_BOOTSTRAP_INSTANCE_TYPE
+    instance_type: BootstrapType = DEFAULT_BOOTSTRAP_INSTANCE_TYPE
     public: bool = False
     """In a public subnet with a public IP (template 04), for `openshift-install gather bootstrap`
     from outside the VPC. Default: false, a private subnet."""
@@ -121,27 +164,53 @@ class BootstrapConfig(Model):
 
 
 class ControlPlaneConfig(Model):
-    instance_type: InstanceType = DEFAULT_CONTROL_PLANE_INSTANCE_TYPE
+    instance_type: ControlPlaneType = DEFAULT_CONTROL_PLANE_INSTANCE_TYPE
     availability_zones: Annotated[list[str], AfterValidator(check.availability_zones)] = []
     """AZs of master-0, -1, -2 in that order (repeated when fewer than three); the API load balancers
     serve these AZs. Default: the stack's first three AZs alphabetically."""
     root_volume_size: RootVolumeGib = DEFAULT_ROOT_VOLUME_GIB
     root_volume_type: RootVolumeType = DEFAULT_ROOT_VOLUME_TYPE
+    root_volume_iops: RootVolumeIops | None = None
+    """Provisioned IOPS: required with io1 and io2, optional with gp3. Default: none."""
 
 
 class ComputeConfig(Model):
-    instance_type: InstanceType = DEFAULT_COMPUTE_INSTANCE_TYPE
+    instance_type: ComputeType = DEFAULT_COMPUTE_INSTANCE_TYPE
     replicas: Annotated[dict[str, Annotated[int, Field(ge=0, le=100)]], AfterValidator(check.az_keys_in_region)] = {}
     """Compute machines per AZ, e.g. {us-east-1a: 2}. Default: one in each AZ of the stack."""
     root_volume_size: RootVolumeGib = DEFAULT_ROOT_VOLUME_GIB
     root_volume_type: RootVolumeType = DEFAULT_ROOT_VOLUME_TYPE
+    root_volume_iops: RootVolumeIops | None = None
+    """Provisioned IOPS: required with io1 and io2, optional with gp3. Default: none."""
+
+    def total(self, azs: list[str]) -> int:
+        """Compute machines the stack creates, given the AZs that hold private subnets."""
+        return sum(self.replicas.values()) if self.replicas else len(azs)
+
+
+class ProxyConfig(Model):
+    """install-config.yaml's `proxy`, also given to the bootstrap machine's Ignition fetch."""
+
+    http_proxy: Annotated[str, AfterValidator(proxy_url)] | None = None
+    https_proxy: Annotated[str, AfterValidator(proxy_url)] | None = None
+    no_proxy: list[Annotated[str, AfterValidator(no_proxy_entry)]] = []
+    """Destinations reached directly, e.g. .example.com or 10.0.0.0/8. Default: []."""
+
+
+class ImageDigestSource(Model):
+    """install-config.yaml's `imageDigestSources` entry: where a mirror serves the release images."""
+
+    source: Annotated[str, AfterValidator(image_repository)]
+    mirrors: Annotated[list[Annotated[str, AfterValidator(image_repository)]], Field(min_length=1)]
 
 
 class OpenShiftConfig(Model):
     cluster_name: DnsLabel
     """Required: install-config.yaml's metadata.name."""
-    infra_id: InfraId
-    """Required: `jq -r .infraID metadata.json`, at most 27 characters."""
+    infra_id: InfraId | None = None
+    """`jq -r .infraID metadata.json` after `openshift-install create ignition-configs`, at most 27
+    characters. Absent: the stack creates the network only and writes install-config.yaml's part
+    (the first step of the install order). Default: none."""
     base_domain: BaseDomain
     """Required: install-config.yaml's baseDomain, without a trailing dot."""
     public_hosted_zone_id: HostedZoneId | None = None
@@ -152,7 +221,17 @@ class OpenShiftConfig(Model):
     network.cidr (required with network.existingVpc)."""
     rhcos_ami: AmiId | None = None
     """RHCOS AMI (`openshift-install coreos print-stream-json`): with it, the machines are created
-    and registered with the load balancers. Default: none (no machines)."""
+    and registered with the load balancers, and install-config.yaml names it (platform.aws.amiID).
+    Required in the China regions, where Red Hat publishes none. Default: none (no machines)."""
+    proxy: ProxyConfig | None = None
+    """The cluster-wide egress proxy (install-config.yaml's `proxy`); the bootstrap machine fetches
+    its ignition through it. Default: none."""
+    image_digest_sources: list[ImageDigestSource] = []
+    """Mirrors of the release images (install-config.yaml's `imageDigestSources`) for a network
+    without NAT gateways or proxy. Default: []."""
+    deployer_arn: PrincipalArn | None = None
+    """The IAM role or user that runs `pulumi up`: with the bootstrap role, the only principal the
+    ignition key and object admit. Default: the caller of `pulumi up` (its role, for a session)."""
     ignition: IgnitionFiles = IgnitionFiles()
     bootstrap: BootstrapConfig = BootstrapConfig()
     control_plane: ControlPlaneConfig = ControlPlaneConfig()
@@ -165,10 +244,15 @@ class OpenShiftConfig(Model):
     def cluster_domain(self) -> str:
         return f"{self.cluster_name}.{self.base_domain}"
 
+    def control_plane_azs(self, azs: list[str]) -> list[str]:
+        """AZ of master-0, -1, -2: the given ones repeated, or the first three of `azs` alphabetically."""
+        chosen = self.control_plane.availability_zones or sorted(azs)[:CONTROL_PLANE_REPLICAS]
+        return [chosen[i % len(chosen)] for i in range(CONTROL_PLANE_REPLICAS)] if chosen else []
+
     @property
     def machines(self) -> bool:
         """Whether the program creates the cluster's machines."""
-        return self.rhcos_ami is not None
+        return self.rhcos_ami is not None and self.infra_id is not None
 
 
 def empty_is_absent(value: Any) -> Any:

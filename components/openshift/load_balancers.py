@@ -84,6 +84,8 @@ class ApiLoadBalancers(pulumi.ComponentResource):
         self.outputs = {
             "loadBalancerNames": {lb: self.load_balancers[lb].name for lb in sorted(self.load_balancers)},
             "loadBalancerDnsNames": {lb: self.load_balancers[lb].dns_name for lb in sorted(self.load_balancers)},
+            # `net/<name>/<id>`: CloudWatch's LoadBalancer dimension, as the templates output it.
+            "loadBalancerFullNames": {lb: self.load_balancers[lb].arn_suffix for lb in sorted(self.load_balancers)},
             "targetGroupArns": {OUTPUT_NAMES[k]: tg.arn for k, tg in sorted(self.target_groups.items())},
         }
         self.register_outputs(self.outputs)

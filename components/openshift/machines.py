@@ -10,8 +10,11 @@ name (`master-0`, `worker-<az>-<n>`), so one more worker adds one machine and to
 
 After installation the cluster's machine-config operator manages the machines' content, and a new
 RHCOS AMI or ignition file must not replace a control-plane machine: AMI and user data changes are
-ignored. Control-plane machines are protected by default (openshift.protect); the bootstrap machine
-goes with bootstrap.enabled, its registrations with it.
+ignored. The bootstrap machine is the exception: its user data names the hash of bootstrap.ign, so
+a regenerated file gives a new bootstrap machine, which boots only once its ignition object and
+the grant to read it exist (Ignition does not retry a 403 or 404). Control-plane machines are
+protected by default (openshift.protect); the bootstrap machine goes with bootstrap.enabled, its
+registrations with it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pulumi_aws as aws
 
 # After the first boot, the machine-config operator owns what these were for.
 IGNORED_AFTER_INSTALL = ["ami", "userData"]
+BOOTSTRAP = "bootstrap"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,9 +44,14 @@ class Machine:
     root_volume_size: int
     root_volume_type: str
     public_ip: bool = False
+    root_volume_iops: int | None = None
     target_group_ports: Mapping[str, int] = field(default_factory=dict)
     """Target group key -> port, for the machines the API load balancers reach."""
     protect: bool = False
+    replace_on_new_user_data: bool = False
+    """A new user data gives a new machine (the bootstrap's), instead of being ignored."""
+    depends_on: Sequence[pulumi.Resource] = ()
+    """What must exist before it boots (the bootstrap's ignition object, key, grants)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +77,11 @@ class ClusterMachines(pulumi.ComponentResource):
             "instanceIds": {n: i.id for n, i in sorted(self.instances.items())},
             "privateIps": {n: i.private_ip for n, i in sorted(self.instances.items())},
         }
+        bootstrap = next((m for m in args.machines if m.name == BOOTSTRAP), None)
+        if bootstrap is not None:
+            # Where `openshift-install gather bootstrap --bootstrap` reaches it.
+            instance = self.instances[BOOTSTRAP]
+            self.outputs["bootstrapAddress"] = instance.public_ip if bootstrap.public_ip else instance.private_ip
         self.register_outputs(self.outputs)
 
     def _instance(self, machine: Machine) -> aws.ec2.Instance:
@@ -82,15 +96,22 @@ class ClusterMachines(pulumi.ComponentResource):
             iam_instance_profile=machine.instance_profile,
             associate_public_ip_address=machine.public_ip,
             user_data=machine.user_data,
+            user_data_replace_on_change=machine.replace_on_new_user_data or None,
             root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
                 volume_size=machine.root_volume_size,
                 volume_type=machine.root_volume_type,
+                iops=machine.root_volume_iops,
                 encrypted=True,
                 delete_on_termination=True,
             ),
             metadata_options=aws.ec2.InstanceMetadataOptionsArgs(http_endpoint="enabled", http_tokens="required"),
             tags={"Name": f"{infra_id}-{machine.name}"},
-            opts=pulumi.ResourceOptions(parent=self, protect=machine.protect, ignore_changes=IGNORED_AFTER_INSTALL),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=machine.protect,
+                ignore_changes=["ami"] if machine.replace_on_new_user_data else IGNORED_AFTER_INSTALL,
+                depends_on=list(machine.depends_on),
+            ),
         )
         aws.ec2.Tag(
             f"{self._name}-{machine.name}-cluster",

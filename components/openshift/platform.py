@@ -1,9 +1,11 @@
 """The OpenShift UPI platform of a stack, composed from its parts, from one validated config.
 
-In the order of the six templates, in one `pulumi up`: the stack's network (or existing VPC) with
-the cluster's subnet tags; the API load balancers and target groups; the private zone and records;
-the security groups; the machine roles; the ignition bucket; and, with an RHCOS AMI, the machines
-registered in the target groups. Every Args is built here from the config, and nowhere else.
+Without `infraId` (the first step of the install order) the platform writes only install-config.yaml's
+part, from the config alone. With it, in the order of the six templates, in one `pulumi up`: the
+stack's network (or existing VPC) with the cluster's subnet tags; the API load balancers and target
+groups; the private zone and records; the security groups; the ignition bucket and key; the
+machine roles; and, with an RHCOS AMI, the machines registered in the target groups. Every Args is
+built here from the config, and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from components.config.models import StackConfig
 from components.foundations.accounts import AccountProviders
 from components.openshift import ignition_config, ports
-from components.openshift.config import CONTROL_PLANE_REPLICAS, OpenShiftConfig
+from components.openshift.config import OpenShiftConfig
 from components.openshift.dns import ClusterDns, ClusterDnsArgs, LoadBalancerTarget
-from components.openshift.iam import MachineIam, MachineIamArgs
-from components.openshift.ignition import BOOTSTRAP_KEY, IgnitionBucket, IgnitionBucketArgs, bucket_arn, bucket_name
+from components.openshift.iam import MachineIam, MachineIamArgs, role_arn, role_name
+from components.openshift.ignition import IgnitionBucket, IgnitionBucketArgs, bucket_name
 from components.openshift.load_balancers import LISTENERS, ApiLoadBalancers, ApiLoadBalancersArgs
 from components.openshift.machines import ClusterMachines, ClusterMachinesArgs, Machine
-from components.openshift.policies import MachineRole
+from components.openshift.policies import IgnitionGrant, MachineRole
+from components.openshift.report import openshift_notes
 from components.openshift.security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
 from components.openshift.subnet_tags import SharedSubnetTags, SharedSubnetTagsArgs
 
@@ -49,12 +53,10 @@ class Placement:
 
 def placement(config: StackConfig, network: dict[str, Any]) -> Placement:
     openshift = _section(config)
-    azs = config.availability_zones
-    chosen = openshift.control_plane.availability_zones or sorted(azs)[:CONTROL_PLANE_REPLICAS]
     return Placement(
         vpc_id=network["vpcId"],
-        machine_network=str(openshift.machine_network or config.network.cidr),
-        control_plane_azs=tuple(chosen[i % len(chosen)] for i in range(CONTROL_PLANE_REPLICAS)),
+        machine_network=machine_network(config),
+        control_plane_azs=tuple(openshift.control_plane_azs(config.availability_zones)),
         public_subnets=dict(network["publicSubnetIds"]),
         private_subnets=dict(network["privateSubnetIds"]),
     )
@@ -64,8 +66,25 @@ def openshift_platform(config: StackConfig, providers: AccountProviders, network
     """Build the platform; returns the `openshift` stack output group."""
     openshift = _section(config)
     where = placement(config, network)
+    outputs: dict[str, Any] = {
+        "installConfig": install_config(config),
+        "machineNetwork": where.machine_network,
+        "controlPlaneAvailabilityZones": list(where.control_plane_azs),
+        "public": openshift.public_hosted_zone_id is not None,
+    }
+    for note in openshift_notes(config):
+        pulumi.log.info(note)  # `pulumi up` shows it among the diagnostics; the plan in its summary
+    if openshift.infra_id is None:
+        return outputs  # install-config.yaml first: the infraID comes from the ignition configs
+    return outputs | cluster_infrastructure(config, providers, where, openshift.infra_id)
+
+
+def cluster_infrastructure(
+    config: StackConfig, providers: AccountProviders, where: Placement, infra_id: str
+) -> dict[str, Any]:
+    """What the six templates create for the cluster `infra_id`."""
+    openshift = _section(config)
     in_management = pulumi.ResourceOptions(providers=[providers.management])
-    public = openshift.public_hosted_zone_id is not None
     SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, where), opts=in_management)
     lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, where), opts=in_management)
     dns = ClusterDns(
@@ -77,28 +96,35 @@ def openshift_platform(config: StackConfig, providers: AccountProviders, network
     groups = ClusterSecurityGroups(
         "openshift-security-groups", security_groups_args(openshift, where), opts=in_management
     )
-    bucket_args = ignition_bucket_args(config)
+    bucket_args = ignition_bucket_args(config, deployer(config, providers), infra_id)
     bucket = IgnitionBucket("openshift-ignition", bucket_args, opts=in_management)
-    iam = MachineIam("openshift-iam", machine_iam_args(config, bucket_args.bucket_name), opts=in_management)
-    outputs: dict[str, Any] = {
-        **dns.outputs,
-        **lbs.outputs,
-        **groups.outputs,
-        **iam.outputs,
-        **bucket.outputs,
-        "machineNetwork": where.machine_network,
-        "controlPlaneAvailabilityZones": list(where.control_plane_azs),
-        "installConfig": install_config(config, where, dns),
-    }
+    iam = MachineIam("openshift-iam", machine_iam_args(config, bucket_args, bucket.key.arn), opts=in_management)
+    outputs: dict[str, Any] = {**dns.outputs, **lbs.outputs, **groups.outputs, **iam.outputs, **bucket.outputs}
     if openshift.machines:
+        grant = [iam.policies["bootstrap"]] if "bootstrap" in iam.policies else []
+        bootstrap_needs = [*bucket.guards, bucket.key, *grant]
         machines = ClusterMachines(
             "openshift-machines",
-            machines_args(openshift, where, lbs, groups, iam, bucket_args.location),
+            machines_args(openshift, where, lbs, groups, iam, BootstrapSource(bucket_args.location, bootstrap_needs)),
             opts=in_management,
         )
         outputs["machines"] = machines.outputs
-    outputs["public"] = public
     return outputs
+
+
+def deployer(config: StackConfig, providers: AccountProviders) -> pulumi.Input[str]:
+    """openshift.deployerArn, or the role (or user) of whoever runs `pulumi up`."""
+    given = _section(config).deployer_arn
+    if given is not None:
+        return given
+    invoke = pulumi.InvokeOptions(provider=providers.management)
+    caller = aws.get_caller_identity_output(opts=invoke)
+    return aws.iam.get_session_context_output(arn=caller.arn, opts=invoke).issuer_arn
+
+
+def s3_service(region: str) -> str:
+    """S3's service name in `kms:ViaService`, with the partition's DNS suffix."""
+    return f"s3.{region}.amazonaws.com" + (".cn" if region.startswith("cn-") else "")
 
 
 def _section(config: StackConfig) -> OpenShiftConfig:
@@ -155,28 +181,42 @@ def security_groups_args(openshift: OpenShiftConfig, where: Placement) -> Cluste
     )
 
 
-def ignition_bucket_args(config: StackConfig) -> IgnitionBucketArgs:
+def ignition_bucket_args(config: StackConfig, deployer_arn: pulumi.Input[str], infra_id: str) -> IgnitionBucketArgs:
     openshift = _section(config)
+    account = config.management_cluster.account_id
     upload = openshift.ignition.source("bootstrap") if openshift.bootstrap.enabled else None
     return IgnitionBucketArgs(
-        bucket_name=bucket_name(openshift.infra_id, config.management_cluster.account_id),
+        bucket_name=bucket_name(infra_id, account),
         partition=config.partition,
+        account_id=account,
+        s3_service=s3_service(config.region),
+        bootstrap_role_arn=role_arn(config.partition, account, config.iam.path, role_name(infra_id, "bootstrap")),
+        deployer_arn=deployer_arn,
         bootstrap_ignition=upload,
         protect=openshift.protect,
     )
 
 
-def machine_iam_args(config: StackConfig, bucket: str) -> MachineIamArgs:
+def machine_iam_args(config: StackConfig, bucket: IgnitionBucketArgs, key_arn: pulumi.Input[str]) -> MachineIamArgs:
     openshift = _section(config)
     roles: list[MachineRole] = ["master", "worker"] + (["bootstrap"] if openshift.bootstrap.enabled else [])
     return MachineIamArgs(
-        infra_id=openshift.infra_id,
+        infra_id=openshift.infra_id or "",
         roles=roles,
-        ignition_object_arn=f"{bucket_arn(config.partition, bucket)}/{BOOTSTRAP_KEY}",
+        ignition=IgnitionGrant(bucket.object_arn, bucket.account_id, key_arn, bucket.s3_service),
+        partition=config.partition,
         path=config.iam.path,
         permissions_boundary=config.iam.permissions_boundary,
         protect=openshift.protect,
     )
+
+
+@dataclass(frozen=True)
+class BootstrapSource:
+    location: str
+    """s3://<bucket>/bootstrap.ign"""
+    needs: list[pulumi.Resource]
+    """The object, its key, the bucket's guards and the grants: what must exist before it boots."""
 
 
 def machines_args(
@@ -185,28 +225,34 @@ def machines_args(
     lbs: ApiLoadBalancers,
     groups: ClusterSecurityGroups,
     iam: MachineIam,
-    bootstrap_location: str,
+    bootstrap: BootstrapSource,
 ) -> ClusterMachinesArgs:
     api_targets = {key: listener.port for key, listener in LISTENERS.items() if key in lbs.target_groups}
     machines = [
-        *_bootstrap(openshift, where, groups, iam, bootstrap_location, api_targets),
+        *_bootstrap(openshift, where, groups, iam, bootstrap, api_targets),
         *_control_plane(openshift, where, groups, iam, api_targets),
         *_compute(openshift, where, groups, iam),
     ]
     return ClusterMachinesArgs(
-        infra_id=openshift.infra_id,
+        infra_id=openshift.infra_id or "",
         ami=openshift.rhcos_ami or "",
         machines=machines,
         target_group_arns={key: tg.arn for key, tg in lbs.target_groups.items()},
     )
 
 
-def _bootstrap(openshift, where, groups, iam, location, api_targets) -> list[Machine]:
+def _bootstrap(openshift, where, groups, iam, source: BootstrapSource, api_targets) -> list[Machine]:
     if not openshift.bootstrap.enabled:
         return []
     az = where.control_plane_azs[0]
     bootstrap = openshift.bootstrap
     subnets = where.public_subnets if bootstrap.public else where.private_subnets
+    file = openshift.ignition.source("bootstrap")
+    pointer = ignition_config.bootstrap_pointer(
+        source.location,
+        ignition_config.file_sha512(file) if file is not None else None,
+        ignition_config.ignition_proxy(openshift),
+    )
     return [
         Machine(
             name="bootstrap",
@@ -215,11 +261,14 @@ def _bootstrap(openshift, where, groups, iam, location, api_targets) -> list[Mac
             instance_type=bootstrap.instance_type,
             instance_profile=iam.instance_profiles["bootstrap"].name,
             security_group_ids=[groups.groups["bootstrap"].id, groups.groups["master"].id],
-            user_data=json.dumps(ignition_config.bootstrap_pointer(location), sort_keys=True),
+            user_data=json.dumps(pointer, sort_keys=True),
             root_volume_size=openshift.control_plane.root_volume_size,
             root_volume_type=openshift.control_plane.root_volume_type,
+            root_volume_iops=openshift.control_plane.root_volume_iops,
             public_ip=bootstrap.public,
             target_group_ports=api_targets,
+            replace_on_new_user_data=True,
+            depends_on=source.needs,
         )
     ]
 
@@ -237,6 +286,7 @@ def _control_plane(openshift, where, groups, iam, api_targets) -> list[Machine]:
             user_data=_ignition_text(openshift, "master"),
             root_volume_size=control_plane.root_volume_size,
             root_volume_type=control_plane.root_volume_type,
+            root_volume_iops=control_plane.root_volume_iops,
             target_group_ports=api_targets,
             protect=openshift.protect,
         )
@@ -258,6 +308,7 @@ def _compute(openshift, where, groups, iam) -> list[Machine]:
             user_data=_ignition_text(openshift, "worker"),
             root_volume_size=compute.root_volume_size,
             root_volume_type=compute.root_volume_type,
+            root_volume_iops=compute.root_volume_iops,
         )
         for az, count in sorted(replicas.items())
         for n in range(count)
@@ -269,20 +320,13 @@ def _ignition_text(openshift: OpenShiftConfig, role: str) -> str:
     return source.read_text() if source is not None else ""
 
 
-def install_config(config: StackConfig, where: Placement, dns: ClusterDns) -> dict[str, Any]:
+def install_config(config: StackConfig) -> dict[str, Any]:
+    """install-config.yaml's part, from the config alone (no id of anything this stack creates)."""
     openshift = _section(config)
-    azs = sorted(set(where.control_plane_azs))
-    subnets = [where.private_subnets[az] for az in sorted(where.private_subnets)]
-    if openshift.public_hosted_zone_id is not None:
-        subnets += [where.public_subnets[az] for az in sorted(where.public_subnets)]
-    return ignition_config.install_config(
-        cluster_name=openshift.cluster_name,
-        base_domain=openshift.base_domain,
-        region=config.region,
-        machine_network=where.machine_network,
-        subnet_ids=subnets,
-        private_zone_id=dns.private_zone.zone_id,
-        public=openshift.public_hosted_zone_id is not None,
-        control_plane_zones=azs,
-        compute_zones=sorted(openshift.compute.replicas or where.private_subnets),
-    )
+    vpc = config.network.existing_vpc
+    private_azs = sorted(vpc.private_subnet_ids) if vpc is not None else config.availability_zones
+    return ignition_config.install_config(openshift, config.region, machine_network(config), private_azs)
+
+
+def machine_network(config: StackConfig) -> str:
+    return str(_section(config).machine_network or config.network.cidr)

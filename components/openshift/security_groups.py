@@ -3,8 +3,9 @@
 The rules are ports.py's matrix, each an `aws.vpc.SecurityGroupIngressRule` of its own (the
 templates' inline rules and `AWS::EC2::SecurityGroupIngress` resources in one form): a changed rule
 replaces that rule alone. Outbound, each group allows everything, as AWS's default egress rule does
-for the templates' groups (the provider removes that default, so it is declared). The groups are
-protected by default (openshift.protect): every machine's interfaces are in them.
+for the templates' groups (the provider removes that default, so it is declared). The control-plane
+and compute groups are protected by default (openshift.protect): every machine's interfaces are in
+them; the bootstrap group never is, so removing the bootstrap by config goes through.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class ClusterSecurityGroups(pulumi.ComponentResource):
             vpc_id=self._args.vpc_id,
             description=DESCRIPTIONS[group],
             tags={"Name": f"{self._args.infra_id}-{group}-sg"},
-            opts=pulumi.ResourceOptions(parent=self, protect=self._args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=self._args.protect and group != "bootstrap"),
         )
         aws.vpc.SecurityGroupEgressRule(
             f"{self._name}-{group}-all-out",
