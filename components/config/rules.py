@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic.alias_generators import to_camel
 
-from components.config.validators import NAMESPACE, ROLE_ARN, ROLE_BASE_NAMES
+from components.config.validators import NAMESPACE, ROLE_ARN, ROLE_BASE_NAMES, render_directory_problem, shown
 
 if TYPE_CHECKING:
     from components.config.models import (
@@ -405,6 +405,15 @@ def role_chaining(accounts: list[WorkloadAccountConfig], capa_principal_arns: li
         for i, account in enumerate(accounts)
         if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS
     ]
+
+
+def render_directory(cluster: ManagementClusterConfig, project_dir: Path) -> list[str]:
+    """The render directory is the project's, and none of its own folders (sources, git, CI)."""
+    directory = cluster.render_yaml_to_directory
+    problem = render_directory_problem(directory, project_dir) if directory is not None else None
+    if problem is None:
+        return []
+    return [f"{NAMESPACE}:managementCluster.renderYamlToDirectory: {problem} (got {shown(directory)})"]
 
 
 def rendered_secrets(

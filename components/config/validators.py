@@ -56,6 +56,9 @@ INSTANCE_SIZE = re.compile(r"(nano|micro|small|medium|large|xlarge|[1-9]\d*xlarg
 ROLE_BASE_NAMES = ("control-plane", "controllers", "nodes")
 # Tag keys the program sets itself on every resource (default tags) or on the network (Name).
 OWN_TAG_KEYS = ("environment", "managed-by", "name")
+# The most of a value an error message repeats: a pasted file must not fill the terminal or a CI log.
+SHOWN_CHARACTERS = 200
+SHOWN_LINE_CHARACTERS = 1000
 MIN_RSA_BITS = 2048
 MAX_AZS = 6  # AZ letters a..f: the most any region has
 TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
@@ -111,6 +114,45 @@ _REGION_DATA = json.loads((Path(__file__).parent / "data" / "regions.json").read
 REGION_AZ_LETTERS: dict[str, str] = _REGION_DATA["regions"]
 """Region -> the letters of its availability zones (components/data/regions.json: source and date)."""
 UNSUPPORTED_REGIONS: dict[str, str] = _REGION_DATA["unsupported"]
+
+
+def shown(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """A value as a message repeats it: JSON, cut to `limit` characters with how long it was."""
+    try:
+        text = json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return cut(text, limit)
+
+
+def cut(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+# The project's own folders: the provider empties and rewrites a render directory's files, and the
+# deploy workflow restores and commits it, so it may be none of these nor inside one.
+PROJECT_FOLDERS = frozenset(
+    {".ci", ".git", ".github", ".venv", "bench", "components", "examples", "policy", "tests", "tools"}
+)
+
+
+def render_directory_problem(directory: str, project_dir: Path) -> str | None:
+    """Why `directory` (managementCluster.renderYamlToDirectory) may not be written, or None.
+
+    Relative paths are the project's, as the Kubernetes provider resolves them from the program's
+    directory; symlinks are followed, so a link out of the project counts as out.
+    """
+    root = project_dir.resolve()
+    resolved = (root / directory).resolve()
+    if not resolved.is_relative_to(root) or resolved == root:
+        return "must be a folder inside the project, e.g. build/manifests/<stack> or gitops/<stack>"
+    top = resolved.relative_to(root).parts[0]
+    if top in PROJECT_FOLDERS or top.startswith("."):
+        return f"must not be in the project's own folder {top}/: choose one under build/ or gitops/"
+    if resolved.exists() and not resolved.is_dir():
+        return "is a file of the project, not a folder"
+    return None
 
 
 def partition_of(region: str) -> str:
