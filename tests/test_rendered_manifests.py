@@ -150,17 +150,20 @@ def test_a_stack_name_that_is_a_path_exits_2(capsys) -> None:
     assert "not a stack name" in capsys.readouterr().err
 
 
-def test_the_deploy_job_restores_before_pulumi_up_and_commits_after_it() -> None:
-    steps = yaml.safe_load((REPO / ".github" / "workflows" / "main.yml").read_text())["jobs"]["up"]["steps"]
+def test_the_deploy_job_restores_before_pulumi_up_and_hands_the_copy_on_after_it() -> None:
+    jobs = yaml.safe_load((REPO / ".github" / "workflows" / "main.yml").read_text())["jobs"]
+    steps = jobs["up"]["steps"]
     order = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
     restore_at = next(i for i, s in enumerate(order) if "tools.rendered_manifests restore" in s)
     up_at = order.index("pulumi/actions")
     save_at = next(i for i, s in enumerate(order) if "tools.rendered_manifests save" in s)
     assert restore_at < up_at < save_at
-    assert "git push" in order[save_at] and "gitops/$STACK" in order[save_at]
-    # Both read and write the copy in the latest main, not in the commit being deployed.
+    # Both read and write the copy the last deployment left: the branch gitops/<stack>, else main.
     assert "--kept-in" in order[restore_at] and "--kept-in" in order[save_at]
-    assert any("git worktree add" in step and "origin main" in step for step in order[:restore_at])
+    kept = next(step for step in order[:restore_at] if "git worktree add" in step)
+    assert "origin/gitops/$STACK" in kept and "origin/main" in kept
+    assert order[save_at + 1] == "actions/upload-artifact"
+    assert jobs["deliver"]["needs"] == "up"
 
 
 def test_the_command_line_names_the_directory_or_fails_with_exit_2(capsys) -> None:
