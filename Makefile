@@ -38,7 +38,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint
 
-## bench: offline-plan time, memory and largest IAM policies for 1 to 500 workload accounts
+## bench: offline-plan time, memory, largest IAM policies, managed policies per role for 1 to 500 workload accounts
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
 

@@ -269,6 +269,14 @@ def _foreign_policies(i: int, account: WorkloadAccountConfig) -> list[str]:
 
 
 _EXTRA_KEYS = (("controlPlane", "control_plane"), ("nodes", "nodes"), ("controllers", "controllers"))
+# Managed policies the IAM template attaches to each management role, before any extra.
+TEMPLATE_MANAGED_POLICIES = {"controlPlane": 3, "nodes": 1, "controllers": 1}
+
+
+def managed_policies_of(extra: ExtraPolicyArns, role_key: str) -> int:
+    """Managed policies the program attaches to a template role (controlPlane, nodes, controllers)."""
+    attr = dict(_EXTRA_KEYS)[role_key]
+    return TEMPLATE_MANAGED_POLICIES[role_key] + len(getattr(extra, attr))
 
 
 def _duplicates(accounts: list, field: str, getter) -> list[str]:
@@ -321,9 +329,8 @@ def _user_arns(raw: dict) -> list[tuple[str, object]]:
 def managed_policy_counts(where: str, extra: ExtraPolicyArns) -> list[str]:
     """IAM attaches at most 20 managed policies to a role; the template attaches 3 to control-plane."""
     problems = []
-    template_counts = {"controlPlane": 3, "nodes": 1, "controllers": 1}
     for key, attr in _EXTRA_KEYS:
-        total = template_counts[key] + len(getattr(extra, attr))
+        total = TEMPLATE_MANAGED_POLICIES[key] + len(getattr(extra, attr))
         if total > MANAGED_POLICIES_PER_ROLE_MAX:
             problems.append(
                 f"{NAMESPACE}:{where}extraPolicyArns.{key}: the role would have {total} managed policies; IAM "

@@ -43,6 +43,9 @@ IAM_NAME_CHARS = re.compile(r"[\w+=,.@-]*", re.ASCII)
 IAM_PATH = re.compile(r"/([\x21-\x2e\x30-\x7e]+/)*", re.ASCII)
 EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+# AWS Organizations ids: o-<10-32>, and an entity path o-.../r-.../ou-.../ (aws:ResourceOrgPaths).
+ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}", re.ASCII)
+ORGANIZATION_PATH = re.compile(r"o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*", re.ASCII)
 VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
@@ -272,6 +275,18 @@ def secret_section(context: Any, section: str) -> bool:
 def session_name(value: str) -> str:
     if not SESSION_NAME.fullmatch(value):
         raise ValueError("a session name is 2-64 characters of letters, digits and +=,.@-")
+    return value
+
+
+def organization_id(value: str) -> str:
+    if not ORGANIZATION_ID.fullmatch(value):
+        raise ValueError("not an AWS Organizations id like o-a1b2c3d4e5")
+    return value
+
+
+def organization_path(value: str) -> str:
+    if not ORGANIZATION_PATH.fullmatch(value):
+        raise ValueError("not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /)")
     return value
 
 
