@@ -29,6 +29,7 @@ import yaml
 
 from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
+from components.config.rules import workload_account_warnings
 from components.config.stack_files import (
     StackFileError,
     read_stack_file,
@@ -210,6 +211,7 @@ def summary(run: ProgramRun) -> list[str]:
     nat_note = unpinned_nat_gateway_note(NetworkArgs.from_config(run.config))
     lines += [nat_note] if nat_note else []
     lines += trust_decision(run)
+    lines += workload_account_warnings(run.config.workload_accounts)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     lines += outpost_report(run.config.eks_local_cluster)  # what runs on the Outpost (eks_outposts/report.py)
     return lines

@@ -414,6 +414,26 @@ def role_chaining(accounts: list[WorkloadAccountConfig], capa_principal_arns: li
     ]
 
 
+def workload_account_warnings(accounts: list[WorkloadAccountConfig]) -> list[str]:
+    """Recommendations, not refusals: an identity every namespace may use, a trust without an external id."""
+    warnings = []
+    for i, account in enumerate(accounts):
+        where = f"{NAMESPACE}:workloadAccounts[{i}].identity"
+        if account.identity.allowed_namespaces.all:
+            warnings.append(
+                f"WARNING {where}.allowedNamespaces: all: a Cluster in any namespace of the management cluster "
+                f"may use this identity, so whoever may create one anywhere builds in account {account.account_id}; "
+                "list the namespaces or give a selector"
+            )
+        if account.identity.external_id is None:
+            warnings.append(
+                f"WARNING {where}.externalId: not set: the controllers role of account {account.account_id} "
+                "trusts the CAPA principals without an external id; set one (CAPA passes it from the "
+                "AWSClusterRoleIdentity), so that another identity pointed at this role cannot use it"
+            )
+    return warnings
+
+
 def render_directory(cluster: ManagementClusterConfig, project_dir: Path) -> list[str]:
     """The render directory is the project's, and none of its own folders (sources, git, CI)."""
     directory = cluster.render_yaml_to_directory
