@@ -286,9 +286,17 @@ def _narrowing_keys(condition: Any) -> set[str] | None:
     ForAllValues passes when the key is absent; a value whose wildcards stand where the narrowing
     part belongs (`arn:aws:iam::*:role/*`, `o-*`) admits every value that matters.
     """
+    tests = _narrowing_tests(condition)
+    if tests is None:
+        return None
+    return {key for key, values in tests if values and all(isinstance(v, str) and _narrows(key, v) for v in values)}
+
+
+def _narrowing_tests(condition: Any) -> list[tuple[str, list[Any]]] | None:
+    """(lowercase key, values) of each test of a restricting operator; None when part of it is unknown."""
     if condition is UNKNOWN:
         return None
-    keys: set[str] = set()
+    found = []
     for operator, tests in (condition if isinstance(condition, dict) else {}).items():
         if tests is UNKNOWN:
             return None
@@ -298,9 +306,8 @@ def _narrowing_keys(condition: Any) -> set[str] | None:
             values = _as_list(value)
             if any(v is UNKNOWN for v in values):
                 return None
-            if values and all(isinstance(v, str) and _narrows(key.lower(), v) for v in values):
-                keys.add(key.lower())
-    return keys
+            found.append((key.lower(), values))
+    return found
 
 
 _WILD = re.compile(r"[*?]")
@@ -367,20 +374,9 @@ GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 
 
 def _condition_values(condition: Any, key: str) -> list[Any] | None:
-    """The values a narrowing operator requires of `key` (any case); None when unknown."""
-    found: list[Any] = []
-    for operator, tests in (condition if isinstance(condition, dict) else {}).items():
-        if tests is UNKNOWN:
-            return None
-        if operator.removeprefix("ForAnyValue:") not in NARROWING_OPERATORS or not isinstance(tests, dict):
-            continue
-        for name, value in tests.items():
-            if name.lower() == key.lower():
-                values = _as_list(value)
-                if any(v is UNKNOWN for v in values):
-                    return None
-                found += values
-    return found
+    """The values a restricting operator requires of `key` (any case); None when unknown."""
+    tests = _narrowing_tests(condition)
+    return None if tests is None else [v for name, values in tests if name == key.lower() for v in values]
 
 
 def _subject_narrows(subject: Any, github: bool) -> bool:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from bench.plan_accounts import accounts
 from components.config.base import ConfigError
 from components.config.loading import parse_config
 from components.policies.cross_account import (
@@ -89,18 +90,6 @@ ORGANIZATION = "o-a1b2c3d4e5"
 OU_PATH = "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"
 
 
-def workload_accounts(count: int) -> list[dict]:
-    return [
-        {
-            "name": f"account-{i:04d}",
-            "accountId": f"{400000000000 + i}",
-            "deployRoleArn": f"arn:aws:iam::{400000000000 + i}:role/tkg-aws-deploy",
-            "identity": {"allowedNamespaces": [f"tenant-{i:04d}"]},
-        }
-        for i in range(count)
-    ]
-
-
 def test_an_organization_grant_is_one_statement_whatever_the_account_count() -> None:
     one = assume_workload_roles_in_organization("aws", "/", SUFFIX, ORGANIZATION, [])
     assert grant_documents(role_arns(2000), one) == [one]
@@ -147,7 +136,7 @@ def test_the_refusal_names_the_default_quota_for_a_capa_principal(prod_raw) -> N
 @pytest.fixture(scope="module")
 def organization_plan():
     raw = copy.deepcopy(stack_file("prod")[0])
-    raw["workloadAccounts"] = workload_accounts(3)  # the count decides nothing (see the builder's test)
+    raw["workloadAccounts"] = accounts(3)  # the count decides nothing (see the builder's test)
     raw["managementCluster"]["workloadRoleGrant"] = {"organizationId": ORGANIZATION}
     return plan(raw)
 
