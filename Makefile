@@ -24,9 +24,11 @@ $(BIN)/.installed: requirements-dev.txt
 plan: $(BIN)/.installed
 	$(BIN)/python -m tools.plan $(STACK)
 
-## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`
+## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`;
+## PREFLIGHT_FLAGS="--allow-unchecked quotas" accepts a check that cannot be made (README "Preflight")
+PREFLIGHT_FLAGS ?=
 preflight: $(BIN)/.installed
-	$(BIN)/python -m tools.preflight $(STACK)
+	$(BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
 
 ## test: the whole test suite
 test: $(BIN)/.installed
