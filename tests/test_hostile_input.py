@@ -18,17 +18,19 @@ from tests.conftest import REPO
 from tools.plan import main as plan_main
 from tools.plan import plan_stack, repository_problems, write_plan
 
-NOT_UTF8 = b"config:\n  aws:region: us-west-2\n  tkg-aws:environment: d\xe9v\n"
-DUPLICATE_KEYS = "config:\n  aws:region: us-west-2\n  tkg-aws:environment: dev\n  tkg-aws:environment: prod\n"
-
-
 def minimal_stack(environment: str = "dev") -> str:
     config = {
         "aws:region": "us-west-2",
         "tkg-aws:environment": environment,
-        "tkg-aws:managementCluster": {"accountId": "111111111111"},
+        # An account no shipped stack uses: nothing collides with them.
+        "tkg-aws:managementCluster": {"accountId": "999999999999"},
     }
     return yaml.safe_dump({"config": config})
+
+
+# Valid stacks but for one thing: a byte that is no UTF-8 (é in Latin-1), a key given twice.
+NOT_UTF8 = minimal_stack().replace("environment: dev", "environment: d\xe9v").encode("latin-1")
+DUPLICATE_KEYS = minimal_stack() + "  tkg-aws:environment: prod\n"
 
 
 # --- stack names ---------------------------------------------------------------------------------
@@ -44,7 +46,7 @@ def test_a_stack_name_with_a_config_file_is_still_a_name(capsys, tmp_path: Path)
     stack_file = tmp_path / "Pulumi.x.yaml"
     stack_file.write_text(minimal_stack())
     assert plan_main(["../../escaped", "--config-file", str(stack_file)]) == 2
-    assert not (REPO / "build" / "escaped").exists() and not (REPO.parent / "escaped").exists()
+    assert not (REPO / "escaped").exists()  # build/plan/../../escaped
 
 
 # --- stack files the CLI refuses ------------------------------------------------------------------
