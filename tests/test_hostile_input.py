@@ -17,6 +17,10 @@ from components.config.stack_files import StackFileError, read_stack_file, stack
 from tests.conftest import REPO
 from tools.plan import main as plan_main
 from tools.plan import plan_stack, repository_problems, write_plan
+from tools.preflight import main as preflight_main
+from tools.rendered_manifests import main as rendered_main_of
+from tools.sandbox_stack import main as sandbox_main
+
 
 def minimal_stack(environment: str = "dev") -> str:
     config = {
@@ -39,6 +43,16 @@ def test_a_stack_name_that_is_a_path_is_refused_with_exit_2(capsys, name) -> Non
     assert plan_main([name, "--out", "/nonexistent/never-written"]) == 2
     error = capsys.readouterr().err
     assert "not a stack name" in error and "Traceback" not in error
+
+
+def rendered_main(argv: list[str]) -> int:
+    return rendered_main_of(["restore", *argv])
+
+
+@pytest.mark.parametrize("tool", [preflight_main, rendered_main, lambda argv: sandbox_main(["region", *argv])])
+def test_every_tool_refuses_a_stack_name_that_is_a_path(capsys, tool) -> None:
+    assert tool(["../../etc/passwd"]) == 2
+    assert "not a stack name" in capsys.readouterr().err
 
 
 def test_a_stack_name_with_a_config_file_is_still_a_name(capsys, tmp_path: Path) -> None:
