@@ -2,6 +2,9 @@
 # requirements-dev.txt (exact versions with their hashes). `make lock` regenerates the lock files
 # from the ranges in requirements*.in.
 PYTHON ?= python3
+# Python may cache compiled modules (this machine's environment turns that off): without the cache
+# every process of the tests and plans compiles the pulumi_aws modules it uses again, seconds each.
+unexport PYTHONDONTWRITEBYTECODE
 VENV ?= .venv
 BIN := $(VENV)/bin
 STACK ?= dev
@@ -30,9 +33,9 @@ PREFLIGHT_FLAGS ?=
 preflight: $(BIN)/.installed
 	$(BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
 
-## test: the whole test suite
+## test: the whole test suite, on every core (pytest-xdist)
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 ## lint: ruff and actionlint, as CI runs them
 lint: $(BIN)/.installed

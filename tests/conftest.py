@@ -2,7 +2,8 @@
 
 Every test that needs resources runs the whole program through `plan(raw)` (tools/program.py),
 which uses the same TkgMocks and RecordingMonitor as the offline plan tool, so a test sees what
-`python -m tools.plan` writes and what `pulumi up` would register.
+`python -m tools.plan` writes and what `pulumi up` would register. `plan` plans each distinct
+input once per test run.
 
 Golden files live under tests/golden/ and are rewritten only by `pytest --update-golden`.
 """
@@ -20,7 +21,7 @@ import pytest
 
 from components.config.stack_files import read_stack_file
 from tools.mocks import Registration
-from tools.plan import dump_yaml
+from tools.plan import dump_yaml, plan_stack
 from tools.program import ProgramRun, run_program, run_under_mocks
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,9 +54,38 @@ def prod_raw() -> dict[str, Any]:
     return copy.deepcopy(stack_file("prod")[0])
 
 
+_PLANNED: dict[str, ProgramRun] = {}
+
+
 def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwargs: Any) -> ProgramRun:
-    """Run the whole program on `raw` config under mocks."""
-    return run_program(raw, region, stack, project_dir=REPO, **kwargs)
+    """Run the whole program on `raw` config under mocks, once per distinct input in a test run.
+
+    Many tests look at the same stacks (the shipped ones, small variants of them); a run of the
+    same input registers the same resources, so it is planned once and each caller gets a copy of
+    its own, which it may change without changing what another test sees. Bad config raises every
+    time (it is not stored).
+    """
+    key = json.dumps([raw, region, stack, kwargs], sort_keys=True, default=_canonical)
+    if key not in _PLANNED:
+        _PLANNED[key] = run_program(raw, region, stack, project_dir=REPO, **kwargs)
+    return copy.deepcopy(_PLANNED[key])
+
+
+_SHIPPED: dict[str, ProgramRun] = {}
+
+
+def planned(stack: str) -> ProgramRun:
+    """A shipped stack (Pulumi.<stack>.yaml of the repository) as the plan tool runs it, planned once
+    per test run; each caller gets a copy of its own."""
+    if stack not in _SHIPPED:
+        _SHIPPED[stack] = plan_stack(stack)
+    return copy.deepcopy(_SHIPPED[stack])
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"plan() cannot key its cache on {type(value).__name__}")
 
 
 def register(build: Callable[[], Any], region: str = REGION) -> dict[str, Registration]:

@@ -20,9 +20,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockResourceArgs
 
 from components.config.validators import SECRET_PLACEHOLDER
-from tests.conftest import REPO
+from tests.conftest import REPO, planned
 from tools.mocks import Registration, TkgMocks
-from tools.plan import plan_stack
 from tools.program import run_under_mocks
 
 EXAMPLE = REPO / "examples" / "app-team"
@@ -87,7 +86,7 @@ def platform_stack() -> str:
 @pytest.fixture(scope="module")
 def prod() -> dict[str, Any]:
     """What the prod stack exports, as `python -m tools.plan prod` computes it."""
-    return plan_stack("prod").outputs
+    return planned("prod").outputs
 
 
 def run_example(example: ModuleType, platform_stack: str, platform_outputs: dict[str, Any]) -> ExampleRun:

@@ -18,10 +18,10 @@ import pytest
 
 from components.config.rules import MANAGEMENT_PROVIDER_NAME
 from components.foundations.network import CAPA_ROLE_TAG
-from tests.conftest import REPO, plan, stack_file
+from tests.conftest import REPO, plan, planned, stack_file
 from tools import diagram_network, diagram_trust
 from tools.diagram import markdown, network_mermaid, trust_mermaid
-from tools.plan import plan_stack, resources_document, write_plan
+from tools.plan import resources_document, write_plan
 from tools.plan_diff import diff_plans, diff_with_diagrams
 
 MERMAID_DIR = REPO / "tests" / "mermaid"
@@ -398,7 +398,7 @@ def test_a_plan_without_resource_ids_draws_its_subnets_and_says_why_there_are_no
 
 # --- the file, its determinism, the diff, the README ---------------------------------------------------
 def test_the_plan_writes_diagram_md_beside_resources_json(tmp_path: Path) -> None:
-    write_plan(plan_stack("dev"), tmp_path)
+    write_plan(planned("dev"), tmp_path)
     text = (tmp_path / "diagram.md").read_text()
     assert text == markdown(json.loads((tmp_path / "resources.json").read_text()))
     assert text.count("```mermaid") == 2 and "### Trust: stack dev" in text and "### Network: stack dev" in text
@@ -439,7 +439,7 @@ def test_the_readme_shows_the_dev_stacks_diagram_as_generated(request) -> None:
     assert README_BEGIN in text and README_END in text, "README: add the diagram markers, then --update-golden"
     before, rest = text.split(README_BEGIN, 1)
     _, after = rest.split(README_END, 1)
-    generated = markdown(json.loads(json.dumps(resources_document(plan_stack("dev")))))
+    generated = markdown(json.loads(json.dumps(resources_document(planned("dev")))))
     if request.config.getoption("--update-golden"):
         readme.write_text(f"{before}{README_BEGIN}\n{generated}{README_END}{after}")
         return

@@ -14,7 +14,7 @@ import yaml
 from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
 from components.config.stack_files import StackFileError, read_stack_file, stacks_sharing_iam
-from tests.conftest import REPO
+from tests.conftest import REPO, planned
 from tools.plan import main as plan_main
 from tools.plan import plan_stack, repository_problems, write_plan
 from tools.preflight import main as preflight_main
@@ -123,7 +123,7 @@ def test_a_bad_sibling_stack_file_never_breaks_the_plan_of_another_stack(project
 # --- where the plan writes ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def dev_plan():
-    return plan_stack("dev")
+    return planned("dev")
 
 
 def test_an_output_directory_that_is_a_symlink_is_refused(capsys, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import yaml
 from components.config.loading import parse_config
 from components.config.rules import workload_account_warnings
 from components.config.stack_files import read_stack_file
-from tests.conftest import REPO
+from tests.conftest import REPO, planned
 from tools.plan import main, plan_stack, summary, write_plan
 
 BAD_CONFIG = """
@@ -50,7 +50,7 @@ def test_two_plans_of_the_same_stack_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_resources_json_has_the_documented_shape(tmp_path: Path) -> None:
-    write_plan(plan_stack("prod"), tmp_path)
+    write_plan(planned("prod"), tmp_path)
     document = json.loads((tmp_path / "resources.json").read_text())
     assert set(document) == {"project", "stack", "resources", "outputs"}
     assert (document["project"], document["stack"]) == ("tkg-aws", "prod")
@@ -105,7 +105,7 @@ def test_the_command_line_writes_the_plan_and_a_summary(tmp_path: Path) -> None:
 def test_no_aws_or_kubernetes_resource_falls_back_to_a_default_provider() -> None:
     """The stack files disable default providers; every resource must name an explicit one."""
     for stack in ("dev", "prod"):
-        run = plan_stack(stack)
+        run = planned(stack)
         resources = [
             r for r in run.registrations.values() if r.custom and r.type.split(":")[0] in ("aws", "kubernetes")
         ]
@@ -134,6 +134,6 @@ def test_an_identity_for_all_namespaces_and_a_trust_without_external_id_are_warn
 
 
 def test_the_plan_summary_carries_the_warnings() -> None:
-    lines = summary(plan_stack("prod"))
+    lines = summary(planned("prod"))
     assert any(line.startswith("WARNING tkg-aws:workloadAccounts[0].identity.externalId: not set") for line in lines)
     assert not any("allowedNamespaces: all" in line for line in lines)

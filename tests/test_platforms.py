@@ -8,7 +8,7 @@ import json
 import pytest
 
 from components.config.base import ConfigError
-from tests.conftest import plan
+from tests.conftest import plan, planned
 
 
 def test_tkg_is_on_unless_turned_off(dev_raw: dict) -> None:
@@ -50,9 +50,8 @@ def test_tkg_settings_in_a_stack_without_tkg_are_refused(prod_raw: dict) -> None
 def test_own_tags_under_capa_prefixes_go_through_a_provider_that_ignores_none(stack: str, type_token: str) -> None:
     """The management provider ignores kubernetes.io/cluster/* (CAPA's); a resource whose own tag sits
     there and has no tag resource of its own uses the account's exact-tags provider, pinned alike."""
-    from tools.plan import plan_stack
 
-    run = plan_stack(stack)
+    run = planned(stack)
     (resource,) = run.of_type(type_token)
     assert any(str(t).startswith("kubernetes.io/cluster/") for t in json.dumps(resource.inputs["tags"]).split('"'))
     provider = run.registrations[resource.provider]

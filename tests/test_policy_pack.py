@@ -18,8 +18,8 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyProviderResource, PolicyRe
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policy.policies import POLICIES, TAGGABLE_TYPES
-from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_1024_PUBLIC_KEY, RSA_2048_PUBLIC_KEY
-from tools.plan import plan_stack, resources_document
+from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_1024_PUBLIC_KEY, RSA_2048_PUBLIC_KEY, planned
+from tools.plan import resources_document
 
 PACK_POLICY_NAMES = [
     "no-sensitive-ports-from-the-internet",
@@ -147,7 +147,7 @@ def plans() -> dict[str, list[tuple[dict[str, Any], dict[str, Any] | None]]]:
     """Every resource of each shipped stack's offline plan with its provider's inputs (None without one)."""
     found = {}
     for stack in STACKS:
-        resources = resources_document(plan_stack(stack))["resources"]
+        resources = resources_document(planned(stack))["resources"]
         providers = {r["urn"]: r["inputs"] for r in resources if r["type"].startswith("pulumi:providers:")}
         found[stack] = [(r, providers[r["provider"]] if r["provider"] else None) for r in resources]
     return found

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, plan
+from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, plan, planned
 from tools.adoption import import_document, provider_targets
 from tools.plan import main, plan_stack, repository_problems
 from tools.program import ProgramRun
@@ -58,7 +58,7 @@ def problems_of_file(tmp_path: Path, document: dict[str, Any], capsys) -> list[s
 # --- every provider pins its account -------------------------------------------------------------
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_aws_provider_of_the_shipped_stacks_is_pinned_to_its_account(stack: str) -> None:
-    run = plan_stack(stack)
+    run = planned(stack)
     pins = {name: decoded(p.inputs.get("allowedAccountIds")) for name, p in providers(run).items()}
     expected = {"management": [run.config.management_cluster.account_id]}
     expected |= {a.name: [a.account_id] for a in run.config.workload_accounts}
@@ -68,7 +68,7 @@ def test_every_aws_provider_of_the_shipped_stacks_is_pinned_to_its_account(stack
 def test_no_account_is_changed_before_every_provider_reached_its_own() -> None:
     """pulumi-aws checks allowedAccountIds when a provider is configured; the management provider
     waits for every workload provider, and every resource waits for its provider."""
-    run = plan_stack("prod")
+    run = planned("prod")
     by_name = providers(run)
     workload = {by_name[a.name].urn for a in run.config.workload_accounts}
     assert set(by_name["management"].depends_on) == workload
@@ -76,7 +76,7 @@ def test_no_account_is_changed_before_every_provider_reached_its_own() -> None:
 
 def test_the_workload_providers_keep_their_urns_through_an_alias() -> None:
     """They used to be children of their WorkloadAccount component: the alias names that URN."""
-    run = plan_stack("prod")
+    run = planned("prod")
     provider = providers(run)["lob-dev"]
     assert provider.parent.endswith("pulumi:pulumi:Stack::tkg-aws-prod")
     assert [urn.rsplit("::", 2)[-2:] for urn in provider.options["aliases"]] == [
@@ -227,7 +227,7 @@ def entries(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 def test_import_json_is_written_and_covers_every_template_resource_of_every_account(stack: str, tmp_path: Path) -> None:
     assert main([stack, "--out", str(tmp_path)]) == 0
     document = json.loads((tmp_path / "import.json").read_text())
-    run = plan_stack(stack)
+    run = planned(stack)
     imported = [e for e in document["resources"] if not e.get("component")]
     # 3 roles, 3 instance profiles, 3 managed policies, 5 attachments and TKG's 2 inline policies per account.
     assert len(imported) == 16 * (1 + len(run.config.workload_accounts))
@@ -243,7 +243,7 @@ def test_import_json_is_written_and_covers_every_template_resource_of_every_acco
 
 
 def test_import_ids_follow_the_formats_of_pulumi_aws() -> None:
-    document = import_document(plan_stack("prod"))
+    document = import_document(planned("prod"))
     by_key = entries(document)
     assert by_key[("aws:iam/role:Role", "iam-controllers")]["id"] == "controllers.tkg.cloud.vmware.com"
     assert by_key[("aws:iam/instanceProfile:InstanceProfile", "iam-nodes")]["id"] == "nodes.tkg.cloud.vmware.com"
@@ -354,7 +354,7 @@ def test_a_stack_can_use_the_iam_set_another_stack_of_its_account_owns(tmp_path:
     assert repository_problems(prod, tmp_path) == []
     (role,) = [r for r in prod.of_type("aws:iam/role:Role") if r.name == "iam-control-plane"]
     assert role.options.get("retainOnDelete") is True
-    assert "retainOnDelete" not in next(r for r in plan_stack("prod").of_type("aws:iam/role:Role")).options
+    assert "retainOnDelete" not in next(r for r in planned("prod").of_type("aws:iam/role:Role")).options
 
 
 def test_ownership_of_an_iam_set_must_name_a_stack_that_creates_it_in_this_account(tmp_path: Path) -> None:
@@ -375,7 +375,7 @@ def test_ownership_of_an_iam_set_must_name_a_stack_that_creates_it_in_this_accou
 
 
 def test_the_grant_names_carry_the_stack_so_stacks_sharing_a_principal_keep_their_own() -> None:
-    run = plan_stack("prod")
+    run = planned("prod")
     grants = [r for r in run.of_type("aws:iam/policy:Policy") if "assume-workload" in r.name]
     assert grants and {r.inputs["name"] for r in grants} == {"tkg-aws-prod-assume-workload-controllers"}
 
@@ -383,7 +383,7 @@ def test_the_grant_names_carry_the_stack_so_stacks_sharing_a_principal_keep_thei
 def test_the_readme_explains_the_import_file_the_plan_writes() -> None:
     readme = (REPO / "README.md").read_text()
     section = readme.split("## Adopting an account prepared by tanzu or clusterawsadm", 1)[1].split("\n## ", 1)[0]
-    document = import_document(plan_stack("prod"))
+    document = import_document(planned("prod"))
     for fragment in ("iam.adopted", "DeletionPolicy: Retain", "pulumi import --file", "--target", "nameTable"):
         assert fragment in section
     # Every import ID format the file uses is named in the section.

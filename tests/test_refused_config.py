@@ -165,7 +165,25 @@ CASES = [
         "an instance size that does not exist",
         setting(prod, "gpu.workerInstanceType", "g4dn.8xl"),
         "gpu.workerInstanceType",
-        "not an EC2 instance size",
+        "did you mean g4dn.8xlarge?",
+    ),
+    (
+        "a GPU size that does not exist",
+        setting(prod, "gpu.workerInstanceType", "g5.3xlarge"),
+        "gpu.workerInstanceType",
+        "not an EC2 instance type",
+    ),
+    (
+        "an AMD GPU for the NVIDIA operator",
+        setting(prod, "gpu.workerInstanceType", "g4ad.xlarge"),
+        "gpu.workerInstanceType",
+        "not an NVIDIA GPU instance type",
+    ),
+    (
+        "a general-purpose type for GPU workers",
+        setting(prod, "gpu.workerInstanceType", "m6i.xlarge"),
+        "gpu.workerInstanceType",
+        "it has no GPU",
     ),
     # messages
     (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, planned
 from tools.plan import plan_stack
 from tools.program import ProgramRun
 from tools.sandbox_stack import RUN_TAG, SandboxStackError, main, read_config, sandbox_config, write
@@ -53,7 +53,7 @@ def test_nothing_is_protected_and_names_carry_the_run(sandbox) -> None:
 
 def test_the_sandbox_builds_the_stacks_network_iam_key_pair_and_cluster_objects(sandbox) -> None:
     stack, run = sandbox
-    real = plan_stack(stack)
+    real = planned(stack)
     built = {
         "aws:ec2/vpc:Vpc",
         "aws:ec2/subnet:Subnet",

@@ -289,9 +289,11 @@ class TrustDrawing:
         workload = sorted(
             (a for a in set(self.plan.accounts.values()) if a.name != MANAGEMENT_PROVIDER), key=lambda a: a.name
         )
+        beyond = workload[MAX_WORKLOAD_ACCOUNTS:]
+        parts = self._account_parts(beyond)
         alike: dict[frozenset, list[Account]] = defaultdict(list)
-        for account in workload[MAX_WORKLOAD_ACCOUNTS:]:
-            alike[self._shape(account)].append(account)
+        for account in beyond:
+            alike[self._shape(account, *parts[account.id])].append(account)
         listed = []
         for accounts in alike.values():
             if len(accounts) > 1:
@@ -300,11 +302,26 @@ class TrustDrawing:
                 listed.append(f"{accounts[0].name} ({accounts[0].id}) is drawn for: {names}")
         return listed
 
-    def _members(self, account: Account) -> set[str]:
-        """The account's nodes, and the identity objects that point into it."""
-        group = f"account:{account.id}"
-        own = {key for key, node in self.graph.nodes.items() if node.group == group}
-        return own | {e.source for e in self.graph.edges if e.target in own and e.source.startswith("identity:")}
+    def _account_parts(self, accounts: list[Account]) -> dict[str, tuple[set[str], list[Edge]]]:
+        """Each account's nodes (with the identity objects that point into it) and the edges touching
+        them, in edge order: one pass over the graph for all the accounts, so that collapsing
+        thousands of accounts grows with their number, not with its square."""
+        group_account = {f"account:{a.id}": a.id for a in accounts}
+        in_group = {key: group_account[n.group] for key, n in self.graph.nodes.items() if n.group in group_account}
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key, account_id in in_group.items():
+            owners[key].add(account_id)
+        for e in self.graph.edges:
+            if e.source.startswith("identity:") and e.target in in_group:
+                owners[e.source].add(in_group[e.target])
+        parts: dict[str, tuple[set[str], list[Edge]]] = {a.id: (set(), []) for a in accounts}
+        for key, account_ids in owners.items():
+            for account_id in account_ids:
+                parts[account_id][0].add(key)
+        for e in sorted(self.graph.edges):
+            for account_id in sorted(owners.get(e.source, set()) | owners.get(e.target, set())):
+                parts[account_id][1].append(e)
+        return parts
 
     def _normal(self, key: str, account: Account, members: set[str]) -> str:
         if key not in members:
@@ -313,41 +330,36 @@ class TrustDrawing:
             return key.rsplit(":", 1)[0] + ":*"
         return key.replace(account.id, "{account}")
 
-    def _shape(self, account: Account) -> frozenset:
-        members = self._members(account)
-        edges = {
-            (self._normal(e.source, account, members), self._normal(e.target, account, members), e.style)
-            for e in self.graph.edges
-            if e.source in members or e.target in members
+    def _shape(self, account: Account, members: set[str], edges: list[Edge]) -> frozenset:
+        shaped = {
+            (self._normal(e.source, account, members), self._normal(e.target, account, members), e.style) for e in edges
         }
-        return frozenset(edges | {(self._normal(k, account, members),) for k in members})
+        return frozenset(shaped | {(self._normal(k, account, members),) for k in members})
 
     def _draw_once(self, accounts: list[Account]) -> None:
         first, others = accounts[0], accounts[1:]
+        parts = self._account_parts(accounts)
         node_labels: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         edge_labels: dict[tuple, list[tuple[str, ...]]] = defaultdict(list)
         for account in accounts:
-            members = self._members(account)
+            members, edges = parts[account.id]
             for key in sorted(members):
                 node_labels[self._normal(key, account, members)].append(self.graph.label_of(key))
-            for e in sorted(self.graph.edges):
-                if e.source in members or e.target in members:
-                    shape = (
-                        self._normal(e.source, account, members),
-                        self._normal(e.target, account, members),
-                        e.style,
-                    )
-                    edge_labels[shape].append(e.label)
-        members = self._members(first)
+            for e in edges:
+                shape = (self._normal(e.source, account, members), self._normal(e.target, account, members), e.style)
+                edge_labels[shape].append(e.label)
+        members, first_edges = parts[first.id]
+        self.graph.remove_nodes(set().union(*(parts[account.id][0] for account in others)))
         for account in others:
-            self.graph.remove_nodes(self._members(account))
             self.graph.groups.pop(f"account:{account.id}", None)
         for key in members:
             node = self.graph.nodes[key]
             merged = merge_lines(node_labels[self._normal(key, first, members)])
             self.graph.nodes[key] = Node(key, merged, node.shape, node.group)
             self.graph.notes.pop(key, None)
-        for e in [e for e in self.graph.edges if e.source in members or e.target in members]:
+        for e in first_edges:
+            if e not in self.graph.edges:
+                continue  # it also touched an account drawn by this one, and went with it
             shape = (self._normal(e.source, first, members), self._normal(e.target, first, members), e.style)
             self.graph.edges.discard(e)
             self.graph.edges.add(Edge(e.source, e.target, merge_lines(edge_labels[shape]), e.style))

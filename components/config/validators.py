@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from pydantic import ValidationInfo
 
+from components.config import instance_types
+
 NAMESPACE = "tkg-aws"
 # What the offline plan reads for a `secure:` value (the same as components/config.py's).
 SECRET_PLACEHOLDER = "[secret]"
@@ -85,7 +87,8 @@ INTERFACE_ENDPOINT_SERVICES = frozenset(
         "s3",
     }
 )
-# NVIDIA GPU instance families (AMD g4ad, Inferentia, Trainium and Gaudi are not NVIDIA).
+# NVIDIA GPU instance families (AMD g4ad, Inferentia, Trainium and Gaudi are not NVIDIA), for the retired
+# types the instance catalog knows by name only.
 NVIDIA_FAMILIES = frozenset(
     {
         "g3",
@@ -460,11 +463,18 @@ def grants_namespaces(allowed):
 
 
 def nvidia_instance_type(value: str) -> str:
-    family, _, size = value.partition(".")
-    if not size or family not in NVIDIA_FAMILIES:
-        raise ValueError(f"not an NVIDIA GPU instance type (families: {', '.join(sorted(NVIDIA_FAMILIES))})")
-    if not INSTANCE_SIZE.fullmatch(size):
-        raise ValueError(f"{size!r} is not an EC2 instance size (like xlarge, 8xlarge or metal)")
+    """An EC2 instance type with an NVIDIA GPU (the GPU operator drives only NVIDIA's)."""
+    if not instance_types.exists(value):
+        raise ValueError(instance_types.unknown_message(value))
+    spec = instance_types.lookup(value)
+    # Retired generations carry names only in the catalog: their family says whether they are NVIDIA's.
+    has_nvidia = spec.nvidia_gpus > 0 if spec else instance_types.family_of(value) in NVIDIA_FAMILIES
+    if not has_nvidia:
+        if spec is None:
+            why = f"NVIDIA families: {', '.join(sorted(NVIDIA_FAMILIES))}"
+        else:
+            why = f"its GPUs are {spec.gpu_manufacturer}'s" if spec.gpus else "it has no GPU"
+        raise ValueError(f"not an NVIDIA GPU instance type ({why})")
     return value
 
 
