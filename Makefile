@@ -27,9 +27,11 @@ $(BIN)/.installed: requirements-dev.txt
 plan: $(BIN)/.installed
 	$(BIN)/python -m tools.plan $(STACK)
 
-## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`
+## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`;
+## PREFLIGHT_FLAGS="--allow-unchecked quotas" accepts a check that cannot be made (README "Preflight")
+PREFLIGHT_FLAGS ?=
 preflight: $(BIN)/.installed
-	$(BIN)/python -m tools.preflight $(STACK)
+	$(BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
 
 ## test: the whole test suite, on every core (pytest-xdist)
 test: $(BIN)/.installed
@@ -41,7 +43,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint
 
-## bench: offline-plan time, memory and largest IAM policies for 1 to 500 workload accounts
+## bench: offline-plan time, memory, largest IAM policies, managed policies per role for 1 to 500 workload accounts
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
 

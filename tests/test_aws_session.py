@@ -11,10 +11,16 @@ import os
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
 
 from components.config.provider_settings import AwsSettings
-from tools.aws_session import describe_error, duration_seconds, error_code, stack_clients
+from tools.aws_session import describe_error, duration_seconds, error_code, error_kind, stack_clients
 
 REGION = "us-west-2"
 
@@ -60,13 +66,23 @@ def test_proxies_are_used_except_for_hosts_of_no_proxy():
 
 
 def test_fips_endpoints_sts_region_and_retries_follow_the_settings():
-    made, _ = clients(useFipsEndpoint=True, stsRegion="us-east-1", maxRetries=7, retryMode="adaptive")
+    made, notes = clients(useFipsEndpoint=True, stsRegion="us-east-1", maxRetries=3, retryMode="adaptive")
     sts = made.client("sts")
     assert sts.meta.region_name == "us-east-1"
     assert sts.meta.endpoint_url == "https://sts-fips.us-east-1.amazonaws.com"
     assert made.client("ec2").meta.endpoint_url == "https://ec2-fips.us-west-2.amazonaws.com"
-    # maxRetries counts retries, as the provider does: seven after the first attempt.
-    assert sts.meta.config.retries == {"total_max_attempts": 8, "mode": "adaptive"}
+    # maxRetries counts retries, as the provider does: three after the first attempt.
+    assert sts.meta.config.retries == {"total_max_attempts": 4, "mode": "adaptive"}
+    assert notes == []
+
+
+def test_retries_are_bounded_whatever_max_retries_says_and_every_call_has_timeouts():
+    made, notes = clients(maxRetries=25)
+    config = made.client("ec2").meta.config
+    assert config.retries["total_max_attempts"] == 5
+    assert (config.connect_timeout, config.read_timeout) == (5, 15)
+    (note,) = notes
+    assert note.startswith("aws:maxRetries 25: preflight retries a call at most 4 times")
 
 
 def test_the_profile_is_read_from_the_shared_credentials_file(tmp_path):
@@ -91,7 +107,35 @@ def test_durations_of_the_assume_role_settings():
 
 def test_aws_errors_become_one_line():
     denied = ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized\nmore"}}, "GetRole")
-    assert describe_error(denied) == "GetRole: AccessDenied: not authorized"
+    assert describe_error(denied) == "denied: GetRole: AccessDenied: not authorized"
     missing = ClientError({"Error": {"Code": "500", "Message": "<!doctype html><title>500</title>"}}, "Simulate")
-    assert describe_error(missing) == "Simulate: HTTP 500 (the endpoint does not offer this API)"
+    assert describe_error(missing) == "not offered by the endpoint: Simulate: HTTP 500"
     assert (error_code(denied), error_code(missing)) == ("AccessDenied", "HTTP 500")
+
+
+def _client_error(code: str, status: int, message: str = "") -> ClientError:
+    response = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return ClientError(response, "GetServiceQuota")
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (_client_error("AccessDeniedException", 400), "denied"),
+        (_client_error("UnauthorizedOperation", 403), "denied"),
+        (_client_error("Throttling", 400), "throttled"),
+        (_client_error("RequestLimitExceeded", 503), "throttled"),
+        (_client_error("429", 429), "throttled"),
+        (_client_error("ServiceUnavailable", 503), "server error"),
+        (_client_error("502", 502), "server error"),
+        (_client_error("InvalidClientTokenId", 403), "credentials refused"),
+        (_client_error("ValidationException", 400), "error"),
+        (NoCredentialsError(), "missing credentials"),
+        (EndpointConnectionError(endpoint_url="https://sts.example"), "unreachable endpoint"),
+        (ConnectTimeoutError(endpoint_url="https://sts.example"), "unreachable endpoint"),
+        (ReadTimeoutError(endpoint_url="https://sts.example"), "timed out"),
+    ],
+)
+def test_errors_are_named_for_what_they_are(error, kind):
+    assert error_kind(error) == kind
+    assert describe_error(error).startswith(f"{kind}: ")

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import yaml
 
+from components.config.loading import parse_config
+from components.config.rules import workload_account_warnings
+from components.config.stack_files import read_stack_file
 from tests.conftest import REPO, planned
-from tools.plan import main, plan_stack, write_plan
+from tools.plan import main, plan_stack, summary, write_plan
 
 BAD_CONFIG = """
 config:
@@ -107,3 +110,30 @@ def test_no_aws_or_kubernetes_resource_falls_back_to_a_default_provider() -> Non
             r for r in run.registrations.values() if r.custom and r.type.split(":")[0] in ("aws", "kubernetes")
         ]
         assert resources and all(r.provider for r in resources), stack
+
+
+# --- warnings: recommendations, not refusals --------------------------------------------------------
+def test_an_identity_for_all_namespaces_and_a_trust_without_external_id_are_warned_not_refused() -> None:
+    raw = read_stack_file(REPO / "Pulumi.prod.yaml").raw
+    accounts = raw["workloadAccounts"]
+    accounts[1]["identity"]["allowedNamespaces"] = "all"
+    config = parse_config(raw, "us-west-2", project_dir=REPO)  # accepted
+    warnings = workload_account_warnings(config.workload_accounts)
+    assert warnings == [
+        (
+            "WARNING tkg-aws:workloadAccounts[0].identity.externalId: not set: the controllers role of account "
+            "222222222222 trusts the CAPA principals without an external id; set one (CAPA passes it from the "
+            "AWSClusterRoleIdentity), so that another identity pointed at this role cannot use it"
+        ),
+        (
+            "WARNING tkg-aws:workloadAccounts[1].identity.allowedNamespaces: all: a Cluster in any namespace of the "
+            "management cluster may use this identity, so whoever may create one anywhere builds in account "
+            "333333333333; list the namespaces or give a selector"
+        ),
+    ]
+
+
+def test_the_plan_summary_carries_the_warnings() -> None:
+    lines = summary(planned("prod"))
+    assert any(line.startswith("WARNING tkg-aws:workloadAccounts[0].identity.externalId: not set") for line in lines)
+    assert not any("allowedNamespaces: all" in line for line in lines)

@@ -18,16 +18,23 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyProviderResource, PolicyRe
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from policy.policies import POLICIES, TAGGABLE_TYPES
-from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_2048_PUBLIC_KEY, planned
+from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_1024_PUBLIC_KEY, RSA_2048_PUBLIC_KEY, planned
 from tools.plan import resources_document
 
 PACK_POLICY_NAMES = [
-    "no-ssh-from-anywhere",
+    "no-sensitive-ports-from-the-internet",
     "no-unconditioned-open-trust",
     "aws-resources-tagged",
+    "no-open-federated-trust",
+    "no-wildcard-account-assume-role",
     "no-admin-statements",
     "rsa-key-pairs",
+    "no-public-s3",
+    "imds-v2-only",
+    "no-public-eks-endpoint",
 ]
+SENSITIVE = "no-sensitive-ports-from-the-internet"
+STACKS = ("dev", "prod", "openshift", "outposts")
 POLICY = {policy.name: policy for policy in POLICIES}
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -44,14 +51,30 @@ PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
 AWS_PROVIDER = "pulumi:providers:aws"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+IAM_FULL_ACCESS_ARN = "arn:aws:iam::aws:policy/IAMFullAccess"
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+INSTANCE = "aws:ec2/instance:Instance"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+ASG = "aws:autoscaling/group:Group"
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+IRSA = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+GITHUB_AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
 
 # The resource types each policy judges; the plans must hold some of each, or a pass proves nothing.
 APPLIES_TO = {
-    "no-ssh-from-anywhere": {SG, DEFAULT_SG, INGRESS_RULE, SG_RULE},
+    SENSITIVE: {SG, DEFAULT_SG, INGRESS_RULE, SG_RULE},
     "no-unconditioned-open-trust": {ROLE},
     "aws-resources-tagged": TAGGABLE_TYPES,
+    "no-open-federated-trust": {ROLE},
+    "no-wildcard-account-assume-role": {IAM_POLICY, ROLE_POLICY},
     "no-admin-statements": {IAM_POLICY, ROLE_POLICY, ATTACHMENT},
     "rsa-key-pairs": {KEY_PAIR, PRIVATE_KEY},
+    "no-public-s3": {BUCKET, BUCKET_POLICY, PUBLIC_ACCESS_BLOCK},
+    "imds-v2-only": {INSTANCE, LAUNCH_TEMPLATE},
+    "no-public-eks-endpoint": {EKS_CLUSTER},
 }
 OPEN_SSH = {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}
 DEFAULT_TAGS = json.dumps({"tags": {"team": "platform"}})
@@ -119,19 +142,23 @@ def engine_inputs(resource: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-@pytest.fixture(scope="module", params=["dev", "prod"])
-def plan_resources(request: pytest.FixtureRequest) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """Every resource of a stack's offline plan with its provider's inputs (None without a provider)."""
-    resources = resources_document(planned(request.param))["resources"]
-    providers = {r["urn"]: r["inputs"] for r in resources if r["type"].startswith("pulumi:providers:")}
-    return [(r, providers[r["provider"]] if r["provider"] else None) for r in resources]
+@pytest.fixture(scope="module")
+def plans() -> dict[str, list[tuple[dict[str, Any], dict[str, Any] | None]]]:
+    """Every resource of each shipped stack's offline plan with its provider's inputs (None without one)."""
+    found = {}
+    for stack in STACKS:
+        resources = resources_document(planned(stack))["resources"]
+        providers = {r["urn"]: r["inputs"] for r in resources if r["type"].startswith("pulumi:providers:")}
+        found[stack] = [(r, providers[r["provider"]] if r["provider"] else None) for r in resources]
+    return found
 
 
 # --- the stacks pass ------------------------------------------------------------------------------
-def test_every_resource_of_both_plans_passes_every_policy(plan_resources) -> None:
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_resource_of_the_shipped_plans_passes_every_policy(plans, stack) -> None:
     found = [
         f"{name} {resource['urn']}: {message}"
-        for resource, provider in plan_resources
+        for resource, provider in plans[stack]
         for name in PACK_POLICY_NAMES
         for message in violations(name, resource["type"], engine_inputs(resource), provider, resource)
     ]
@@ -143,10 +170,27 @@ def _make_bad(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The plan resource changed in the one way `policy` forbids, keeping the rest of its shape."""
     inputs, resource_type = engine_inputs(resource), resource["type"]
-    if policy == "no-ssh-from-anywhere" and resource_type == INGRESS_RULE:
+    if policy == SENSITIVE and resource_type == INGRESS_RULE:
         inputs.update(ipProtocol="tcp", fromPort=22, toPort=22, cidrIpv4="0.0.0.0/0")
-    elif policy == "no-ssh-from-anywhere":
+    elif policy == SENSITIVE:
         inputs["ingress"] = [*inputs.get("ingress", []), OPEN_SSH]
+    elif policy == "no-open-federated-trust":
+        add_statement(inputs, "assumeRolePolicy", federated(GITHUB, {"StringEquals": GITHUB_AUD}))
+    elif policy == "no-wildcard-account-assume-role":
+        wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/controllers"}
+        add_statement(inputs, "policy", wide)
+    elif policy == "no-public-s3" and resource_type == PUBLIC_ACCESS_BLOCK:
+        inputs["blockPublicPolicy"] = False
+    elif policy == "no-public-s3" and resource_type == BUCKET_POLICY:
+        add_statement(
+            inputs, "policy", {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
+        )
+    elif policy == "no-public-s3":
+        inputs["acl"] = "public-read"
+    elif policy == "imds-v2-only":
+        inputs["metadataOptions"] = {**inputs.get("metadataOptions", {}), "httpTokens": "optional"}
+    elif policy == "no-public-eks-endpoint":
+        inputs["vpcConfig"] = {**inputs["vpcConfig"], "endpointPublicAccess": True}
     elif policy == "no-admin-statements" and resource_type == ATTACHMENT:
         inputs["policyArn"] = ADMIN_ARN
     elif policy in ("no-unconditioned-open-trust", "no-admin-statements"):
@@ -167,11 +211,17 @@ def _make_bad(
     return inputs, provider
 
 
+def add_statement(inputs: dict[str, Any], key: str, statement: dict[str, Any]) -> None:
+    document = json.loads(inputs[key])
+    document["Statement"] = [*document["Statement"], statement]
+    inputs[key] = json.dumps(document)
+
+
 @pytest.mark.parametrize("policy", PACK_POLICY_NAMES)
-def test_each_policy_reads_the_resources_it_judges_in_both_plans(plan_resources, policy: str) -> None:
-    """Some resources of each plan fall under the policy, and each one, made bad, fails it."""
-    judged = [(r, p) for r, p in plan_resources if r["type"] in APPLIES_TO[policy]]
-    assert judged, f"no resource of the plan falls under {policy}"
+def test_each_policy_reads_the_resources_it_judges_in_the_shipped_plans(plans, policy: str) -> None:
+    """Some resources of the plans fall under the policy, and each one, made bad, fails it."""
+    judged = [(r, p) for stack in STACKS for r, p in plans[stack] if r["type"] in APPLIES_TO[policy]]
+    assert judged, f"no resource of the plans falls under {policy}"
     for resource, provider in judged:
         inputs, provider_inputs = _make_bad(policy, resource, provider)
         assert violations(policy, resource["type"], inputs, provider_inputs, resource), resource["urn"]
@@ -211,20 +261,36 @@ def trust_object(statement: dict[str, Any]) -> dict[str, Any]:
     return {"assumeRolePolicy": {"Statement": [statement]}}
 
 
+def federated(provider: str, condition: Any = None) -> dict[str, Any]:
+    statement = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": provider}}
+    return {**statement, "Condition": condition} if condition is not None else statement
+
+
+def github_sub(*subjects: str, operator: str = "StringEquals") -> dict[str, Any]:
+    return {operator: {**GITHUB_AUD, "token.actions.githubusercontent.com:sub": list(subjects)}}
+
+
+def assume_on(resource: Any, condition: Any = None, action: Any = "sts:AssumeRole") -> str:
+    statement = {"Effect": "Allow", "Action": action, "Resource": resource}
+    if condition is not None:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
 def admin_object(resource: Any) -> dict[str, Any]:
     return {"policy": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": resource}]}}
 
 
 BAD = [
-    ("no-ssh-from-anywhere", SG, sg(), None),
-    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=[], ipv6CidrBlocks=["::/0"]), None),
-    ("no-ssh-from-anywhere", SG, sg(protocol="-1", fromPort=0, toPort=0), None),
-    ("no-ssh-from-anywhere", SG, sg(fromPort=0, toPort=65535), None),
-    ("no-ssh-from-anywhere", DEFAULT_SG, {**sg(), "egress": []}, None),
-    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(), None),
-    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(cidrIpv4=None, cidrIpv6="::/0"), None),
-    ("no-ssh-from-anywhere", INGRESS_RULE, {"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"}, None),
-    ("no-ssh-from-anywhere", SG_RULE, {"type": "ingress", **OPEN_SSH}, None),
+    (SENSITIVE, SG, sg(), None),
+    (SENSITIVE, SG, sg(cidrBlocks=[], ipv6CidrBlocks=["::/0"]), None),
+    (SENSITIVE, SG, sg(protocol="-1", fromPort=0, toPort=0), None),
+    (SENSITIVE, SG, sg(fromPort=0, toPort=65535), None),
+    (SENSITIVE, DEFAULT_SG, {**sg(), "egress": []}, None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(), None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(cidrIpv4=None, cidrIpv6="::/0"), None),
+    (SENSITIVE, INGRESS_RULE, {"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"}, None),
+    (SENSITIVE, SG_RULE, {"type": "ingress", **OPEN_SSH}, None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT})), None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ["123456789012"]})), None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"})), None),
@@ -257,22 +323,140 @@ BAD = [
     ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": ED25519_PUBLIC_KEY}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "ED25519"}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "ECDSA", "ecdsaCurve": "P256"}, None),
+    # Sensitive ports other than 22, and ranges other than /0.
+    (SENSITIVE, SG, sg(fromPort=3389, toPort=3389), None),
+    (SENSITIVE, SG, sg(fromPort=2379, toPort=2380), None),
+    (SENSITIVE, SG, sg(fromPort=10250, toPort=10250, cidrBlocks=["0.0.0.0/1", "128.0.0.0/1"]), None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(fromPort=22623, toPort=22623, cidrIpv4="8.0.0.0/7"), None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(cidrIpv4=None, cidrIpv6="2000::/3"), None),
+    # OIDC trust: only the audience, any repository, any owner.
+    ("no-open-federated-trust", ROLE, role(federated(GITHUB, {"StringEquals": GITHUB_AUD})), None),
+    ("no-open-federated-trust", ROLE, role(federated(GITHUB)), None),
+    ("no-open-federated-trust", ROLE, role(federated(GITHUB, github_sub("repo:*", operator="StringLike"))), None),
+    (
+        "no-open-federated-trust",
+        ROLE,
+        role(federated(GITHUB, github_sub("repo:my-org/*:*", "repo:*/tkg-aws:*", operator="StringLike"))),
+        None,
+    ),
+    ("no-open-federated-trust", ROLE, role(federated(GITHUB, github_sub("*", operator="StringLike"))), None),
+    ("no-open-federated-trust", ROLE, role(federated(IRSA, {"StringLike": {f"{IRSA[40:]}:sub": "system:*"}})), None),
+    # Partial wildcards that narrow nothing.
+    *[
+        ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": principal}, Condition=c)), None)
+        for principal in (ROOT, "*")
+        for c in (
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}},
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/capa"}},
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}},
+        )
+    ],
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": "*"}, Condition={"StringLike": {"aws:PrincipalOrgID": "o-*"}})),
+        None,
+    ),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": "*"}, Condition={"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-*/*"]}})),
+        None,
+    ),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(assume({"AWS": "*"}, Condition={"StringLike": {"aws:PrincipalAccount": "*"}})),
+        None,
+    ),
+    ("no-wildcard-account-assume-role", IAM_POLICY, {"policy": assume_on("arn:aws:iam::*:role/controllers")}, None),
+    ("no-wildcard-account-assume-role", IAM_POLICY, {"policy": assume_on("*")}, None),
+    (
+        "no-wildcard-account-assume-role",
+        ROLE_POLICY,
+        {"policy": assume_on(["arn:aws:iam::*:role/*"], action="sts:*")},
+        None,
+    ),
+    (
+        "no-wildcard-account-assume-role",
+        IAM_POLICY,
+        {"policy": assume_on("arn:aws:iam::*:role/x", {"StringLike": {"aws:ResourceOrgID": "o-*"}})},
+        None,
+    ),
+    # Admin through managed policies, iam:*, NotAction.
+    ("no-admin-statements", ROLE, {"managedPolicyArns": [ADMIN_ARN]}, None),
+    ("no-admin-statements", ROLE, {"managedPolicyArns": [IAM_FULL_ACCESS_ARN]}, None),
+    ("no-admin-statements", ATTACHMENT, {"role": "nodes", "policyArn": IAM_FULL_ACCESS_ARN}, None),
+    ("no-admin-statements", IAM_POLICY, {"policy": permissions("iam:*", "*")}, None),
+    (
+        "no-admin-statements",
+        ROLE_POLICY,
+        {"role": "nodes", "policy": permissions(["ec2:Describe*", "IAM:*"], "arn:aws:iam::123456789012:role/x")},
+        None,
+    ),
+    (
+        "no-admin-statements",
+        IAM_POLICY,
+        {"policy": json.dumps({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]})},
+        None,
+    ),
+    # RSA keys too short.
+    ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": RSA_1024_PUBLIC_KEY}, None),
+    ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "RSA", "rsaBits": 1024}, None),
+    # Public S3.
+    ("no-public-s3", PUBLIC_ACCESS_BLOCK, {"bucket": "b", "blockPublicAcls": True}, None),
+    ("no-public-s3", BUCKET, {"bucket": "b", "acl": "public-read"}, None),
+    (
+        "no-public-s3",
+        BUCKET_POLICY,
+        {
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "*"},
+                            "Action": "s3:GetObject",
+                            "Resource": "arn:aws:s3:::b/*",
+                        }
+                    ]
+                }
+            )
+        },
+        None,
+    ),
+    # IMDSv1.
+    ("imds-v2-only", INSTANCE, {"ami": "ami-0123456789abcdef0"}, None),
+    ("imds-v2-only", INSTANCE, {"metadataOptions": {"httpTokens": "optional"}}, None),
+    ("imds-v2-only", LAUNCH_TEMPLATE, {"metadataOptions": {"httpEndpoint": "enabled"}}, None),
+    # Public EKS endpoints.
+    ("no-public-eks-endpoint", EKS_CLUSTER, {"vpcConfig": {"subnetIds": ["subnet-1"]}}, None),
+    (
+        "no-public-eks-endpoint",
+        EKS_CLUSTER,
+        {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]}},
+        None,
+    ),
+    # Taggable types of the new platforms.
+    ("aws-resources-tagged", EKS_CLUSTER, {"name": "edge"}, {"region": "us-west-2"}),
+    ("aws-resources-tagged", BUCKET, {"bucket": "b"}, {"region": "us-west-2"}),
+    ("aws-resources-tagged", ASG, {"maxSize": 1}, {"defaultTags": DEFAULT_TAGS}),
 ]
 # Values the engine does not know yet (during preview) beside a known violation: it is still found.
 BAD_BESIDE_UNKNOWN = [
-    ("no-ssh-from-anywhere", SG, {"ingress": [UNKNOWN_STR, {**OPEN_SSH, "securityGroups": [UNKNOWN_STR]}]}),
-    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=[UNKNOWN_STR, "0.0.0.0/0"])),
-    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(securityGroupId=UNKNOWN_STR)),
+    (SENSITIVE, SG, {"ingress": [UNKNOWN_STR, {**OPEN_SSH, "securityGroups": [UNKNOWN_STR]}]}),
+    (SENSITIVE, SG, sg(cidrBlocks=[UNKNOWN_STR, "0.0.0.0/0"])),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(securityGroupId=UNKNOWN_STR)),
     ("no-unconditioned-open-trust", ROLE, trust_object(assume({"AWS": [ROOT, UNKNOWN_STR]}))),
     ("no-admin-statements", IAM_POLICY, admin_object(["*", UNKNOWN_STR])),
     ("aws-resources-tagged", VPC, {"cidrBlock": UNKNOWN_STR}),
 ]
 GOOD = [
-    ("no-ssh-from-anywhere", SG, sg(fromPort=443, toPort=443), None),
-    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=["10.0.0.0/8"]), None),
-    ("no-ssh-from-anywhere", SG, sg(protocol="udp"), None),
-    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(cidrIpv4="10.0.0.0/16"), None),
-    ("no-ssh-from-anywhere", SG_RULE, {"type": "egress", **OPEN_SSH}, None),
+    (SENSITIVE, SG, sg(fromPort=443, toPort=443), None),
+    (SENSITIVE, SG, sg(cidrBlocks=["10.0.0.0/8"]), None),
+    (SENSITIVE, SG, sg(protocol="udp"), None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(cidrIpv4="10.0.0.0/16"), None),
+    (SENSITIVE, SG_RULE, {"type": "egress", **OPEN_SSH}, None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": ROOT}, Condition=CONDITION)), None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"}, Condition=CONDITION)), None),
     ("no-unconditioned-open-trust", ROLE, role(assume({"AWS": "*"}, Condition=ORG)), None),
@@ -315,13 +499,111 @@ GOOD = [
     ("no-admin-statements", IAM_POLICY, {"policy": permissions("*", "*", effect="Deny")}, None),
     ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": RSA_2048_PUBLIC_KEY}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": "RSA", "rsaBits": 4096}, None),
+    (SENSITIVE, SG, sg(fromPort=6443, toPort=6443), None),  # a cluster's API server is meant to be reached
+    (SENSITIVE, SG, sg(cidrBlocks=["203.0.113.0/24"]), None),  # one office's range
+    ("no-open-federated-trust", ROLE, role(federated(GITHUB, github_sub("repo:OWNER/REPO:environment:prod"))), None),
+    (
+        "no-open-federated-trust",
+        ROLE,
+        role(federated(GITHUB, github_sub("repo:OWNER/REPO:pull_request", operator="StringLike"))),
+        None,
+    ),
+    (
+        "no-open-federated-trust",
+        ROLE,
+        role(
+            federated(
+                IRSA,
+                {"StringEquals": {f"{IRSA[40:]}:sub": "system:serviceaccount:capa-system:capa-controller-manager"}},
+            )
+        ),
+        None,
+    ),
+    (
+        "no-unconditioned-open-trust",
+        ROLE,
+        role(
+            assume({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/capa-*"}})
+        ),
+        None,
+    ),
+    (
+        "no-wildcard-account-assume-role",
+        IAM_POLICY,
+        {
+            "policy": assume_on(
+                "arn:aws:iam::*:role/controllers.tkg.cloud.vmware.com",
+                {"StringEquals": {"aws:ResourceOrgID": "o-a1b2c3d4e5"}},
+            )
+        },
+        None,
+    ),
+    (
+        "no-wildcard-account-assume-role",
+        IAM_POLICY,
+        {"policy": assume_on("arn:aws:iam::222222222222:role/controllers")},
+        None,
+    ),
+    ("no-wildcard-account-assume-role", IAM_POLICY, {"policy": assume_on("*", action="ec2:Describe*")}, None),
+    ("no-admin-statements", ROLE, {"managedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}, None),
+    (
+        "no-public-s3",
+        PUBLIC_ACCESS_BLOCK,
+        {
+            "bucket": "b",
+            **dict.fromkeys(
+                ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
+            ),
+        },
+        None,
+    ),
+    (
+        "no-public-s3",
+        BUCKET_POLICY,
+        {
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": "*",
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ]
+                }
+            )
+        },
+        None,
+    ),
+    ("imds-v2-only", INSTANCE, {"metadataOptions": {"httpTokens": "required"}}, None),
+    ("imds-v2-only", LAUNCH_TEMPLATE, {"metadataOptions": {"httpEndpoint": "disabled"}}, None),
+    (
+        "no-public-eks-endpoint",
+        EKS_CLUSTER,
+        {"vpcConfig": {"endpointPublicAccess": False, "endpointPrivateAccess": True}},
+        None,
+    ),
+    (
+        "no-public-eks-endpoint",
+        EKS_CLUSTER,
+        {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["203.0.113.0/24"]}},
+        None,
+    ),
+    (
+        "aws-resources-tagged",
+        ASG,
+        {"maxSize": 1, "tags": [{"key": "Name", "value": "n", "propagateAtLaunch": True}]},
+        None,
+    ),
 ]
 # Values the engine does not know yet (during preview): skipped, never counted as a violation.
 UNKNOWN = [
-    ("no-ssh-from-anywhere", SG, {"ingress": UNKNOWN_LIST}, None),
-    ("no-ssh-from-anywhere", SG, sg(cidrBlocks=UNKNOWN_LIST), None),
-    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(cidrIpv4=UNKNOWN_STR), None),
-    ("no-ssh-from-anywhere", INGRESS_RULE, ingress_rule(fromPort=UNKNOWN_INT), None),
+    (SENSITIVE, SG, {"ingress": UNKNOWN_LIST}, None),
+    (SENSITIVE, SG, sg(cidrBlocks=UNKNOWN_LIST), None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(cidrIpv4=UNKNOWN_STR), None),
+    (SENSITIVE, INGRESS_RULE, ingress_rule(fromPort=UNKNOWN_INT), None),
     ("no-unconditioned-open-trust", ROLE, {"assumeRolePolicy": UNKNOWN_STR}, None),
     ("no-unconditioned-open-trust", ROLE, trust_object(assume(ROOT, Condition=UNKNOWN_STR)), None),
     (
@@ -337,6 +619,19 @@ UNKNOWN = [
     ("no-admin-statements", IAM_POLICY, admin_object(UNKNOWN_STR), None),
     ("rsa-key-pairs", KEY_PAIR, {"keyName": "tkg", "publicKey": UNKNOWN_STR}, None),
     ("rsa-key-pairs", PRIVATE_KEY, {"algorithm": UNKNOWN_STR}, None),
+    ("no-open-federated-trust", ROLE, trust_object(federated(GITHUB, {"StringEquals": UNKNOWN_STR})), None),
+    ("imds-v2-only", INSTANCE, {"metadataOptions": UNKNOWN_STR}, None),
+    ("no-public-eks-endpoint", EKS_CLUSTER, {"vpcConfig": {"publicAccessCidrs": UNKNOWN_LIST}}, None),
+    (
+        "no-public-s3",
+        PUBLIC_ACCESS_BLOCK,
+        {
+            "bucket": "b",
+            **dict.fromkeys(("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls"), True),
+            "restrictPublicBuckets": UNKNOWN_STR,
+        },
+        None,
+    ),
 ]
 
 

@@ -6,8 +6,10 @@ credentials, as the command reaches AWS. Tests seed it with what a TKG-prepared 
 of `tanzu mc permissions aws set`, a key pair). moto's account is 123456789012, so the stack files
 here are pinned to it.
 
-Where moto lacks an API the tests say so: Service Quotas knows only the `vpc` quotas (EC2's and
-ELB's fall back to AWS's defaults), and IAM's policy simulator is missing (a "could not check" row).
+Where moto lacks an API the tests say so: Service Quotas knows only the `vpc` quotas, and IAM's
+policy simulator is missing. Preflight fails closed on what it could not check, so the tests of an
+otherwise ready account accept those two checks unchecked by name (MOTO_LACKS), as a user would
+with `--allow-unchecked`; tests/test_preflight_faults.py shows the failures without it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from tools.plan import plan_stack
 from tools.preflight import exit_code, main
 from tools.preflight import preflight as run_preflight
 from tools.preflight_permissions import ACTIONS_BY_TYPE, aws_resources, needed_actions, simulated_principal
+from tools.preflight_report import allow_unchecked
 from tools.preflight_targets import targets
 from tools.program import ProgramRun
 
@@ -48,6 +51,9 @@ TKG_ROLES = ("control-plane", "nodes", "controllers")
 TKG_LOGICAL_IDS = {"control-plane": "ControlPlane", "nodes": "Nodes", "controllers": "Controllers"}
 READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Simulate")
 STS_SESSIONS = ("AssumeRole", "AssumeRoleWithWebIdentity")
+# The checks moto cannot answer in full: EC2's and ELB's quotas, IAM's policy simulator.
+MOTO_LACKS = ("quotas", "permissions")
+ALLOW_MOTO_LACKS = tuple(flag for name in MOTO_LACKS for flag in ("--allow-unchecked", name))
 
 
 # --- the emulator ----------------------------------------------------------------------------------
@@ -180,13 +186,13 @@ def planned(tmp_path: Path, values: dict[str, Any]) -> ProgramRun:
 
 def preflight(tmp_path: Path, values: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
     """Exit code and rows (as --json prints them) of preflight on a stack file holding `values`."""
-    rows = run_preflight(planned(tmp_path, values))
+    rows = allow_unchecked(run_preflight(planned(tmp_path, values)), MOTO_LACKS)
     return exit_code(rows), [r.as_json() for r in rows]
 
 
 def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, values: dict[str, Any], *flags: str) -> tuple[int, str]:
     """`python -m tools.preflight prod --config-file FILE [flags]`: exit code and stdout."""
-    code = main(["prod", "--config-file", str(write_stack(tmp_path, values)), *flags])
+    code = main(["prod", "--config-file", str(write_stack(tmp_path, values)), *ALLOW_MOTO_LACKS, *flags])
     return code, capsys.readouterr().out
 
 
@@ -206,7 +212,7 @@ def test_an_empty_account_is_ready_for_the_prod_stack(account, capsys, tmp_path)
     rows = json.loads(out)
     assert code == 0, rows_of(rows, "fail")
     assert not rows_of(rows, "fail")
-    assert {tuple(r) for r in rows} == {("account", "check", "status", "details", "whatToDo")}
+    assert {tuple(r) for r in rows} == {("account", "check", "name", "status", "unchecked", "details", "whatToDo")}
     assert row(rows, "caller identity")["details"].startswith(f"account {EMULATED_ACCOUNT} as arn:aws:")
     assert row(rows, "availability zones")["details"] == "us-west-2a=usw2-az2, us-west-2b=usw2-az1, us-west-2c=usw2-az3"
     # moto's default VPC counts against the quota; prod adds one VPC, three NAT gateways (one per AZ)
@@ -317,33 +323,30 @@ def test_nat_gateways_count_per_availability_zone(account, tmp_path):
     assert code == 1
 
 
-def test_quotas_the_emulator_does_not_offer_fall_back_to_aws_defaults(account, tmp_path):
+def test_quotas_the_emulator_does_not_offer_say_how_the_stack_compares_with_aws_defaults(account, tmp_path):
     for _ in range(3):
         account.client("ec2").allocate_address(Domain="vpc")
     code, rows = preflight(tmp_path, prod_values())
-    # moto's Service Quotas has only the vpc quotas: EC2's and ELB's come from AWS's defaults.
+    # moto's Service Quotas has only the vpc quotas: EC2's and ELB's are compared with AWS's defaults.
     eips = row(rows, "quota L-0263D0A3 EC2-VPC Elastic IPs")
-    assert (
-        eips["details"] == "does not fit: in use 3, this stack adds 3: 6 of 5 (AWS default; Service Quotas: HTTP 500)"
+    assert eips["details"] == (
+        "could not check: Service Quotas: not offered by the endpoint: GetAWSDefaultServiceQuota: HTTP 500; "
+        "in use 3, this stack adds 3: 6 of AWS's default 5"
     )
-    assert eips["status"] == "warn"  # the account may have been granted more than the default
-    clbs = row(rows, "quota L-E9E9831D Classic Load Balancers per Region")
-    assert (clbs["status"], clbs["details"]) == (
-        "ok",
-        "in use 0, this stack adds 0: 0 of 20 (AWS default; Service Quotas: HTTP 500)",
-    )
+    assert (eips["status"], eips["unchecked"], eips["name"]) == ("warn", True, "quotas")  # accepted unchecked
+    assert eips["whatToDo"] == "accepted unchecked (--allow-unchecked quotas)"
     vcpus = row(rows, "quota L-1216C47A Running On-Demand Standard instances (vCPUs)")
-    assert vcpus["status"] == "warn"
-    assert vcpus["details"].startswith("could not check: in use 0, this stack adds 0; no value")
+    assert vcpus["details"].endswith("in use 0, this stack adds 0")  # no default to compare with
     assert code == 0
 
 
-def test_the_policy_simulator_the_emulator_lacks_is_a_warning(account, tmp_path):
+def test_the_policy_simulator_the_emulator_lacks_is_unchecked(account, tmp_path):
     code, rows = preflight(tmp_path, prod_values())
     permissions = row(rows, "permissions")
-    assert permissions["status"] == "warn"
-    assert permissions["details"] == (
-        "could not check: the endpoint's answer is not an AWS response (it does not offer this API)"
+    assert (permissions["status"], permissions["unchecked"]) == ("warn", True)
+    assert (
+        permissions["details"]
+        == "could not check: not offered by the endpoint: the endpoint's answer is not an AWS response"
     )
     assert code == 0
 

@@ -52,21 +52,25 @@ def test_a_run_that_changes_one_object_keeps_every_other_rendered_file(tmp_path:
 def test_the_copy_may_be_kept_in_another_checkout(tmp_path: Path) -> None:
     """The workflow keeps it in a worktree of the latest main: the last deployment's manifests."""
     root, latest_main = project(tmp_path / "deployed-commit", "build/manifests/dev"), tmp_path / "main"
-    (latest_main / "gitops" / "dev").mkdir(parents=True)
-    (latest_main / "gitops" / "dev" / "identity.yaml").write_text("kind: Latest\n")
-    (root / "gitops" / "dev").mkdir(parents=True)
-    (root / "gitops" / "dev" / "identity.yaml").write_text("kind: Older\n")
+    (latest_main / "gitops" / "dev" / "1-manifest").mkdir(parents=True)
+    (latest_main / "gitops" / "dev" / "1-manifest" / "identity.yaml").write_text("kind: Latest\n")
+    (root / "gitops" / "dev" / "1-manifest").mkdir(parents=True)
+    (root / "gitops" / "dev" / "1-manifest" / "identity.yaml").write_text("kind: Older\n")
     rendered = restore("dev", root, kept_in=latest_main)
-    assert files(rendered) == {"identity.yaml": "kind: Latest\n"}
-    (rendered / "new.yaml").write_text("kind: New\n")
+    assert files(rendered) == {"1-manifest/identity.yaml": "kind: Latest\n"}
+    (rendered / "0-crd").mkdir()
+    (rendered / "0-crd" / "new.yaml").write_text("kind: New\n")
     save("dev", root, kept_in=latest_main)
-    assert files(latest_main / "gitops" / "dev") == {"identity.yaml": "kind: Latest\n", "new.yaml": "kind: New\n"}
-    assert files(root / "gitops" / "dev") == {"identity.yaml": "kind: Older\n"}
+    assert files(latest_main / "gitops" / "dev") == {
+        "1-manifest/identity.yaml": "kind: Latest\n",
+        "0-crd/new.yaml": "kind: New\n",
+    }
+    assert files(root / "gitops" / "dev") == {"1-manifest/identity.yaml": "kind: Older\n"}
 
 
 def test_the_first_run_starts_from_an_empty_directory(tmp_path: Path) -> None:
     root = project(tmp_path, "build/manifests/dev")
-    stale = root / "build" / "manifests" / "dev" / "left-from-a-local-run.yaml"
+    stale = root / "build" / "manifests" / "dev" / "1-manifest" / "left-from-a-local-run.yaml"
     stale.parent.mkdir(parents=True)
     stale.write_text("kind: Stale\n")
     assert files(restore("dev", root)) == {}
@@ -82,30 +86,84 @@ def test_a_stack_that_applies_to_its_cluster_keeps_nothing(tmp_path: Path, capsy
 
 def test_a_stack_rendering_straight_into_its_kept_copy_is_left_as_it_is(tmp_path: Path) -> None:
     root = project(tmp_path, "gitops/dev")
-    (root / "gitops" / "dev").mkdir(parents=True)
-    (root / "gitops" / "dev" / "a.yaml").write_text("kind: A\n")
+    (root / "gitops" / "dev" / "1-manifest").mkdir(parents=True)
+    (root / "gitops" / "dev" / "1-manifest" / "a.yaml").write_text("kind: A\n")
     restore("dev", root)
     save("dev", root)
-    assert files(root / "gitops" / "dev") == {"a.yaml": "kind: A\n"}
+    assert files(root / "gitops" / "dev") == {"1-manifest/a.yaml": "kind: A\n"}
 
 
-@pytest.mark.parametrize("directory", [".", "..", "/tmp/manifests", "gitops", "gitops/dev/sub"])
-def test_a_directory_that_would_empty_the_project_or_the_kept_copy_is_refused(tmp_path: Path, directory) -> None:
-    with pytest.raises(RenderDirectoryError, match="must be inside the project, apart from gitops/dev"):
+@pytest.mark.parametrize(
+    ("directory", "why"),
+    [
+        (".", "must be a folder inside the project"),
+        ("..", "must be a folder inside the project"),
+        ("../../etc", "must be a folder inside the project"),
+        ("/tmp/manifests", "must be a folder inside the project"),
+        (".git", "own folder .git/"),
+        ("policy", "own folder policy/"),
+        ("components", "own folder components/"),
+        ("tests", "own folder tests/"),
+        ("gitops", "apart from gitops/dev"),
+        ("gitops/dev/sub", "apart from gitops/dev"),
+    ],
+)
+def test_a_directory_outside_the_project_on_its_folders_or_on_the_kept_copy_is_refused(
+    tmp_path: Path, directory, why
+) -> None:
+    with pytest.raises(RenderDirectoryError, match=why):
         render_directory("dev", project(tmp_path, directory))
 
 
-def test_the_deploy_job_restores_before_pulumi_up_and_commits_after_it() -> None:
-    steps = yaml.safe_load((REPO / ".github" / "workflows" / "main.yml").read_text())["jobs"]["up"]["steps"]
+def test_restore_touches_only_the_files_the_provider_renders(tmp_path: Path) -> None:
+    """A render directory shared with files of the user's own (a README, a kustomization) keeps them."""
+    root = project(tmp_path, "build/manifests/dev")
+    rendered = root / "build" / "manifests" / "dev"
+    (rendered / "1-manifest").mkdir(parents=True)
+    (rendered / "1-manifest" / "stale.yaml").write_text("kind: Stale\n")
+    (rendered / "1-manifest" / "notes.txt").write_text("mine\n")
+    (rendered / "kustomization.yaml").write_text("resources: []\n")
+    (root / "gitops" / "dev" / "1-manifest").mkdir(parents=True)
+    (root / "gitops" / "dev" / "1-manifest" / "kept.yaml").write_text("kind: Kept\n")
+    restore("dev", root)
+    assert files(rendered) == {
+        "1-manifest/kept.yaml": "kind: Kept\n",
+        "1-manifest/notes.txt": "mine\n",
+        "kustomization.yaml": "resources: []\n",
+    }
+
+
+def test_restore_never_writes_or_deletes_through_a_symlink(tmp_path: Path) -> None:
+    root = project(tmp_path / "project", "build/manifests/dev")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.yaml").write_text("kind: Precious\n")
+    (root / "build" / "manifests" / "dev").mkdir(parents=True)
+    (root / "build" / "manifests" / "dev" / "1-manifest").symlink_to(outside)
+    with pytest.raises(RenderDirectoryError, match="symlink"):
+        restore("dev", root)
+    assert files(outside) == {"precious.yaml": "kind: Precious\n"}
+
+
+def test_a_stack_name_that_is_a_path_exits_2(capsys) -> None:
+    assert main(["restore", "../../etc/x"]) == 2
+    assert "not a stack name" in capsys.readouterr().err
+
+
+def test_the_deploy_job_restores_before_pulumi_up_and_hands_the_copy_on_after_it() -> None:
+    jobs = yaml.safe_load((REPO / ".github" / "workflows" / "main.yml").read_text())["jobs"]
+    steps = jobs["up"]["steps"]
     order = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
     restore_at = next(i for i, s in enumerate(order) if "tools.rendered_manifests restore" in s)
     up_at = order.index("pulumi/actions")
     save_at = next(i for i, s in enumerate(order) if "tools.rendered_manifests save" in s)
     assert restore_at < up_at < save_at
-    assert "git push" in order[save_at] and "gitops/$STACK" in order[save_at]
-    # Both read and write the copy in the latest main, not in the commit being deployed.
+    # Both read and write the copy the last deployment left: the branch gitops/<stack>, else main.
     assert "--kept-in" in order[restore_at] and "--kept-in" in order[save_at]
-    assert any("git worktree add" in step and "origin main" in step for step in order[:restore_at])
+    kept = next(step for step in order[:restore_at] if "git worktree add" in step)
+    assert "origin/gitops/$STACK" in kept and "origin/main" in kept
+    assert order[save_at + 1] == "actions/upload-artifact"
+    assert jobs["deliver"]["needs"] == "up"
 
 
 def test_the_command_line_names_the_directory_or_fails_with_exit_2(capsys) -> None:

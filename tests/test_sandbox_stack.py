@@ -137,7 +137,7 @@ def test_the_workflow_does_nothing_until_a_sandbox_role_is_set() -> None:
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert "schedule" in triggers and "workflow_dispatch" in triggers
     (job,) = workflow["jobs"].values()
-    assert job["if"] == "vars.SANDBOX_ROLE_ARN != ''"
+    assert job["if"] == "vars.SANDBOX_ROLE_ARN != '' && github.ref == 'refs/heads/main'"
     assert job["permissions"] == {"contents": "read", "id-token": "write"}
 
 

@@ -9,12 +9,19 @@ retries. `AWS_ENDPOINT_URL` and the other standard variables still apply whereve
 nothing, as they do for the provider. Workload accounts are entered from there with
 `AwsClients.assume_role`, as their providers assume the deploy role. `s3UsePathStyle` and
 `tokenBucketRateLimiterCapacity` change nothing preflight reads and are left out.
+
+Every call has a deadline (`CallLimits`): botocore's connect and read timeouts, a bounded number of
+attempts (the stack's aws:maxRetries, at most MAX_RETRIES), and an overall deadline after which no
+further request is sent (`DeadlinePassed`). Errors are named for what they are (`error_kind`):
+denied, throttled, unreachable endpoint, timed out, server error, missing or refused credentials.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +33,18 @@ import botocore.loaders
 import botocore.session
 from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProxyConnectionError,
+    ReadTimeoutError,
+)
 from botocore.parsers import ResponseParserError
 
 from components.config.provider_settings import AssumeRoleSettings, AwsSettings
@@ -35,6 +53,75 @@ from components.config.validators import SECRET_PLACEHOLDER
 # Everything a call to AWS (or an emulator) can raise; ResponseParserError is no BotoCoreError.
 AWS_ERRORS = (BotoCoreError, ClientError, ResponseParserError)
 PREFLIGHT_SESSION_NAME = "tkg-aws-preflight"
+# Retries after a call's first attempt, whatever aws:maxRetries says (the provider's default is 25):
+# preflight ends in bounded time, and a throttled account is reported as throttled.
+MAX_RETRIES = 4
+DEFAULT_RETRIES = 2
+# What each kind of error is called in a report row (error_kind).
+DENIED, THROTTLED, UNREACHABLE, TIMED_OUT, SERVER_ERROR = (
+    "denied",
+    "throttled",
+    "unreachable endpoint",
+    "timed out",
+    "server error",
+)
+NO_CREDENTIALS, REFUSED_CREDENTIALS, NO_SUCH_API, DEADLINE = (
+    "missing credentials",
+    "credentials refused",
+    "not offered by the endpoint",
+    "deadline passed",
+)
+_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
+_REFUSED_CREDENTIAL_CODES = {
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "SignatureDoesNotMatch",
+    "UnrecognizedClientException",
+    "AuthFailure",
+    "InvalidAccessKeyId",
+    "InvalidToken",
+}
+_THROTTLED_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "RequestThrottled",
+    "PriorRequestNotComplete",
+}
+_SERVER_CODES = {"InternalError", "InternalFailure", "ServiceUnavailable", "InternalServerError", "ServiceFailure"}
+
+
+class DeadlinePassed(BotoCoreError):
+    """Preflight's overall deadline passed before this request could be sent."""
+
+    fmt = "the overall deadline of {seconds:g} s passed before {operation} was sent"
+
+
+@dataclass(frozen=True)
+class CallLimits:
+    """How long one call, and the whole run, may take."""
+
+    connect_timeout: float = 5
+    """Seconds to open a connection to an endpoint."""
+    read_timeout: float = 15
+    """Seconds to wait for an endpoint's answer, per attempt."""
+    deadline_seconds: float | None = None
+    """The whole run's budget, from `started`; None: no overall deadline."""
+    started: float = field(default_factory=time.monotonic)
+
+    def passed(self) -> bool:
+        return self.deadline_seconds is not None and time.monotonic() - self.started >= self.deadline_seconds
+
+    def check(self, operation: str) -> None:
+        if self.passed():
+            raise DeadlinePassed(seconds=self.deadline_seconds, operation=operation)
+
+
 # `aws:endpoints` uses pulumi-aws's service names; boto3 spells a few differently.
 _BOTO3_TO_ENDPOINT_KEY = {"service-quotas": "servicequotas"}
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -51,6 +138,7 @@ class AwsClients:
     session: boto3.Session
     settings: AwsSettings
     region: str
+    limits: CallLimits = field(default_factory=CallLimits)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def client(self, service: str) -> Any:
@@ -100,7 +188,7 @@ class AwsClients:
             region_name=self.region,
             botocore_session=_botocore_session(),
         )
-        return AwsClients(session, self.settings, self.region)
+        return AwsClients(session, self.settings, self.region, self.limits)
 
     def _new_client(self, service: str, extra: Config | None = None) -> Any:
         settings = self.settings
@@ -109,22 +197,28 @@ class AwsClients:
         proxies = _proxies(settings)
 
         def make(proxies: dict[str, str] | None) -> Any:
-            config = _botocore_config(settings, proxies)
-            return self.session.client(
+            config = _botocore_config(settings, proxies, self.limits)
+            client = self.session.client(
                 service,
                 region_name=region,
                 endpoint_url=endpoint,  # None: botocore's own, or AWS_ENDPOINT_URL(_<SERVICE>)
                 verify=_verify(settings),
                 config=config.merge(extra) if extra else config,
             )
+            # Before every attempt, retries included: nothing is sent once the deadline has passed.
+            client.meta.events.register("before-send", self._before_send)
+            return client
 
         client = make(proxies)
         if proxies and settings.no_proxy and _bypasses_proxy(client.meta.endpoint_url, settings.no_proxy):
             client = make({})  # an empty map: no proxy at all, not even the environment's
         return client
 
+    def _before_send(self, event_name: str = "", **_: Any) -> None:
+        self.limits.check(event_name.rsplit(".", 1)[-1] or "a call")  # before-send.<service>.<Operation>
 
-def stack_clients(settings: AwsSettings, region: str) -> tuple[AwsClients, list[str]]:
+
+def stack_clients(settings: AwsSettings, region: str, limits: CallLimits | None = None) -> tuple[AwsClients, list[str]]:
     """Clients of the identity the stack's management provider will have, and the settings that
     could not be honoured here (one sentence each).
 
@@ -135,7 +229,12 @@ def stack_clients(settings: AwsSettings, region: str) -> tuple[AwsClients, list[
     _apply_files_and_profile(core, settings, notes)
     keys = _static_keys(settings, notes)
     session = boto3.Session(botocore_session=core, region_name=region, **keys)
-    clients = AwsClients(session, settings, region)
+    clients = AwsClients(session, settings, region, limits or CallLimits())
+    if settings.max_retries is not None and settings.max_retries > MAX_RETRIES:
+        notes.append(
+            f"aws:maxRetries {settings.max_retries}: preflight retries a call at most {MAX_RETRIES} times, "
+            "so that a throttled or unreachable account is reported in bounded time"
+        )
     web = settings.assume_role_with_web_identity
     if web is not None:
         token = _web_identity_token(web.web_identity_token_file, web.web_identity_token, notes)
@@ -148,17 +247,52 @@ def stack_clients(settings: AwsSettings, region: str) -> tuple[AwsClients, list[
 
 
 def describe_error(err: Exception) -> str:
-    """One line about an AWS error, for a report row: the operation, AWS's code and message."""
+    """One line about an AWS error, for a report row: what kind it is, the operation, AWS's code and message."""
+    kind = error_kind(err)
     if isinstance(err, ClientError):
         error = err.response.get("Error", {})
         code, message = str(error.get("Code", "error")), str(error.get("Message", ""))
+        status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         if code.isdigit() or message.lstrip().startswith("<"):
-            # An HTML error page instead of an AWS error: the endpoint does not offer this API.
-            return f"{err.operation_name}: HTTP {code} (the endpoint does not offer this API)"
-        return f"{err.operation_name}: {code}: {_first_line(message)}"
+            # No AWS error in the answer (an HTML page, an empty body): its HTTP status says what happened.
+            return f"{kind}: {err.operation_name}: HTTP {status or code}"
+        return f"{kind}: {err.operation_name}: {code}: {_first_line(message)}"
     if isinstance(err, ResponseParserError):
-        return "the endpoint's answer is not an AWS response (it does not offer this API)"
-    return _first_line(str(err))
+        return f"{kind}: the endpoint's answer is not an AWS response"
+    return f"{kind}: {_first_line(str(err))}"
+
+
+def error_kind(err: Exception) -> str:
+    """What went wrong, in the words a report uses: denied, throttled, unreachable endpoint, timed out,
+    server error, missing credentials, credentials refused, not offered by the endpoint, deadline passed;
+    or `error` for an AWS error of another kind (a bad request)."""
+    if isinstance(err, DeadlinePassed):
+        return DEADLINE
+    if isinstance(err, (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError)):
+        return NO_CREDENTIALS
+    if isinstance(err, ReadTimeoutError):
+        return TIMED_OUT
+    if isinstance(err, (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError, ConnectionClosedError)):
+        return UNREACHABLE
+    if isinstance(err, ResponseParserError):
+        return NO_SUCH_API
+    if not isinstance(err, ClientError):
+        return "error"
+    code = str(err.response.get("Error", {}).get("Code", ""))
+    status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or (int(code) if code.isdigit() else 0)
+    if code in _DENIED_CODES or code.endswith(("NotAuthorized", "NotAuthorizedException")):
+        return DENIED
+    if code in _REFUSED_CREDENTIAL_CODES:
+        return REFUSED_CREDENTIALS
+    if code in _THROTTLED_CODES or status == 429:
+        return THROTTLED
+    if code in _SERVER_CODES or status >= 500:
+        # moto (and some proxies) answer an API they lack with HTTP 500 and an HTML page.
+        message = str(err.response.get("Error", {}).get("Message", ""))
+        return NO_SUCH_API if status == 500 and message.lstrip().startswith("<") else SERVER_ERROR
+    if status in (404, 405) and (code.isdigit() or not code):
+        return NO_SUCH_API
+    return "error"
 
 
 def error_code(err: Exception) -> str:
@@ -281,22 +415,31 @@ def _verify(settings: AwsSettings) -> bool | str | None:
     return str(Path(settings.custom_ca_bundle).expanduser()) if settings.custom_ca_bundle else None
 
 
-def _botocore_config(settings: AwsSettings, proxies: dict[str, str] | None) -> Config:
-    options: dict[str, Any] = {"user_agent_extra": "tkg-aws-preflight"}
+def _botocore_config(settings: AwsSettings, proxies: dict[str, str] | None, limits: CallLimits) -> Config:
+    options: dict[str, Any] = {
+        "user_agent_extra": "tkg-aws-preflight",
+        "connect_timeout": limits.connect_timeout,
+        "read_timeout": limits.read_timeout,
+    }
     if proxies is not None:
         options["proxies"] = proxies
     if settings.use_fips_endpoint is not None:
         options["use_fips_endpoint"] = settings.use_fips_endpoint
     if settings.use_dualstack_endpoint is not None:
         options["use_dualstack_endpoint"] = settings.use_dualstack_endpoint
-    retries: dict[str, Any] = {}
-    if settings.max_retries is not None:
-        retries["max_attempts"] = settings.max_retries  # retries after the first attempt, as the provider counts
+    # Retries after the first attempt, as the provider counts them; AWS_MAX_ATTEMPTS counts all attempts.
+    retries: dict[str, Any] = {"max_attempts": min(_retries(settings), MAX_RETRIES)}
     if settings.retry_mode:
         retries["mode"] = settings.retry_mode
-    if retries:
-        options["retries"] = retries
+    options["retries"] = retries
     return Config(**options)
+
+
+def _retries(settings: AwsSettings) -> int:
+    if settings.max_retries is not None:
+        return settings.max_retries
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    return int(attempts) - 1 if attempts.isdigit() and int(attempts) > 0 else DEFAULT_RETRIES
 
 
 def _first_line(text: str, limit: int = 200) -> str:

@@ -14,13 +14,15 @@ Reads Pulumi.yaml and Pulumi.STACK.yaml (or FILE), runs the program under mocks,
   openshift-install-config.yaml   the stack's part of OpenShift's install-config.yaml (openshift)
   vsphere-tkg.yaml   namespaces, VM classes, clusters, logins and steps left (vsphere)
 Secrets (`secure:` config, generated keys) are written as "[secret]". Output is byte-identical for
-identical input, so two plans can be diffed. Exit codes: 0 planned, 2 bad config or arguments.
+identical input, so two plans can be diffed. No file is written through a symlink: DIR, or a file
+in it, that is one is refused. Exit codes: 0 planned, 2 bad config or arguments.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,7 +32,14 @@ import yaml
 
 from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
-from components.config.stack_files import StackFileError, read_stack_file, stack_files, stacks_sharing_iam
+from components.config.rules import workload_account_warnings
+from components.config.stack_files import (
+    StackFileError,
+    read_stack_file,
+    stack_file_path,
+    stack_files,
+    stacks_sharing_iam,
+)
 from components.eks_outposts.report import outpost_report
 from components.foundations.key_pairs import unused_key_pair_note
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
@@ -48,7 +57,8 @@ EXIT_BAD_CONFIG = 2
 
 def plan_stack(stack: str, config_file: Path | None = None, directory: Path = ROOT_DIR) -> ProgramRun:
     """Validate the stack's file in `directory` (or `config_file` in its place) and run the program on it."""
-    stack_file = read_stack_file(config_file or directory / f"Pulumi.{stack}.yaml")
+    default_file = stack_file_path(directory, stack)  # the stack's name is checked, also with a config file
+    stack_file = read_stack_file(config_file or default_file)
     config = parse_stack_config(stack_file.values, stack_file.secret_keys, project_dir=stack_file.path.parent)
     return run_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, directory))
 
@@ -136,18 +146,43 @@ def dump_yaml(objects: list[Any]) -> str:
     return yaml.dump_all(objects, Dumper=_ReadableDumper, sort_keys=True) if objects else ""
 
 
+class OutputPathError(Exception):
+    """The output directory, or a file in it, is a symlink (or not a directory)."""
+
+
 def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
+    linked = _symlink_on_the_way(out_dir)
+    if linked is not None:
+        raise OutputPathError(f"{linked} is a symlink; the plan is written only into a real directory")
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = out_dir / "resources.json"
-    resources.write_text(json.dumps(resources_document(run), indent=2, sort_keys=True) + "\n")
+    document = resources_document(run)
+    write_file(resources, json.dumps(document, indent=2, sort_keys=True) + "\n")
     diagram = out_dir / "diagram.md"
-    diagram.write_text(diagram_markdown(json.loads(resources.read_text())))  # drawn from the file, as diffs are
+    # Drawn from the file's JSON form, as diffs are.
+    write_file(diagram, diagram_markdown(json.loads(json.dumps(document, sort_keys=True))))
     imports = out_dir / "import.json"
-    imports.write_text(json.dumps(import_document(run), indent=2) + "\n")
+    write_file(imports, json.dumps(import_document(run), indent=2) + "\n")
     manifests = out_dir / "manifests.yaml"
-    objects = kubernetes_objects(run)
-    manifests.write_text(dump_yaml(objects))
+    write_file(manifests, dump_yaml(kubernetes_objects(run)))
     return [resources, manifests, imports, diagram, *write_cluster_configs(run.outputs, out_dir)]
+
+
+def _symlink_on_the_way(out_dir: Path) -> Path | None:
+    """The output directory if it is a symlink, or a folder of the project on the way to it that is."""
+    absolute = Path(os.path.abspath(out_dir))
+    on_the_way = [absolute, *(p for p in absolute.parents if p.is_relative_to(ROOT_DIR) and p != ROOT_DIR)]
+    return next((p for p in on_the_way if p.is_symlink()), None)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write `path` anew; a symlink there is refused, never followed (O_NOFOLLOW)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise OutputPathError(f"{path} cannot be written (a symlink is never followed): {err.strerror}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
@@ -165,7 +200,7 @@ def write_cluster_configs(outputs: dict[str, Any], out_dir: Path) -> list[Path]:
     for filename, variables in configs.items():
         if variables:
             path = out_dir / filename
-            path.write_text(yaml.safe_dump(variables, sort_keys=True))
+            write_file(path, yaml.safe_dump(variables, sort_keys=True))
             written.append(path)
     return written
 
@@ -201,6 +236,7 @@ def summary(run: ProgramRun) -> list[str]:
     nat_note = unpinned_nat_gateway_note(NetworkArgs.from_config(run.config))
     lines += [nat_note] if nat_note else []
     lines += trust_decision(run)
+    lines += workload_account_warnings(run.config.workload_accounts)
     lines += estimate_report(run)  # quotas used and monthly network cost (tools/estimate.py)
     lines += outpost_report(run.config)  # what runs on the Outpost (eks_outposts/report.py)
     lines += openshift_notes(run.config)  # advised against, not refused (openshift/report.py)
@@ -241,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run = plan_stack(args.stack, args.config_file)
     except StackFileError as err:
-        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT_DIR.glob("Pulumi.*.yaml"))
+        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_files(ROOT_DIR))
         print(f"error: {err}; stacks here: {', '.join(stacks) or 'none'}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     except ConfigError as err:
@@ -252,7 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {ConfigError(conflicts)}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     out_dir = args.out or ROOT_DIR / "build" / "plan" / args.stack
-    written = write_plan(run, out_dir)
+    try:
+        written = write_plan(run, out_dir)
+    except OutputPathError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     print("\n".join(summary(run)))
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

@@ -12,11 +12,34 @@ from typing import Any
 
 from components.config.models import ExistingVpcConfig
 from components.config.validators import NAMESPACE
-from tools.aws_session import AWS_ERRORS, AwsClients, describe_error
+from tools.aws_session import (
+    AWS_ERRORS,
+    DEADLINE,
+    NO_CREDENTIALS,
+    REFUSED_CREDENTIALS,
+    SERVER_ERROR,
+    THROTTLED,
+    TIMED_OUT,
+    UNREACHABLE,
+    AwsClients,
+    describe_error,
+    error_kind,
+)
 from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
 from tools.preflight_targets import Target
 
 ENABLED_REGION_STATES = ("opt-in-not-required", "opted-in")
+_GIVE_CREDENTIALS = "give the stack's credentials (aws:profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, aws:assumeRoles)"
+# What to do when the identity cannot be read, by the kind of error (tools/aws_session.error_kind).
+IDENTITY_ACTIONS = {
+    NO_CREDENTIALS: _GIVE_CREDENTIALS,
+    REFUSED_CREDENTIALS: "the credentials are wrong or expired: renew them (aws sso login, a new session)",
+    UNREACHABLE: "STS cannot be reached: check aws:endpoints, the proxy settings and the network path",
+    TIMED_OUT: "STS did not answer in time: check the network path, or raise --call-timeout",
+    THROTTLED: "STS throttles the caller: run preflight again later",
+    SERVER_ERROR: "STS answered with a server error: run preflight again later (AWS Health Dashboard)",
+    DEADLINE: "rerun with a longer --timeout",
+}
 
 
 def caller_identity(target: Target, clients: AwsClients) -> tuple[list[Row], dict[str, Any] | None]:
@@ -25,8 +48,8 @@ def caller_identity(target: Target, clients: AwsClients) -> tuple[list[Row], dic
     try:
         identity = clients.client("sts").get_caller_identity()
     except AWS_ERRORS as err:
-        action = "give the stack's credentials (aws:profile, AWS_PROFILE, AWS_ACCESS_KEY_ID, aws:assumeRoles)"
-        return [Row(target.name, check, FAIL, f"no working credentials: {describe_error(err)}", action)], None
+        action = IDENTITY_ACTIONS.get(error_kind(err), "see the error; nothing else was checked in this account")
+        return [Row(target.name, check, FAIL, f"sts:GetCallerIdentity: {describe_error(err)}", action)], None
     account, arn = identity["Account"], identity["Arn"]
     if account != target.account_id:
         key = f"{NAMESPACE}:managementCluster.accountId" if target.is_management else "its deployRoleArn"

@@ -27,7 +27,7 @@ from components.openshift.config import OpenShiftConfig
 from tools.aws_session import AwsClients, error_code
 from tools.estimate import inbound_rules_per_group
 from tools.preflight_quotas import QuotaCheck, quota_value
-from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
+from tools.preflight_report import FAIL, OK, Row, looked_up
 from tools.preflight_targets import Target
 
 AMI_CHECK = "OpenShift RHCOS AMI"
@@ -177,10 +177,9 @@ def subnets_row(target: Target, clients: AwsClients, config: StackConfig) -> Row
 
 def rules_row(target: Target, clients: AwsClients) -> Row:
     needed = inbound_rules_per_group(target.plan)
-    value, source, reported = quota_value(clients, RULES_QUOTA)
-    assert value is not None  # the quota has a default
+    value, source = quota_value(clients, RULES_QUOTA)  # raises (unchecked) when Service Quotas cannot say
     details = f"the largest cluster group gets {needed} inbound rules: {needed} of {int(value)} ({source})"
     increase = f"request an increase of {RULES_QUOTA.code} (Service Quotas, service vpc) before `pulumi up`"
     if needed > value:
-        return Row(target.name, RULES_CHECK, FAIL if reported else WARN, f"does not fit: {details}", increase)
+        return Row(target.name, RULES_CHECK, FAIL, f"does not fit: {details}", increase)
     return Row(target.name, RULES_CHECK, OK, details)

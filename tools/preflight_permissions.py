@@ -7,7 +7,8 @@ policies, permissions boundary and the organization's SCPs. IAM actions are simu
 the plan names, so a policy scoped to `role/tkg/*` is judged right; EC2's on `*`, as their ids do
 not exist yet. The simulator sees neither session policies nor resource-based policies. Where the
 caller cannot be simulated (the root user, a federated user) or the simulator cannot be used
-(no iam:SimulatePrincipalPolicy, an emulator without it), the row says "could not check".
+(no iam:SimulatePrincipalPolicy, an emulator without it), or a planned type has no known actions,
+the row says "could not check", which fails unless `permissions` is accepted unchecked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 
 from tools.aws_session import AWS_ERRORS, AwsClients
 from tools.mocks import Registration
-from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
+from tools.preflight_report import FAIL, OK, Row, looked_up, unchecked_row
 from tools.preflight_targets import Target
 
 CHECK = "permissions"
@@ -83,7 +84,7 @@ def permission_rows(target: Target, clients: AwsClients, caller_arn: str) -> lis
     resources = aws_resources(target)
     unknown = sorted({r.type for r in resources if r.type not in ACTIONS_BY_TYPE})
     rows = [
-        Row(target.name, CHECK, WARN, f"no API actions known for {t}", "add them to tools/preflight_permissions.py")
+        unchecked_row(target.name, CHECK, f"no API actions known for {t}", "add them to tools/preflight_permissions.py")
         for t in unknown
     ]
     if not resources:
@@ -92,7 +93,7 @@ def permission_rows(target: Target, clients: AwsClients, caller_arn: str) -> lis
     def lookup() -> list[Row]:
         principal, reason = simulated_principal(clients, caller_arn)
         if principal is None:
-            return [Row(target.name, CHECK, WARN, f"could not check: {reason}", "check the caller's policies by hand")]
+            return [unchecked_row(target.name, CHECK, reason, "check the caller's policies by hand")]
         denied = simulate(clients, principal, needed_actions(target, resources))
         if denied:
             details = f"{principal} may not {', '.join(denied)}"

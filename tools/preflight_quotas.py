@@ -1,11 +1,12 @@
 """Preflight check of the service quotas TKG's AWS guide lists: will the stack fit in what the account has left?
 
-For each quota: the account's value (Service Quotas; when it has none, AWS's default for new
-accounts), what the account already uses, and what this stack adds (counted from the plan by
-tools/estimate.py). It fails when the stack would not fit a value the account reported, warns when
-it would not fit the default (the account may have more) or leaves nothing for the clusters built
-next, which draw on the same quotas (a VPC, an Elastic IP and NAT gateway per AZ, a Classic Load
-Balancer per cluster API, instances).
+For each quota: the account's value (Service Quotas; where the account has no value of its own,
+Service Quotas' AWS default), what the account already uses, and what this stack adds (counted
+from the plan by tools/estimate.py). It fails when the stack would not fit, warns when it leaves
+nothing for the clusters built next, which draw on the same quotas (a VPC, an Elastic IP and NAT
+gateway per AZ, a Classic Load Balancer per cluster API, instances). When Service Quotas cannot be
+read (denied, throttled, unreachable, an emulator without it), the row is unchecked: it says how
+the stack compares with AWS's documented default, and fails unless `quotas` is accepted unchecked.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from tools import estimate
-from tools.aws_session import AWS_ERRORS, AwsClients, error_code
-from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
+from tools.aws_session import AWS_ERRORS, AwsClients, describe_error
+from tools.preflight_report import FAIL, OK, WARN, Row, looked_up, unchecked_row
 from tools.preflight_targets import Target
 from tools.program import ProgramRun
 
@@ -169,41 +170,33 @@ def _quota_row(target: Target, clients: AwsClients, quota: QuotaCheck) -> Row:
     after = used[scope] + added[scope]
     where = f"{scope}: " if scope else ""
     usage = f"{where}in use {used[scope]}, this stack adds {added[scope]}"
-    value, source, reported = quota_value(clients, quota)
     increase = f"request an increase of {quota.code} (Service Quotas, service {quota.service_code})"
-    if value is None:
-        details = f"could not check: {usage}; no value ({source}) and AWS's default varies by account"
-        return Row(target.name, _title(quota), WARN, details, f"read it in the Service Quotas console; {increase}")
+    try:
+        value, source = quota_value(clients, quota)
+    except AWS_ERRORS as err:
+        default = f": {after} of AWS's default {quota.default}" if quota.default is not None else ""
+        details = f"Service Quotas: {describe_error(err)}; {usage}{default}"
+        return unchecked_row(target.name, _title(quota), details, "let the caller read Service Quotas")
     details = f"{usage}: {after} of {_number(value)} ({source})"
     if after > value:
-        status = FAIL if reported else WARN  # an unconfirmed default: the account may have been granted more
-        return Row(target.name, _title(quota), status, f"does not fit: {details}", f"{increase} before `pulumi up`")
+        return Row(target.name, _title(quota), FAIL, f"does not fit: {details}", f"{increase} before `pulumi up`")
     if after == value:
         return Row(target.name, _title(quota), WARN, f"full after this stack: {details}", increase)
     return Row(target.name, _title(quota), OK, details)
 
 
-def quota_value(clients: AwsClients, quota: QuotaCheck) -> tuple[float | None, str, bool]:
-    """(value, where it came from, whether the account reported it); AWS's default when it did not."""
+def quota_value(clients: AwsClients, quota: QuotaCheck) -> tuple[float, str]:
+    """(value, where it came from): the account's own, or Service Quotas' AWS default where the account
+    has none; raises the AWS error when neither could be read."""
     service_quotas = clients.client("service-quotas")
     request = {"ServiceCode": quota.service_code, "QuotaCode": quota.code}
     try:
-        return service_quotas.get_service_quota(**request)["Quota"]["Value"], "Service Quotas", True
+        return service_quotas.get_service_quota(**request)["Quota"]["Value"], "Service Quotas"
     except ClientError as err:
         if err.response.get("Error", {}).get("Code") != "NoSuchResourceException":
-            reason = error_code(err)
-        else:
-            # No value applied to the account: the AWS default holds, which Service Quotas also knows.
-            try:
-                value = service_quotas.get_aws_default_service_quota(**request)["Quota"]["Value"]
-                return value, "AWS default from Service Quotas", True
-            except AWS_ERRORS as default_err:
-                reason = error_code(default_err)
-    except AWS_ERRORS as err:
-        reason = error_code(err)
-    if quota.default is None:
-        return None, f"Service Quotas: {reason}", False
-    return quota.default, f"AWS default; Service Quotas: {reason}", False
+            raise
+    # No value applied to the account: the AWS default holds, which Service Quotas also knows.
+    return service_quotas.get_aws_default_service_quota(**request)["Quota"]["Value"], "AWS default from Service Quotas"
 
 
 def _number(value: float) -> str:

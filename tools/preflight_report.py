@@ -1,15 +1,17 @@
 """The rows of a preflight report and how they are printed: a plain table, or JSON.
 
 Every check of tools/preflight.py ends as rows of (account, check, status, details, what to do).
-A status is `ok`, `warn` (allowed, or could not be checked: an API the account or an emulator does
-not offer, a permission the caller lacks to look) or `fail` (must be fixed before `pulumi up`).
+A status is `ok`, `warn` (allowed; a recommendation) or `fail` (must be fixed before `pulumi up`).
+Preflight fails closed: a row that could not be checked (denied, throttled, unreachable, timed out,
+an API the endpoint does not offer) is `unchecked` and fails, unless the user accepts that check
+unchecked by its name (`--allow-unchecked quotas`, or `all`), which turns it into a warning.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from tools.aws_session import AWS_ERRORS, describe_error
@@ -19,6 +21,7 @@ OK: Status = "ok"
 WARN: Status = "warn"
 FAIL: Status = "fail"
 COLUMNS = ("check", "status", "details", "what to do")
+ALL_CHECKS = "all"
 
 
 @dataclass(frozen=True)
@@ -30,12 +33,18 @@ class Row:
     details: str
     action: str = ""
     """What to do about it; empty when nothing."""
+    unchecked: bool = False
+    """Nothing could be learned (an error on the way): fails unless allowed by name."""
+    name: str = ""
+    """The name of the check that made the row, as `--allow-unchecked` takes it (preflight.py sets it)."""
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | bool]:
         return {
             "account": self.account,
             "check": self.check,
+            "name": self.name,
             "status": self.status,
+            "unchecked": self.unchecked,
             "details": self.details,
             "whatToDo": self.action,
         }
@@ -50,13 +59,27 @@ def looked_up(account: str, check: str, lookup: Callable[[], list[Row]]) -> list
 
 
 def could_not_check(account: str, check: str, err: Exception) -> Row:
-    return Row(
-        account,
-        check,
-        WARN,
-        f"could not check: {describe_error(err)}",
-        "check it by hand, or let the caller read it",
-    )
+    return unchecked_row(account, check, describe_error(err), "let the caller read it, or check it by hand")
+
+
+def unchecked_row(account: str, check: str, why: str, action: str) -> Row:
+    """A row of a check that could not be made: a failure until allowed by name."""
+    return Row(account, check, FAIL, f"could not check: {why}", action, unchecked=True)
+
+
+def allow_unchecked(rows: Sequence[Row], allowed: Sequence[str]) -> list[Row]:
+    """Unchecked rows of the checks named in `allowed` (or of all) as warnings; the others fail and say
+    how to accept them."""
+    result = []
+    for row in rows:
+        if not row.unchecked:
+            result.append(row)
+        elif ALL_CHECKS in allowed or row.name in allowed:
+            result.append(replace(row, status=WARN, action=f"accepted unchecked (--allow-unchecked {row.name})"))
+        else:
+            how = f"or accept it unchecked with --allow-unchecked {row.name}"
+            result.append(replace(row, action=f"{row.action}; {how}" if row.action else how))
+    return result
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -78,5 +101,6 @@ def as_json(rows: Sequence[Row]) -> str:
 def verdict(rows: Sequence[Row]) -> str:
     failures = sum(r.status == FAIL for r in rows)
     warnings = sum(r.status == WARN for r in rows)
+    unchecked = sum(r.unchecked for r in rows)
     state = "not ready" if failures else "ready"
-    return f"{state}: {failures} to fix, {warnings} warning(s), {len(rows)} checks"
+    return f"{state}: {failures} to fix, {warnings} warning(s), {unchecked} unchecked, {len(rows)} checks"

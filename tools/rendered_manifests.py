@@ -13,9 +13,11 @@ for the workflow to commit (and a GitOps controller to apply). `--kept-in` names
 gitops/ holds the copy (default: this one): the workflow uses a worktree of the latest main, since
 the copy must match the stack's state, which the last deployment left, not the commit being deployed.
 
+Both touch only what the provider renders: the `*.yaml` files of its two folders, `0-crd/` and
+`1-manifest/`. Anything else in either directory stays, and nothing is followed through a symlink.
 Both print the render directory, or nothing for a stack that applies to its cluster directly (and
-then do nothing). Exit codes: 0 done, 2 the stack file is unreadable or its directory is outside
-the project.
+then do nothing). Exit codes: 0 done, 2 the stack name or file is bad, or the directory is outside
+the project or one of its own folders (components/config/validators.py).
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from components.config.stack_files import StackFileError, read_stack_file
+from components.config.stack_files import StackFileError, read_stack_file, stack_file_path
+from components.config.validators import render_directory_problem
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 GITOPS_DIR = "gitops"
+# The folders the Kubernetes provider renders into: custom resource definitions, then every other object.
+RENDERED_FOLDERS = ("0-crd", "1-manifest")
 EXIT_BAD_STACK = 2
 
 
@@ -38,19 +43,20 @@ class RenderDirectoryError(Exception):
 
 def render_directory(stack: str, root: Path = ROOT_DIR) -> Path | None:
     """The stack's managementCluster.renderYamlToDirectory, inside the project; None when unset."""
-    cluster = read_stack_file(root / f"Pulumi.{stack}.yaml").raw.get("managementCluster")
+    cluster = read_stack_file(stack_file_path(root, stack)).raw.get("managementCluster")
     directory = cluster.get("renderYamlToDirectory") if isinstance(cluster, dict) else None
     if not directory:
         return None
+    if not isinstance(directory, str):
+        raise RenderDirectoryError(f"renderYamlToDirectory must be a folder's path (got {directory!r})")
+    problem = render_directory_problem(directory, root)
     resolved, kept = (root / directory).resolve(), kept_copy(stack, root).resolve()
-    # Both directories are emptied and refilled: neither may hold the project or the other.
-    inside = resolved.is_relative_to(root.resolve()) and resolved != root.resolve()
+    # Both directories are refilled from each other: neither may hold the other.
     nested = resolved != kept and (resolved.is_relative_to(kept) or kept.is_relative_to(resolved))
-    if not inside or nested:
-        kept_name = f"{GITOPS_DIR}/{stack}"
-        raise RenderDirectoryError(
-            f"renderYamlToDirectory {directory!r} must be inside the project, apart from {kept_name}"
-        )
+    if problem is None and nested:
+        problem = f"must be apart from {GITOPS_DIR}/{stack}, the copy kept of it"
+    if problem is not None:
+        raise RenderDirectoryError(f"renderYamlToDirectory {problem} (got {directory!r})")
     return resolved
 
 
@@ -75,15 +81,34 @@ def save(stack: str, root: Path = ROOT_DIR, kept_in: Path | None = None) -> Path
 
 
 def _mirror(source: Path, target: Path) -> None:
-    """Make `target` hold exactly the files of `source` (an absent source counts as empty)."""
+    """Make `target`'s rendered files exactly those of `source` (an absent source counts as empty);
+    nothing else in `target` is touched."""
     if source.resolve() == target.resolve():
         return  # the stack renders straight into its kept copy
-    if target.exists():
-        shutil.rmtree(target)
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
-        target.mkdir(parents=True)
+    if target.is_symlink() or any((target / folder).is_symlink() for folder in RENDERED_FOLDERS):
+        raise RenderDirectoryError(f"{target} or one of its rendered folders is a symlink: not followed")
+    wanted = rendered_files(source)
+    for relative in rendered_files(target).keys() - wanted.keys():
+        (target / relative).unlink()
+    for relative, path in sorted(wanted.items()):
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.is_symlink():
+            destination.unlink()
+        shutil.copyfile(path, destination)
+    target.mkdir(parents=True, exist_ok=True)
+
+
+def rendered_files(directory: Path) -> dict[str, Path]:
+    """The provider's files in `directory` by relative path: regular `*.yaml` files of its folders."""
+    found = {}
+    for folder in RENDERED_FOLDERS:
+        base = directory / folder
+        if base.is_dir() and not base.is_symlink():
+            for path in base.glob("*.yaml"):
+                if path.is_file() and not path.is_symlink():
+                    found[f"{folder}/{path.name}"] = path
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from components.config.stack_files import StackFileError
+from components.config.stack_files import StackFileError, stack_file_path
 from components.config.validators import NAMESPACE
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -48,10 +48,13 @@ def sandbox_stack_name(stack: str) -> str:
 
 
 def read_config(stack: str, root: Path = ROOT_DIR) -> dict[str, Any]:
-    path = root / f"Pulumi.{stack}.yaml"
+    path = stack_file_path(root, stack)  # a name, never a path
     if not path.is_file():
         raise StackFileError(f"no stack config file {path}")
-    document = yaml.safe_load(path.read_text()) or {}
+    try:
+        document = yaml.safe_load(path.read_bytes().decode("utf-8")) or {}
+    except UnicodeDecodeError:
+        raise StackFileError(f"{path} is not UTF-8 text") from None
     config = document.get("config") if isinstance(document, dict) else None
     if not isinstance(config, dict):
         raise StackFileError(f"{path} has no `config:` map")

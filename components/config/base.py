@@ -21,7 +21,9 @@ class ConfigError(pulumi.RunError):
     """Every problem of the stack config, one `tkg-aws:<path>: <problem> (got <value>)` per line."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
+        # Each line is cut once more: a rule may repeat a long value that passed its pattern.
+        self.problems = [check.cut(problem, check.SHOWN_LINE_CHARACTERS) for problem in problems]
+        problems = self.problems
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(f"invalid stack config ({count}):\n" + "\n".join(problems))
 

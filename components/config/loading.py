@@ -217,6 +217,7 @@ def section_rules(
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
     if cluster is not None:
         problems += rules.management_cluster(cluster, needs_cluster, kubernetes or KubernetesSettings())
+        problems += rules.render_directory(cluster, project_dir)
         problems += rules.principal_names(cluster.capa_principal_arns)
         problems += rules.workload_trust(cluster, bool(raw.get("workloadAccounts")))
         if cluster.account_id:
@@ -302,7 +303,4 @@ def _is_secret(path: str, secret_paths: set[str] | frozenset[str]) -> bool:
 
 
 def _show(value: Any) -> str:
-    try:
-        return json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
+    return check.shown(value)

@@ -341,6 +341,24 @@ class WorkloadAccountConfig(Model):
 NonEmpty = Annotated[str, AfterValidator(check.non_empty)]
 
 
+class WorkloadRoleGrantConfig(Model):
+    """How the CAPA principals' permission to assume the workload controllers roles is written."""
+
+    organization_id: Annotated[str, AfterValidator(check.organization_id)] | None = None
+    """Opt-in: one statement for the controllers role of every account of this organization
+    (aws:ResourceOrgID), instead of one ARN per account. Default: none (every ARN listed)."""
+    organization_paths: Annotated[
+        list[Annotated[str, AfterValidator(check.organization_path)]], AfterValidator(check.unique_items)
+    ] = []
+    """Opt-in, narrower: the accounts under these organizational units (aws:ResourceOrgPaths). Default: []."""
+    managed_policies_per_role: Annotated[int, Field(ge=1, le=20)] = 10
+    """The account's IAM quota "Managed policies per role" (and per user): 10 by default, 20 at most."""
+
+    @property
+    def by_organization(self) -> bool:
+        return self.organization_id is not None or bool(self.organization_paths)
+
+
 class ManagementClusterConfig(Model):
     kubeconfig: NonEmpty | None = None
     """Kubeconfig of the management cluster; set it with `pulumi config set --secret`."""
@@ -356,6 +374,7 @@ class ManagementClusterConfig(Model):
     so all of them could then enter every workload account. Default: false."""
     """Who runs CAPA (IRSA / Pod Identity role). Default: the management control-plane role."""
     identity_api_version: Literal["v1beta2", "v1beta1", "v1alpha4"] = DEFAULT_IDENTITY_API_VERSION
+    workload_role_grant: WorkloadRoleGrantConfig = WorkloadRoleGrantConfig()
 
 
 # --- GPU -----------------------------------------------------------------------------------------

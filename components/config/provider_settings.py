@@ -319,4 +319,4 @@ def _message(e: dict) -> str:
 def _show(value: Any, secret: bool = False) -> str:
     if secret:
         return json.dumps(SECRET_PLACEHOLDER)
-    return json.dumps(value, sort_keys=True, default=str)
+    return check.shown(value)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic.alias_generators import to_camel
 
-from components.config.validators import NAMESPACE, ROLE_ARN, ROLE_BASE_NAMES
+from components.config.validators import NAMESPACE, ROLE_ARN, ROLE_BASE_NAMES, render_directory_problem, shown
 
 if TYPE_CHECKING:
     from components.config.models import (
@@ -268,6 +268,14 @@ def _foreign_policies(i: int, account: WorkloadAccountConfig) -> list[str]:
 
 
 _EXTRA_KEYS = (("controlPlane", "control_plane"), ("nodes", "nodes"), ("controllers", "controllers"))
+# Managed policies the IAM template attaches to each management role, before any extra.
+TEMPLATE_MANAGED_POLICIES = {"controlPlane": 3, "nodes": 1, "controllers": 1}
+
+
+def managed_policies_of(extra: ExtraPolicyArns, role_key: str) -> int:
+    """Managed policies the program attaches to a template role (controlPlane, nodes, controllers)."""
+    attr = dict(_EXTRA_KEYS)[role_key]
+    return TEMPLATE_MANAGED_POLICIES[role_key] + len(getattr(extra, attr))
 
 
 def _duplicates(accounts: list, field: str, getter) -> list[str]:
@@ -320,9 +328,8 @@ def _user_arns(raw: dict) -> list[tuple[str, object]]:
 def managed_policy_counts(where: str, extra: ExtraPolicyArns) -> list[str]:
     """IAM attaches at most 20 managed policies to a role; the template attaches 3 to control-plane."""
     problems = []
-    template_counts = {"controlPlane": 3, "nodes": 1, "controllers": 1}
     for key, attr in _EXTRA_KEYS:
-        total = template_counts[key] + len(getattr(extra, attr))
+        total = TEMPLATE_MANAGED_POLICIES[key] + len(getattr(extra, attr))
         if total > MANAGED_POLICIES_PER_ROLE_MAX:
             problems.append(
                 f"{NAMESPACE}:{where}extraPolicyArns.{key}: the role would have {total} managed policies; IAM "
@@ -404,6 +411,35 @@ def role_chaining(accounts: list[WorkloadAccountConfig], capa_principal_arns: li
         for i, account in enumerate(accounts)
         if account.identity.duration_seconds > ROLE_CHAINING_MAX_SECONDS
     ]
+
+
+def workload_account_warnings(accounts: list[WorkloadAccountConfig]) -> list[str]:
+    """Recommendations, not refusals: an identity every namespace may use, a trust without an external id."""
+    warnings = []
+    for i, account in enumerate(accounts):
+        where = f"{NAMESPACE}:workloadAccounts[{i}].identity"
+        if account.identity.allowed_namespaces.all:
+            warnings.append(
+                f"WARNING {where}.allowedNamespaces: all: a Cluster in any namespace of the management cluster "
+                f"may use this identity, so whoever may create one anywhere builds in account {account.account_id}; "
+                "list the namespaces or give a selector"
+            )
+        if account.identity.external_id is None:
+            warnings.append(
+                f"WARNING {where}.externalId: not set: the controllers role of account {account.account_id} "
+                "trusts the CAPA principals without an external id; set one (CAPA passes it from the "
+                "AWSClusterRoleIdentity), so that another identity pointed at this role cannot use it"
+            )
+    return warnings
+
+
+def render_directory(cluster: ManagementClusterConfig, project_dir: Path) -> list[str]:
+    """The render directory is the project's, and none of its own folders (sources, git, CI)."""
+    directory = cluster.render_yaml_to_directory
+    problem = render_directory_problem(directory, project_dir) if directory is not None else None
+    if problem is None:
+        return []
+    return [f"{NAMESPACE}:managementCluster.renderYamlToDirectory: {problem} (got {shown(directory)})"]
 
 
 def rendered_secrets(

@@ -45,6 +45,9 @@ IAM_NAME_CHARS = re.compile(r"[\w+=,.@-]*", re.ASCII)
 IAM_PATH = re.compile(r"/([\x21-\x2e\x30-\x7e]+/)*", re.ASCII)
 EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+# AWS Organizations ids: o-<10-32>, and an entity path o-.../r-.../ou-.../ (aws:ResourceOrgPaths).
+ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}", re.ASCII)
+ORGANIZATION_PATH = re.compile(r"o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*", re.ASCII)
 VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
@@ -58,6 +61,9 @@ INSTANCE_SIZE = re.compile(r"(nano|micro|small|medium|large|xlarge|[1-9]\d*xlarg
 ROLE_BASE_NAMES = ("control-plane", "controllers", "nodes")
 # Tag keys the program sets itself on every resource (default tags) or on the network (Name).
 OWN_TAG_KEYS = ("environment", "managed-by", "name")
+# The most of a value an error message repeats: a pasted file must not fill the terminal or a CI log.
+SHOWN_CHARACTERS = 200
+SHOWN_LINE_CHARACTERS = 1000
 MIN_RSA_BITS = 2048
 MAX_AZS = 6  # AZ letters a..f: the most any region has
 TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
@@ -114,6 +120,45 @@ _REGION_DATA = json.loads((Path(__file__).parent / "data" / "regions.json").read
 REGION_AZ_LETTERS: dict[str, str] = _REGION_DATA["regions"]
 """Region -> the letters of its availability zones (components/data/regions.json: source and date)."""
 UNSUPPORTED_REGIONS: dict[str, str] = _REGION_DATA["unsupported"]
+
+
+def shown(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """A value as a message repeats it: JSON, cut to `limit` characters with how long it was."""
+    try:
+        text = json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return cut(text, limit)
+
+
+def cut(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+# The project's own folders: the provider empties and rewrites a render directory's files, and the
+# deploy workflow restores and commits it, so it may be none of these nor inside one.
+PROJECT_FOLDERS = frozenset(
+    {".ci", ".git", ".github", ".venv", "bench", "components", "examples", "policy", "tests", "tools"}
+)
+
+
+def render_directory_problem(directory: str, project_dir: Path) -> str | None:
+    """Why `directory` (managementCluster.renderYamlToDirectory) may not be written, or None.
+
+    Relative paths are the project's, as the Kubernetes provider resolves them from the program's
+    directory; symlinks are followed, so a link out of the project counts as out.
+    """
+    root = project_dir.resolve()
+    resolved = (root / directory).resolve()
+    if not resolved.is_relative_to(root) or resolved == root:
+        return "must be a folder inside the project, e.g. build/manifests/<stack> or gitops/<stack>"
+    top = resolved.relative_to(root).parts[0]
+    if top in PROJECT_FOLDERS or top.startswith("."):
+        return f"must not be in the project's own folder {top}/: choose one under build/ or gitops/"
+    if resolved.exists() and not resolved.is_dir():
+        return "is a file of the project, not a folder"
+    return None
 
 
 def partition_of(region: str) -> str:
@@ -233,6 +278,18 @@ def secret_section(context: Any, section: str) -> bool:
 def session_name(value: str) -> str:
     if not SESSION_NAME.fullmatch(value):
         raise ValueError("a session name is 2-64 characters of letters, digits and +=,.@-")
+    return value
+
+
+def organization_id(value: str) -> str:
+    if not ORGANIZATION_ID.fullmatch(value):
+        raise ValueError("not an AWS Organizations id like o-a1b2c3d4e5")
+    return value
+
+
+def organization_path(value: str) -> str:
+    if not ORGANIZATION_PATH.fullmatch(value):
+        raise ValueError("not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /)")
     return value
 
 

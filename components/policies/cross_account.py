@@ -13,12 +13,17 @@ allows them.
 The management side lists every workload controllers role by its ARN (no wildcard: a `*` would
 reach the role of that name in any account). About 66 characters per account outgrow a role's
 inline policies (10,240 characters in all) at about 150 accounts, so the grant is a set of managed
-policies of at most 6,144 characters each, filled in the order the accounts are listed.
+policies of at most 6,144 characters each, filled in the order the accounts are listed. That list
+grows with the accounts, and IAM attaches at most 10 managed policies to a role by default (20 on
+request), about 900 accounts' worth. Where the workload accounts are one organization (or some of
+its OUs), one statement serves any number of them: the controllers role's name in any account,
+narrowed by aws:ResourceOrgID / aws:ResourceOrgPaths to the accounts of that organization or OU.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from components.policies.grammar import ALLOW, Document, Statement, document, iam_size, statement
 from components.policies.trust import ASSUME_ROLE, assume_role_statement
@@ -74,6 +79,22 @@ def assume_workload_roles_policies(role_arns: Sequence[str], budget: int = MANAG
     if chunk:
         documents.append(_grant(chunk))
     return documents
+
+
+def assume_workload_roles_in_organization(
+    partition: str, path: str, name_suffix: str, organization_id: str | None, organization_paths: Sequence[str]
+) -> Document:
+    """One statement: sts:AssumeRole on the controllers role of every account of the organization
+    (or of the OUs given, and the OUs below them). The role's own trust still decides who gets in."""
+    condition: dict[str, dict[str, Any]] = {}
+    if organization_id:
+        condition["StringEquals"] = {"aws:ResourceOrgID": organization_id}
+    if organization_paths:
+        condition["ForAnyValue:StringLike"] = {"aws:ResourceOrgPaths": [f"{p}*" for p in organization_paths]}
+    if not condition:
+        raise ValueError("an organization grant needs an organization id or paths")
+    role = controllers_role_arn(partition, "*", path, name_suffix)
+    return document(statement([ASSUME_ROLE], resources=[role], sid=GRANT_SID, condition=condition))
 
 
 def _grant(role_arns: list[str]) -> Document:

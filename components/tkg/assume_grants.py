@@ -7,7 +7,9 @@ characters) and attaches every one of them to every principal CAPA runs as: IAM 
 policies share 10,240 characters and a user's 2,048, which a few hundred ARNs outgrow.
 
 The ARNs are worked out from the account ids, path and name suffix, so the number of policies is
-known when the program runs, before any workload role exists.
+known when the program runs, before any workload role exists. With an organization scope
+(managementCluster.workloadRoleGrant), the grant is one policy of one statement, whatever the
+number of accounts.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pulumi_aws as aws
 
 from components.config.rules import IAM_POLICY_NAME_MAX
 from components.policies.cross_account import assume_workload_roles_policies
+from components.policies.grammar import Document
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,8 @@ class AssumeWorkloadRolesArgs:
     """Name of the first policy; the others add `-2`, `-3`... (`numbered_name`)."""
     path: str
     """IAM path of the policies (iam.path)."""
-    role_arns: Sequence[str]
-    """The workload controllers roles, in the order of the config's accounts."""
+    documents: Sequence[Document]
+    """The grant's policy documents (`grant_documents`)."""
     principals: Sequence[Principal]
 
 
@@ -51,8 +54,7 @@ class AssumeWorkloadRoles(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AssumeWorkloadRolesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:assume_grants:AssumeWorkloadRoles", name, None, opts)
-        documents = assume_workload_roles_policies(args.role_arns)
-        self.policies = [self._policy(name, args, number, doc) for number, doc in enumerate(documents, start=1)]
+        self.policies = [self._policy(name, args, number, doc) for number, doc in enumerate(args.documents, start=1)]
         self.attachments = [
             self._attach(name, principal, number, policy)
             for principal in args.principals
@@ -77,6 +79,13 @@ class AssumeWorkloadRoles(pulumi.ComponentResource):
         if principal.kind == "role":
             return aws.iam.RolePolicyAttachment(resource_name, role=principal.name, policy_arn=policy.arn, opts=opts)
         return aws.iam.UserPolicyAttachment(resource_name, user=principal.name, policy_arn=policy.arn, opts=opts)
+
+
+def grant_documents(role_arns: Sequence[str], organization_scope: Document | None = None) -> list[Document]:
+    """The organization's one statement when there is one, else every workload role's ARN, split."""
+    if organization_scope is not None:
+        return [organization_scope] if role_arns else []
+    return assume_workload_roles_policies(role_arns)
 
 
 def numbered_name(name: str, number: int, limit: int = IAM_POLICY_NAME_MAX) -> str:

@@ -17,14 +17,15 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.config.base import ConfigError
 from components.config.models import StackConfig
-from components.config.rules import IAM_POLICY_NAME_MAX
-from components.config.validators import principal_of
+from components.config.rules import IAM_POLICY_NAME_MAX, managed_policies_of
+from components.config.validators import NAMESPACE, principal_of
 from components.foundations.accounts import AccountProviders
 from components.foundations.key_pairs import KeyPairs
-from components.policies.cross_account import controllers_role_arn
+from components.policies.cross_account import assume_workload_roles_in_organization, controllers_role_arn
 from components.tkg import cluster_config
-from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal
+from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal, grant_documents
 from components.tkg.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
 from components.tkg.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
 from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
@@ -81,6 +82,8 @@ def workload_accounts(
     principals = config.management_cluster.capa_principal_arns or [
         iam.role_arn(base) for base in capa_roles(config.iam.profile)
     ]
+    # First: a grant beyond IAM's quota is refused before thousands of accounts are built for nothing.
+    assume = grant_assume_workload_roles(config, iam, in_management)
     accounts = {
         account.name: WorkloadAccount(
             account.name,
@@ -94,7 +97,6 @@ def workload_accounts(
         )
         for account in config.workload_accounts
     }
-    assume = grant_assume_workload_roles(config, iam, in_management)
     targets = [
         IdentityTarget.from_config(
             a, accounts[a.name].controllers_role.arn, [accounts[a.name].controllers_role, *assume]
@@ -117,21 +119,63 @@ def grant_assume_workload_roles(
         controllers_role_arn(config.partition, account.account_id, config.iam.path, config.iam.suffix)
         for account in config.workload_accounts
     ]
+    grant = config.management_cluster.workload_role_grant
+    scope = None
+    if grant.by_organization:
+        scope = assume_workload_roles_in_organization(
+            config.partition, config.iam.path, config.iam.suffix, grant.organization_id, grant.organization_paths
+        )
+    documents = grant_documents(role_arns, scope)
     if config.management_cluster.capa_principal_arns:
         principals = [
             Principal(kind, name, f"{kind}-{name}")
             for kind, name in map(principal_of, config.management_cluster.capa_principal_arns)
         ]
+        others = dict.fromkeys((p.key for p in principals), 0)  # what else they hold is not ours to know
     else:
         principals = [Principal("role", iam.role_name(base), base) for base in capa_roles(config.iam.profile)]
+        others = {
+            base: managed_policies_of(config.iam.extra_policy_arns, ROLE_KEYS[base])
+            for base in capa_roles(config.iam.profile)
+        }
+    refuse_beyond_quota(config, len(documents), principals, others)
     # The policy name carries the stack, so two stacks that share a CAPA principal each keep their own grant.
     args = AssumeWorkloadRolesArgs(
         policy_name=assume_policy_name(pulumi.get_stack()),
         path=config.iam.path,
-        role_arns=role_arns,
+        documents=documents,
         principals=principals,
     )
     return [AssumeWorkloadRoles("management-assume-workload-controllers", args, opts=in_management)]
+
+
+# Template role base names -> their config keys (iam.extraPolicyArns.<key>).
+ROLE_KEYS = {"control-plane": "controlPlane", "controllers": "controllers", "nodes": "nodes"}
+
+
+def refuse_beyond_quota(
+    config: StackConfig, grant_policies: int, principals: Sequence[Principal], others: dict[str, int]
+) -> None:
+    """Refuse a grant IAM would not attach: more managed policies on a principal than its quota."""
+    grant = config.management_cluster.workload_role_grant
+    quota = grant.managed_policies_per_role
+    over = [(p, others[p.key]) for p in principals if grant_policies + others[p.key] > quota]
+    if not over:
+        return
+    accounts = len(config.workload_accounts)
+    where = f"{NAMESPACE}:managementCluster.workloadRoleGrant"
+    problems = []
+    for principal, held in over:
+        named = principal.name if isinstance(principal.name, str) else principal.key
+        default = "the default; " if quota == 10 else ""
+        problems.append(
+            f"{where}: the {accounts} workload accounts need {grant_policies} managed policies on the CAPA "
+            f"{principal.kind} {named}, which holds {held} more: above IAM's quota \"Managed policies per "
+            f'{principal.kind}" of {quota} ({default}20 at most); set organizationId or organizationPaths (one '
+            "statement for the organization's accounts), or raise the quota and set managedPoliciesPerRole "
+            f"(got {accounts} accounts)"
+        )
+    raise ConfigError(problems)
 
 
 def assume_policy_name(stack: str) -> str:
