@@ -15,7 +15,7 @@ import pulumi
 
 from components.config.models import StackConfig
 from components.eks_outposts.platform import eks_outposts_platform, outpost_network
-from components.foundations.accounts import account_providers
+from components.foundations.accounts import AccountProviders, account_providers
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.foundations.management_cluster import management_cluster_provider
 from components.foundations.network import Network, NetworkArgs
@@ -33,7 +33,7 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
     providers = account_providers(config)
     in_management = pulumi.ResourceOptions(providers=[providers.management])
     kubernetes = management_cluster_provider("management-cluster", config)
-    network = Network("network", outpost_network(NetworkArgs.from_config(config), config), opts=in_management)
+    network = stack_network(config, providers)
     outputs["network"] = network.outputs
     key_pair = KeyPairs("key-pair", KeyPairsArgs.from_config(config), opts=in_management)
     outputs["keyPair"] = key_pair.outputs()
@@ -50,3 +50,9 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
         outputs["openshift"] = openshift_platform(config, providers, network.outputs)
     outputs["managementAccountId"] = config.management_cluster.account_id
     return outputs
+
+
+def stack_network(config: StackConfig, providers: AccountProviders) -> Network:
+    """The network every platform of the config stands on, in the management account."""
+    args = outpost_network(NetworkArgs.from_config(config), config)
+    return Network("network", args, opts=pulumi.ResourceOptions(providers=[providers.management]))
