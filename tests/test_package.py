@@ -1,0 +1,348 @@
+"""The component package (provider/, components/package/) as another Pulumi language's program sees it.
+
+The schema is inferred offline by the SDK's own analyzer (ComponentProvider, as provider/__main__.py
+hosts it); its inputs must be the stack config's keys and its outputs the README's outputs table.
+Each component is then constructed through ComponentProvider.construct, the method the plugin's
+Construct RPC calls, with inputs as the engine delivers them (camelCase keys, every number a double),
+under the plan's mocks (tools/program.py `run_under_mocks`), and must register what the stack program
+plans for the same config: the same resources, names, inputs, providers, dependencies and options,
+only one level deeper, under the component.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import types
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.server import ComponentInitError
+from pydantic import BaseModel
+
+from components import __version__
+from components.config.base import ConfigError
+from components.config.loading import parse_config
+from components.package import COMPONENTS
+from components.package.building import PACKAGE_NAME
+from tests.conftest import REPO, plan, stack_file
+from tools import package_types
+from tools.mocks import Registration
+from tools.program import ProgramRun, _resolve, plan_data, run_under_mocks
+
+STACK = "test"
+# The platform each shipped stack turns on, and the component that builds it.
+SHIPPED = {"dev": "TkgAccount", "prod": "TkgAccount", "openshift": "OpenShiftCluster", "outposts": "EksLocalCluster"}
+# Output groups (README rows `group.key`) of each component, beside every platform's own.
+FOUNDATION_OUTPUTS = {"region", "environment", "managementAccountId", "network", "keyPair", "keyPairPrivateKey"}
+PLATFORM_OUTPUTS = {
+    "TkgAccount": {"iam", "workloadAccounts", "tkgClusterConfig", "gpu"},
+    "OpenShiftCluster": {"openshift"},
+    "EksLocalCluster": {"eksLocalCluster", "eksLocalClusterKubeconfig"},
+}
+
+
+@pytest.fixture(scope="module")
+def provider() -> ComponentProvider:
+    return ComponentProvider(COMPONENTS, PACKAGE_NAME, None, __version__)
+
+
+@pytest.fixture(scope="module")
+def schema(provider: ComponentProvider) -> dict[str, Any]:
+    return json.loads(provider.schema)
+
+
+def resource(schema: dict[str, Any], component: str) -> dict[str, Any]:
+    return schema["resources"][f"{PACKAGE_NAME}:index:{component}"]
+
+
+# --- the schema -----------------------------------------------------------------------------------
+def test_the_generated_input_types_follow_the_config_models() -> None:
+    assert package_types.render_module() == package_types.TARGET.read_text(), "run python -m tools.package_types"
+
+
+def test_the_package_is_every_platform_and_the_network_at_the_project_version(schema: dict[str, Any]) -> None:
+    assert (schema["name"], schema["version"]) == ("tkg-aws", (REPO / "VERSION").read_text().strip())
+    assert re.fullmatch(r"\d+\.\d+\.\d+", schema["version"])
+    assert set(schema["resources"]) == {
+        f"tkg-aws:index:{c}" for c in ("Network", "TkgAccount", "OpenShiftCluster", "EksLocalCluster")
+    }
+    assert all(r["isComponent"] and r["description"] for r in schema["resources"].values())
+
+
+@pytest.mark.parametrize("component", sorted(package_types.COMPONENT_SECTIONS))
+def test_each_component_takes_stack_config_keys_and_requires_what_a_stack_requires(
+    schema: dict[str, Any], component: str
+) -> None:
+    spec = resource(schema, component.removesuffix("Args"))
+    declared = {key.removeprefix("tkg-aws:") for key in yaml.safe_load((REPO / "Pulumi.yaml").read_text())["config"]}
+    inputs = set(spec["inputProperties"])
+    assert inputs - {"region"} <= declared, "an input that is no key of the stack config"
+    assert inputs == {"region", *package_types.COMPONENT_SECTIONS[component]}
+    assert set(spec["requiredInputs"]) == {"region", "environment", "managementCluster"} | (
+        inputs & {"openshift", "eksLocalCluster"}
+    )
+    assert all(spec["inputProperties"][key].get("description") for key in inputs)
+
+
+@pytest.mark.parametrize("section", sorted(package_types.SECTION_MODELS))
+def test_each_section_input_has_exactly_the_keys_its_config_model_reads(schema: dict[str, Any], section: str) -> None:
+    model = package_types.SECTION_MODELS[section]
+    spec = resource(schema, "TkgAccount" if section not in ("openshift", "eksLocalCluster") else SECTION_OWNER[section])
+    root = f"{section}[]" if section in package_types.LIST_SECTIONS else section
+    ref = spec["inputProperties"][section]
+    ref = ref.get("items", ref)["$ref"]
+    left_out = {key.removeprefix(f"{root}.") for key in package_types.LEFT_OUT if key.startswith(f"{root}.")}
+    assert schema_keys(schema, ref) == model_keys(model) - left_out
+
+
+SECTION_OWNER = {"openshift": "OpenShiftCluster", "eksLocalCluster": "EksLocalCluster"}
+
+
+def schema_keys(schema: dict[str, Any], ref: str, prefix: str = "") -> set[str]:
+    """Dotted key paths of a schema type, through nested types, lists and maps of types."""
+    keys = set()
+    for name, prop in schema["types"][ref.removeprefix("#/types/")]["properties"].items():
+        keys.add(prefix + name)
+        inner = prop.get("items") or prop.get("additionalProperties") or prop
+        if "$ref" in inner and inner["$ref"].startswith("#/types/"):
+            keys |= schema_keys(schema, inner["$ref"], f"{prefix}{name}.")
+    return keys
+
+
+def model_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Dotted key paths a config model reads (its aliases), through the models it holds."""
+    keys = set()
+    for name, field in model.model_fields.items():
+        key = prefix + (field.alias or name)
+        keys.add(key)
+        for inner in _models_in(field.annotation):
+            keys |= model_keys(inner, f"{key}.")
+    return keys
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Annotated, typing.Union, types.UnionType, list, tuple, dict):
+        args = typing.get_args(annotation)
+        for arg in args[:1] if origin is typing.Annotated else args:
+            yield from _models_in(arg)
+
+
+def readme_outputs() -> dict[str, str]:
+    """Every output name of the README's table (`a.b` / `c` rows name a.b and a.c), with its row."""
+    section = (REPO / "README.md").read_text().split("## Outputs", 1)[1].split("\n## ", 1)[0]
+    names = {}
+    for cell, rest in re.findall(r"^\| ((?:`[^`]+`(?: / )?)+) \|(.*)$", section, flags=re.MULTILINE):
+        first, *others = re.findall(r"`([^`]+)`", cell)
+        names[first] = rest
+        for other in others:
+            names[first.rsplit(".", 1)[0] + "." + other] = rest
+    return names
+
+
+def output_names(schema: dict[str, Any], properties: dict[str, Any], prefix: str = "") -> set[str]:
+    """Output names as the README writes them: typed groups as `group.key`, map entries as `<name>`."""
+    names = set()
+    for name, prop in properties.items():
+        ref = prop.get("$ref", "")
+        entry = prop.get("additionalProperties", {}).get("$ref", "")
+        if ref.startswith("#/types/"):
+            names |= output_names(schema, schema["types"][ref[8:]]["properties"], f"{prefix}{name}.")
+        elif entry.startswith("#/types/"):
+            names |= output_names(schema, schema["types"][entry[8:]]["properties"], f"{prefix}{name}.<name>.")
+        else:
+            names.add(prefix + name)
+    return names
+
+
+@pytest.mark.parametrize("component", sorted(PLATFORM_OUTPUTS))
+def test_each_platform_component_returns_the_documented_outputs_of_its_platform(
+    schema: dict[str, Any], component: str
+) -> None:
+    documented = readme_outputs()
+    returned = output_names(schema, resource(schema, component)["properties"])
+    groups = FOUNDATION_OUTPUTS | PLATFORM_OUTPUTS[component]
+    mine = {name for name in documented if name.split(".")[0] in groups}
+    assert returned - documented.keys() == set(), "returned but not in the README's outputs table"
+    assert mine - returned == set(), "documented for this platform but not returned"
+
+
+def test_the_network_component_returns_the_documented_network_outputs(schema: dict[str, Any]) -> None:
+    returned = {f"network.{name}" for name in resource(schema, "Network")["properties"]}
+    documented = {name for name, row in readme_outputs().items() if name.startswith("network.")}
+    assert returned == documented - {"network.outpostSubnetIds"}  # only with an EKS local cluster
+
+
+# --- construct ------------------------------------------------------------------------------------
+class Constructed:
+    """One component constructed by the provider under the plan's mocks: what it registered, its state."""
+
+    def __init__(self, component: str, name: str, registrations: dict[str, Registration], state: dict[str, Any]):
+        self.component, self.name, self.state = component, name, state
+        self.registrations = registrations
+
+    @property
+    def urn(self) -> str:
+        return f"urn:pulumi:{STACK}::tkg-aws::pulumi:pulumi:Stack$tkg-aws:index:{self.component}::{self.name}"
+
+    def as_program_registered(self) -> dict[str, dict[str, Any]]:
+        """The registrations, the component itself left out and its children moved to the root of the program."""
+        own = self.urn
+        root = f"urn:pulumi:{STACK}::tkg-aws::pulumi:pulumi:Stack::tkg-aws-{STACK}"
+        children = {urn: plan_data(vars(r)) for urn, r in self.registrations.items() if urn != own}
+        text = json.dumps(children, sort_keys=True)
+        # The mock monitor names a top-level resource `pulumi:pulumi:Stack$<type>`, a child `<parent type>$<type>`.
+        text = text.replace(own, root).replace(f"::tkg-aws:index:{self.component}$", "::pulumi:pulumi:Stack$")
+        return json.loads(text)
+
+
+def as_engine_sends(value: Any) -> Any:
+    """Inputs as the engine delivers them to Construct: numbers as doubles."""
+    if isinstance(value, bool) or not isinstance(value, int | dict | list):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: as_engine_sends(v) for k, v in value.items()}
+    return [as_engine_sends(v) for v in value]
+
+
+def component_inputs(raw: dict[str, Any], region: str) -> dict[str, Any]:
+    """A stack file's keys as a component's inputs: the region, and the sections but tkg (the component's choice).
+
+    An identity's allowedNamespaces is written in its map form ({list: [...]} or {all: true}): the
+    stack config's shorthands (a list, `all`) are other types, which a typed input cannot be.
+    """
+    sections = {k: v for k, v in raw.items() if k != "tkg"}
+    for account in sections.get("workloadAccounts", []):
+        allowed = account["identity"].get("allowedNamespaces")
+        if isinstance(allowed, list | str):
+            account["identity"]["allowedNamespaces"] = {"all": True} if allowed == "all" else {"list": allowed}
+    return as_engine_sends({"region": region, **sections})
+
+
+def construct(provider: ComponentProvider, component: str, inputs: dict[str, Any], region: str) -> Constructed:
+    state: dict[str, Any] = {}
+
+    async def run() -> None:
+        result = provider.construct("platform", f"tkg-aws:index:{component}", inputs, pulumi.ResourceOptions())
+        state.update(await _resolve(result.state))
+
+    pulumi.runtime.set_all_config({}, [])  # the calling stack's config: no aws:/kubernetes: keys
+    monitor = run_under_mocks(lambda: asyncio.ensure_future(run()), region, STACK)
+    return Constructed(component, "platform", dict(monitor.registrations), state)
+
+
+def stack_program(run: ProgramRun) -> dict[str, dict[str, Any]]:
+    return json.loads(json.dumps({urn: plan_data(vars(r)) for urn, r in run.registrations.items()}, sort_keys=True))
+
+
+def without_nulls(value: Any) -> Any:
+    """Outputs as a component returns them: a null (what the mocks leave uncomputed) is an absent key."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+@pytest.fixture(scope="module", params=sorted(SHIPPED))
+def shipped(request: pytest.FixtureRequest, provider: ComponentProvider) -> tuple[ProgramRun, Constructed]:
+    """A shipped stack's config, planned by the stack program and constructed through the package."""
+    raw, region, _ = stack_file(request.param)
+    constructed = construct(provider, SHIPPED[request.param], component_inputs(raw, region), region)
+    return plan(raw, region, stack=STACK), constructed
+
+
+def test_a_component_registers_what_the_stack_program_plans_for_the_same_config(
+    shipped: tuple[ProgramRun, Constructed],
+) -> None:
+    program, constructed = shipped
+    registered = constructed.as_program_registered()
+    planned = stack_program(program)
+    assert len(registered) == len(planned) > 20
+    assert sorted(registered) == sorted(planned), "resources (URNs one level under the component)"
+    assert registered == planned, "names, inputs, providers, dependencies and options"
+
+
+def test_a_component_parents_everything_it_registers(shipped: tuple[ProgramRun, Constructed]) -> None:
+    _, constructed = shipped
+    parents = {urn: r.parent for urn, r in constructed.registrations.items()}
+
+    def ancestors(urn: str) -> Iterator[str]:
+        while urn in parents:
+            urn = parents[urn]
+            yield urn
+
+    assert all(constructed.urn in ancestors(urn) for urn in parents if urn != constructed.urn)
+
+
+def test_a_component_returns_the_stack_outputs_of_the_same_config(shipped: tuple[ProgramRun, Constructed]) -> None:
+    program, constructed = shipped
+    assert constructed.state == without_nulls(program.outputs)
+    secrets = {key for key, value in constructed.state.items() if value == "[secret]"}
+    assert secrets == {"keyPairPrivateKey", "eksLocalClusterKubeconfig"} & program.outputs.keys()
+
+
+def test_the_network_component_registers_the_stack_programs_network(provider: ComponentProvider) -> None:
+    raw, region, _ = stack_file("openshift")  # three AZs, a NAT gateway in each, interface endpoints
+    inputs = component_inputs({k: raw[k] for k in ("environment", "tags", "network", "managementCluster")}, region)
+    constructed = construct(provider, "Network", inputs, region)
+    planned = stack_program(plan(raw, region, stack=STACK))
+    registered = constructed.as_program_registered()
+    network = {urn for urn in planned if "tkg-aws:network:Network" in urn or urn.endswith("::management")}
+    assert set(registered) == network
+    assert registered == {urn: planned[urn] for urn in network}
+    assert constructed.state["vpcId"] == plan(raw, region, stack=STACK).outputs["network"]["vpcId"]
+
+
+def test_bad_inputs_are_refused_with_the_stack_configs_messages_before_any_resource(
+    provider: ComponentProvider,
+) -> None:
+    raw, region, _ = stack_file("dev")
+    raw["network"] = {**raw["network"], "cidr": "10.0.0.0/33", "natGateways": "two"}
+    identity = {"allowedNamespaces": {"list": ["Lob_1"]}}
+    raw["workloadAccounts"] = [{"name": "Lob", "accountId": "12", "deployRoleArn": "x", "identity": identity}]
+    with pytest.raises(ConfigError) as expected:
+        parse_config(raw, region)
+    refused: list[BaseException] = []
+
+    async def run() -> None:
+        try:
+            provider.construct("platform", "tkg-aws:index:TkgAccount", component_inputs(raw, region), None)
+        except ComponentInitError as err:
+            refused.append(err.inner)
+
+    monitor = run_under_mocks(lambda: asyncio.ensure_future(run()), region, STACK)
+    assert len(refused) == 1 and isinstance(refused[0], ConfigError)
+    assert refused[0].problems == expected.value.problems
+    assert any(p.startswith("tkg-aws:network.cidr: ") for p in refused[0].problems)
+    assert [r.type for r in monitor.registrations.values()] == ["tkg-aws:index:TkgAccount"]
+
+
+# --- the stack program ----------------------------------------------------------------------------
+def test_the_stack_program_does_not_load_the_package() -> None:
+    """The package wraps the program; the program (and so every shipped plan) never depends on it."""
+    program_files = [REPO / "__main__.py", *(REPO / "components").rglob("*.py")]
+    importers = [
+        path.relative_to(REPO).as_posix()
+        for path in program_files
+        if "components.package" in path.read_text() and Path("components/package") not in path.relative_to(REPO).parents
+    ]
+    assert importers == []
+
+
+def test_the_plugin_hosts_the_package_components_at_the_project_version() -> None:
+    main = (REPO / "provider" / "__main__.py").read_text()
+    assert "component_provider_host(COMPONENTS, name=PACKAGE_NAME, version=__version__)" in main
+    manifest = yaml.safe_load((REPO / "provider" / "PulumiPlugin.yaml").read_text())
+    assert manifest["runtime"]["name"] == "python"
+    assert (REPO / "provider" / "requirements.txt").read_text().splitlines()[-1] == "-r ../requirements.txt"
