@@ -346,3 +346,41 @@ def test_the_plugin_hosts_the_package_components_at_the_project_version() -> Non
     manifest = yaml.safe_load((REPO / "provider" / "PulumiPlugin.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
     assert (REPO / "provider" / "requirements.txt").read_text().splitlines()[-1] == "-r ../requirements.txt"
+
+
+# --- the examples ---------------------------------------------------------------------------------
+def yaml_example() -> dict[str, Any]:
+    return yaml.safe_load((REPO / "examples" / "package-yaml" / "Pulumi.yaml").read_text())
+
+
+def test_the_yaml_example_builds_what_a_dev_stack_of_the_same_keys_plans(provider: ComponentProvider) -> None:
+    example = yaml_example()
+    assert example["packages"]["tkg-aws"] == "../../provider"
+    assert (REPO / "examples" / "package-yaml" / example["packages"]["tkg-aws"] / "PulumiPlugin.yaml").is_file()
+    tkg = example["resources"]["tkg"]
+    assert tkg["type"] == "tkg-aws:index:TkgAccount"
+    properties = tkg["properties"]
+    raw = {k: v for k, v in properties.items() if k != "region"}
+    constructed = construct(provider, "TkgAccount", as_engine_sends(properties), properties["region"])
+    planned = plan(raw, properties["region"], stack=STACK)
+    assert constructed.as_program_registered() == stack_program(planned)
+    assert len(planned.config.availability_zones) == 1 and planned.config.network.nat_gateways == "single"
+    outputs = {ref.split(".")[1].split("[")[0].rstrip("}") for ref in example["outputs"].values()}
+    assert outputs <= set(constructed.state)
+
+
+def test_the_typescript_example_sets_the_yaml_examples_keys_and_values() -> None:
+    source = (REPO / "examples" / "package-typescript" / "index.ts").read_text()
+    assert 'new tkgaws.TkgAccount("tkg", {' in source and 'from "@pulumi/tkg-aws"' in source
+
+    def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from leaves(inner, f"{path}.{key}" if path else key)
+        else:
+            yield path, value
+
+    for path, value in leaves(yaml_example()["resources"]["tkg"]["properties"]):
+        key = path.rsplit(".", 1)[-1]
+        written = str(value).lower() if isinstance(value, bool) else json.dumps(value)
+        assert f"{key}: {written}" in source, f"{path} is not {written} in index.ts"
