@@ -235,12 +235,30 @@ def construct(provider: ComponentProvider, component: str, inputs: dict[str, Any
     state: dict[str, Any] = {}
 
     async def run() -> None:
-        result = provider.construct("platform", f"tkg-aws:index:{component}", inputs, pulumi.ResourceOptions())
+        given = as_outputs(inputs)
+        result = provider.construct("platform", f"tkg-aws:index:{component}", given, pulumi.ResourceOptions())
         state.update(await _resolve(result.state))
 
     pulumi.runtime.set_all_config({}, [])  # the calling stack's config: no aws:/kubernetes: keys
     monitor = run_under_mocks(lambda: asyncio.ensure_future(run()), region, STACK)
     return Constructed(component, "platform", dict(monitor.registrations), state)
+
+
+class AsOutput:
+    """A value the test passes as an output of another resource (made once the program runs)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def as_outputs(value: Any) -> Any:
+    if isinstance(value, AsOutput):
+        return pulumi.Output.from_input(value.value)
+    if isinstance(value, dict):
+        return {k: as_outputs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_outputs(v) for v in value]
+    return value
 
 
 def stack_program(run: ProgramRun) -> dict[str, dict[str, Any]]:
@@ -326,6 +344,50 @@ def test_bad_inputs_are_refused_with_the_stack_configs_messages_before_any_resou
     assert refused[0].problems == expected.value.problems
     assert any(p.startswith("tkg-aws:network.cidr: ") for p in refused[0].problems)
     assert [r.type for r in monitor.registrations.values()] == ["tkg-aws:index:TkgAccount"]
+
+
+def existing_vpc(network_state: dict[str, Any]) -> dict[str, Any]:
+    """network.existingVpc from a Network component's outputs, each id an output as another program passes it."""
+    return {
+        "vpcId": AsOutput(network_state["vpcId"]),
+        "publicSubnetIds": {az: AsOutput(i) for az, i in network_state["publicSubnetIds"].items()},
+        "privateSubnetIds": {az: AsOutput(i) for az, i in network_state["privateSubnetIds"].items()},
+    }
+
+
+def test_a_platform_stands_on_a_vpc_given_as_outputs_as_on_the_same_ids_in_stack_config(
+    provider: ComponentProvider,
+) -> None:
+    raw, region, _ = stack_file("dev")
+    foundation = {k: raw[k] for k in ("environment", "tags", "managementCluster")}
+    vpc = construct(provider, "Network", component_inputs({**foundation, "network": {}}, region), region).state
+    network = {"clusterNames": raw["network"]["clusterNames"], "existingVpc": existing_vpc(vpc)}
+    constructed = construct(provider, "TkgAccount", component_inputs({**raw, "network": network}, region), region)
+    plain_ids = {key: vpc[key] for key in ("vpcId", "publicSubnetIds", "privateSubnetIds")}
+    planned = plan({**raw, "network": {**network, "existingVpc": plain_ids}}, region, stack=STACK)
+    assert constructed.as_program_registered() == stack_program(planned)
+    assert "aws:ec2/vpc:Vpc" not in {r.type for r in constructed.registrations.values()}
+    assert constructed.state["tkgClusterConfig"]["AWS_VPC_ID"] == vpc["vpcId"]
+    tagged = {r.inputs["resourceId"] for r in constructed.registrations.values() if r.type == "aws:ec2/tag:Tag"}
+    assert tagged == {*vpc["publicSubnetIds"].values(), *vpc["privateSubnetIds"].values()}
+
+
+def test_an_output_where_config_decides_what_exists_is_refused_with_its_key(provider: ComponentProvider) -> None:
+    raw, region, _ = stack_file("dev")
+    inputs = component_inputs(raw, region)
+    inputs["network"]["availabilityZones"] = [AsOutput("us-west-2a")]
+    inputs["keyPair"]["name"] = AsOutput("tkg-dev")
+    refused: list[BaseException] = []
+
+    async def run() -> None:
+        try:
+            provider.construct("platform", "tkg-aws:index:TkgAccount", as_outputs(inputs), None)
+        except ComponentInitError as err:
+            refused.append(err.inner)
+
+    run_under_mocks(lambda: asyncio.ensure_future(run()), region, STACK)
+    assert isinstance(refused[0], ConfigError)
+    assert [p.split(":")[1] for p in refused[0].problems] == ["network.availabilityZones[0]", "keyPair.name"]
 
 
 # --- the stack program ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import settings
 
+from components.config.base import ConfigError
 from components.config.loading import parse_stack_config, running_stack_values
 from components.config.models import PROVIDER_NAMESPACES, StackConfig
 from components.config.validators import NAMESPACE
@@ -35,11 +36,72 @@ def validated_config(args: Mapping[str, Any], platform: str | None) -> StackConf
     """
     sections = {key: _integral(value) for key, value in args.items() if key != "region"}
     sections["tkg"] = {"enabled": platform == "tkg"}
+    existing_vpc = _existing_vpc_outputs(sections)
     values = {f"{NAMESPACE}:{key}": value for key, value in sections.items()}
     values["aws:region"] = args.get("region")
     provider_settings = calling_stack_provider_settings()
     secret_keys = {key for key in provider_settings if pulumi.runtime.is_config_secret(key)}
-    return parse_stack_config(values | provider_settings, secret_keys)
+    config = parse_stack_config(values | provider_settings, secret_keys)
+    return _with_existing_vpc_outputs(config, existing_vpc) if existing_vpc else config
+
+
+# What stands in for an output of the caller's while the config is validated: a well-formed id.
+# The ids only name what the stack tags; which resources exist depends on the AZ keys, always plain.
+STAND_INS = {"vpcId": "vpc-00000000000000000", "publicSubnetIds": "subnet-00000000000000000"}
+STAND_INS["privateSubnetIds"] = STAND_INS["publicSubnetIds"]
+
+
+def _existing_vpc_outputs(sections: dict[str, Any]) -> dict[str, Any]:
+    """Take the outputs out of network.existingVpc (ids of the caller's VPC), stand-ins in their place.
+
+    Returns them by key (subnet ids by AZ). An output anywhere else is refused: every other key decides
+    what the stack creates, so it must be known before the deployment, as stack config is.
+    """
+    found: dict[str, Any] = {}
+    vpc = sections.get("network", {}).get("existingVpc") if isinstance(sections.get("network"), dict) else None
+    if isinstance(vpc, dict):
+        vpc = sections["network"]["existingVpc"] = dict(vpc)
+        if isinstance(vpc.get("vpcId"), pulumi.Output):
+            found["vpcId"], vpc["vpcId"] = vpc["vpcId"], STAND_INS["vpcId"]
+        for key in ("publicSubnetIds", "privateSubnetIds"):
+            if isinstance(vpc.get(key), dict):
+                vpc[key] = dict(vpc[key])
+                outputs = {az: v for az, v in vpc[key].items() if isinstance(v, pulumi.Output)}
+                found[key] = outputs
+                vpc[key].update(dict.fromkeys(outputs, STAND_INS[key]))
+    problems = [
+        f"{NAMESPACE}:{path}: must be a value known before the deployment, as stack config is; only "
+        "network.existingVpc's ids may be outputs of other resources (got an output)"
+        for path in _output_paths(sections)
+    ]
+    if problems:
+        raise ConfigError(problems)
+    return {key: value for key, value in found.items() if value}
+
+
+def _output_paths(value: Any, path: str = "") -> Iterator[str]:
+    if isinstance(value, pulumi.Output):
+        yield path
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _output_paths(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield from _output_paths(inner, f"{path}[{i}]")
+
+
+def _with_existing_vpc_outputs(config: StackConfig, outputs: dict[str, Any]) -> StackConfig:
+    """The validated config with the caller's outputs back in place of their stand-ins."""
+    vpc = config.network.existing_vpc
+    assert vpc is not None  # the stand-ins were validated as an existing VPC
+    update: dict[str, Any] = {}
+    if "vpcId" in outputs:
+        update["vpc_id"] = outputs["vpcId"]
+    for key, attribute in (("publicSubnetIds", "public_subnet_ids"), ("privateSubnetIds", "private_subnet_ids")):
+        if key in outputs:
+            update[attribute] = {**getattr(vpc, attribute), **outputs[key]}
+    network = config.network.model_copy(update={"existing_vpc": vpc.model_copy(update=update)})
+    return config.model_copy(update={"network": network})
 
 
 def calling_stack_provider_settings() -> dict[str, Any]:

@@ -7,6 +7,8 @@ every value a component receives, so the rules and messages are the stack config
 
 from typing import Any, NotRequired, TypedDict
 
+import pulumi
+
 
 class VpcEndpointsConfig(TypedDict):
     """As the stack config's `network.vpcEndpoints`."""
@@ -27,9 +29,9 @@ class SubnetCidrs(TypedDict):
 class ExistingVpcConfig(TypedDict):
     """A VPC the stack only tags (bring your own VPC): subnets keyed by AZ name."""
 
-    vpcId: str
-    publicSubnetIds: NotRequired[dict[str, str]]
-    privateSubnetIds: NotRequired[dict[str, str]]
+    vpcId: pulumi.Input[str]
+    publicSubnetIds: NotRequired[dict[str, pulumi.Input[str]]]
+    privateSubnetIds: NotRequired[dict[str, pulumi.Input[str]]]
 
 
 class NetworkConfig(TypedDict):
