@@ -231,7 +231,15 @@ def component_inputs(raw: dict[str, Any], region: str) -> dict[str, Any]:
     return as_engine_sends({"region": region, **sections})
 
 
-def construct(provider: ComponentProvider, component: str, inputs: dict[str, Any], region: str) -> Constructed:
+def construct(
+    provider: ComponentProvider,
+    component: str,
+    inputs: dict[str, Any],
+    region: str,
+    caller_config: dict[str, str] | None = None,
+    caller_secrets: list[str] = (),
+) -> Constructed:
+    """Construct as the plugin does for a caller whose stack config is `caller_config` (none by default)."""
     state: dict[str, Any] = {}
 
     async def run() -> None:
@@ -239,8 +247,11 @@ def construct(provider: ComponentProvider, component: str, inputs: dict[str, Any
         result = provider.construct("platform", f"tkg-aws:index:{component}", given, pulumi.ResourceOptions())
         state.update(await _resolve(result.state))
 
-    pulumi.runtime.set_all_config({}, [])  # the calling stack's config: no aws:/kubernetes: keys
-    monitor = run_under_mocks(lambda: asyncio.ensure_future(run()), region, STACK)
+    pulumi.runtime.set_all_config(caller_config or {}, list(caller_secrets))  # what Construct sets first
+    try:
+        monitor = run_under_mocks(lambda: asyncio.ensure_future(run()), region, STACK)
+    finally:
+        pulumi.runtime.set_all_config({}, [])
     return Constructed(component, "platform", dict(monitor.registrations), state)
 
 
@@ -370,6 +381,21 @@ def test_a_platform_stands_on_a_vpc_given_as_outputs_as_on_the_same_ids_in_stack
     assert constructed.state["tkgClusterConfig"]["AWS_VPC_ID"] == vpc["vpcId"]
     tagged = {r.inputs["resourceId"] for r in constructed.registrations.values() if r.type == "aws:ec2/tag:Tag"}
     assert tagged == {*vpc["publicSubnetIds"].values(), *vpc["privateSubnetIds"].values()}
+
+
+def test_the_calling_stacks_kubeconfig_and_aws_settings_reach_the_components_providers(
+    provider: ComponentProvider,
+) -> None:
+    raw, region, _ = stack_file("prod")
+    raw["managementCluster"] = {k: v for k, v in raw["managementCluster"].items() if k != "renderYamlToDirectory"}
+    caller = {"kubernetes:kubeconfig": "apiVersion: v1\nkind: Config\n", "aws:profile": "platform", "team:x": "1"}
+    constructed = construct(
+        provider, "TkgAccount", component_inputs(raw, region), region, caller, ["kubernetes:kubeconfig"]
+    )
+    providers = {r.name: r.inputs for r in constructed.registrations.values() if r.type.startswith("pulumi:providers:")}
+    assert plan_data(providers["management-cluster"])["kubeconfig"] == "[secret]"
+    aws_providers = [inputs for name, inputs in providers.items() if "allowedAccountIds" in inputs]
+    assert len(aws_providers) == 3 and all(inputs["profile"] == "platform" for inputs in aws_providers)
 
 
 def test_an_output_where_config_decides_what_exists_is_refused_with_its_key(provider: ComponentProvider) -> None:
