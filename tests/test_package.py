@@ -14,17 +14,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pulumi
 import pytest
 import yaml
+from google.protobuf import empty_pb2
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ComponentInitError
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pydantic import BaseModel
 
 from components import __version__
@@ -428,12 +433,27 @@ def test_the_stack_program_does_not_load_the_package() -> None:
     assert importers == []
 
 
-def test_the_plugin_hosts_the_package_components_at_the_project_version() -> None:
-    main = (REPO / "provider" / "__main__.py").read_text()
-    assert "component_provider_host(COMPONENTS, name=PACKAGE_NAME, version=__version__)" in main
+def test_the_plugin_serves_the_packages_schema_as_pulumi_starts_it(schema: dict[str, Any]) -> None:
+    """provider/__main__.py run as the language host runs a plugin (engine address as its argument, from its
+    own directory): it prints its port and answers GetSchema and GetPluginInfo at the project version."""
     manifest = yaml.safe_load((REPO / "provider" / "PulumiPlugin.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
     assert (REPO / "provider" / "requirements.txt").read_text().splitlines()[-1] == "-r ../requirements.txt"
+    plugin = subprocess.Popen(
+        [sys.executable, "__main__.py", "127.0.0.1:1"], cwd=REPO / "provider", stdout=subprocess.PIPE
+    )
+    try:
+        port = int(plugin.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            served = json.loads(stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=30).schema)
+            info = stub.GetPluginInfo(empty_pb2.Empty(), timeout=30)
+    finally:
+        plugin.terminate()
+        plugin.wait(timeout=30)
+        plugin.stdout.close()
+    assert served == schema
+    assert info.version == __version__ == schema["version"]
 
 
 # --- the examples ---------------------------------------------------------------------------------
