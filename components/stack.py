@@ -16,7 +16,7 @@ import pulumi
 
 from components.config.models import StackConfig
 from components.eks_outposts.platform import eks_outposts_platform, outpost_network
-from components.foundations.accounts import account_providers
+from components.foundations.accounts import AccountProviders, account_providers
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs, unused_key_pair_note, uses_key_pair
 from components.foundations.management_cluster import management_cluster_provider
 from components.foundations.network import Network, NetworkArgs
@@ -35,7 +35,7 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
     providers = account_providers(config)
     in_management = pulumi.ResourceOptions(providers=[providers.management])
     kubernetes = management_cluster_provider("management-cluster", config)
-    network = Network("network", outpost_network(NetworkArgs.from_config(config), config), opts=in_management)
+    network = stack_network(config, providers)
     outputs["network"] = network.outputs
     for note in unused_key_pair_note(config):
         pulumi.log.info(note)
@@ -58,3 +58,9 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
         outputs["vsphere"] = vsphere_platform(config)
     outputs["managementAccountId"] = config.management_cluster.account_id
     return outputs
+
+
+def stack_network(config: StackConfig, providers: AccountProviders) -> Network:
+    """The network every platform of the config stands on, in the management account."""
+    args = outpost_network(NetworkArgs.from_config(config), config)
+    return Network("network", args, opts=pulumi.ResourceOptions(providers=[providers.management]))

@@ -42,9 +42,14 @@ from components.vsphere.rules import vsphere_rules
 
 def load_config() -> StackConfig:
     """Read the running stack's config (as set by the Pulumi CLI's language host)."""
-    values = {key: _decode(pulumi.runtime.get_config(key)) for key in _all_config_keys()}
+    values = running_stack_values()
     secret_keys = {key for key in values if pulumi.runtime.is_config_secret(key)}
     return parse_stack_config(values, secret_keys)
+
+
+def running_stack_values() -> dict[str, Any]:
+    """Every key of the running stack's config (`namespace:key`), structured values decoded."""
+    return {key: _decode(pulumi.runtime.get_config(key)) for key in _all_config_keys()}
 
 
 def _all_config_keys() -> list[str]:

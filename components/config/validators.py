@@ -139,7 +139,7 @@ def cut(text: str, limit: int) -> str:
 # The project's own folders: the provider empties and rewrites a render directory's files, and the
 # deploy workflow restores and commits it, so it may be none of these nor inside one.
 PROJECT_FOLDERS = frozenset(
-    {".ci", ".git", ".github", ".venv", "bench", "components", "examples", "policy", "tests", "tools"}
+    {".ci", ".git", ".github", ".venv", "bench", "components", "examples", "policy", "provider", "tests", "tools"}
 )
 
 
