@@ -493,4 +493,3 @@ def test_the_typescript_example_sets_the_yaml_examples_keys_and_values() -> None
         key = path.rsplit(".", 1)[-1]
         written = str(value).lower() if isinstance(value, bool) else json.dumps(value)
         assert f"{key}: {written}" in source, f"{path} is not {written} in index.ts"
-
