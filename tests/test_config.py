@@ -331,3 +331,17 @@ def test_allowed_namespaces_forms_render_as_capa_reads_them() -> None:
 def test_both_stack_files_of_the_repo_are_valid(dev_raw: dict, prod_raw: dict) -> None:
     assert parse(dev_raw).environment == "dev"
     assert parse(prod_raw).environment == "prod"
+
+
+def test_the_tags_the_program_adds_to_a_subnet_count_toward_ec2s_50() -> None:
+    from components.config import rules
+    from components.config.models import NetworkConfig
+
+    # environment, managed-by, Name, CAPA's role, the load balancer role: 5, and one per cluster.
+    parse(with_value("network.clusterNames", [f"c{i}" for i in range(45)]))
+    (problem,) = problems_of(with_value("network.clusterNames", [f"c{i}" for i in range(46)]))
+    assert problem.startswith("tkg-aws:network.clusterNames: a subnet would carry 51 tags")
+    network = NetworkConfig.model_validate({"clusterNames": [f"c{i}" for i in range(45)]})
+    assert rules.tag_count({}, network) == []
+    (problem,) = rules.tag_count({}, network, openshift_cluster=True)
+    assert "51 tags" in problem and "the OpenShift cluster's" in problem

@@ -201,7 +201,8 @@ def section_rules(
         problems += rules.arn_partitions(raw, check.partition_of(region))
     tags = parsed("tags", dict[str, str])
     if tags is not None:
-        problems += rules.tag_count(tags, network)
+        openshift = raw.get("openshift")
+        problems += rules.tag_count(tags, network, isinstance(openshift, dict) and bool(openshift.get("infraId")))
     iam = parsed("iam", IamConfig)
     if iam is not None:
         problems += rules.managed_policy_counts("iam.", iam.extra_policy_arns)
