@@ -48,11 +48,12 @@ from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
-from tools.plan_diff import diff_with_diagrams, load_plan
+from tools.plan_diff import PlanError, compare, diff_with_diagrams, load_plan
 from tools.program import PROJECT, ProgramRun, plan_data, run_config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_CONFIG = 2
+EXIT_CHANGES = 1  # diff --exit-code: the plans differ
 
 
 def plan_stack(stack: str, config_file: Path | None = None, directory: Path = ROOT_DIR) -> ProgramRun:
@@ -299,20 +300,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def diff_main(argv: list[str]) -> int:
+    """Exit status as `git diff`'s: 0, or with --exit-code 1 when something changes; 2 on bad input."""
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan diff",
         description="Print a Markdown summary of the changes between two plan directories.",
     )
     parser.add_argument("base", type=Path, help="plan directory of the base (e.g. main)")
     parser.add_argument("head", type=Path, help="plan directory of the change")
+    parser.add_argument("--full", action="store_true", help="print every value whole (default: cut at 120 characters)")
+    parser.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when the plans differ, 0 when they do not (as git diff)"
+    )
     args = parser.parse_args(argv)
     try:
         base, head = load_plan(args.base), load_plan(args.head)
-    except FileNotFoundError as err:
-        print(f"error: {err}", file=sys.stderr)
+        text = diff_with_diagrams(base, head, full=args.full)
+    except (PlanError, KeyError, TypeError) as err:
+        print(
+            f"error: {err if isinstance(err, PlanError) else f'not a plan of python -m tools.plan: {err!r}'}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_CONFIG
-    print(diff_with_diagrams(base, head), end="")
-    return 0
+    print(text, end="")
+    return EXIT_CHANGES if args.exit_code and compare(base, head).any else 0
 
 
 if __name__ == "__main__":
