@@ -15,7 +15,7 @@ UPGRADE ?=
 LOCKS := requirements policy/requirements examples/app-team/requirements
 LOCK = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: plan preflight test lint format bench lock clean
+.PHONY: plan preflight test lint format bench lock schema clean
 
 # --require-hashes: a package missing from the lock, or a download that differs, fails the install.
 $(BIN)/.installed: requirements-dev.txt
@@ -46,6 +46,10 @@ lint: $(BIN)/.installed
 ## bench: offline-plan time, memory, largest IAM policies, managed policies per role for 1 to 500 workload accounts
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
+
+## schema: regenerate schema/stack-config.schema.json from the config models (a test checks it is current)
+schema: $(BIN)/.installed
+	$(BIN)/python -m tools.stack_schema
 
 ## lock: re-pin requirements*.txt from the ranges in requirements*.in (needs PyPI); see UPGRADE above
 lock: $(BIN)/.installed

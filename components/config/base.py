@@ -31,7 +31,9 @@ class ConfigError(pulumi.RunError):
 class Model(BaseModel):
     """Base of every config model: camelCase keys, unknown keys rejected, immutable."""
 
-    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(
+        alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False, use_attribute_docstrings=True
+    )
 
     @field_validator("*", mode="before")
     @classmethod
