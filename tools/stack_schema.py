@@ -26,7 +26,6 @@ from components.config.validators import NAMESPACE, REGION_AZ_LETTERS
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT_DIR / "schema" / "stack-config.schema.json"
-SCHEMA_ID = "https://github.com/tkg-aws/tkg-aws/schema/stack-config.schema.json"
 # The line that points an editor's YAML language server at the schema, first in every stack file.
 EDITOR_LINE = "# yaml-language-server: $schema=schema/stack-config.schema.json"
 SECURE = {
@@ -55,7 +54,6 @@ def stack_schema() -> dict[str, Any]:
             config.setdefault(f"{namespace}:{field.alias}", {"description": f"passed to the {namespace} provider"})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
         "title": f"tkg-aws stack file (Pulumi.<stack>.yaml), version {__version__}",
         "type": "object",
         "properties": {
