@@ -51,8 +51,8 @@ TKG_ROLES = ("control-plane", "nodes", "controllers")
 TKG_LOGICAL_IDS = {"control-plane": "ControlPlane", "nodes": "Nodes", "controllers": "Controllers"}
 READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Simulate")
 STS_SESSIONS = ("AssumeRole", "AssumeRoleWithWebIdentity")
-# The checks moto cannot answer in full: EC2's and ELB's quotas, IAM's policy simulator.
-MOTO_LACKS = ("quotas", "permissions")
+# The checks moto cannot answer in full: EC2's (GPU ones too) and ELB's quotas, IAM's policy simulator.
+MOTO_LACKS = ("quotas", "gpu-quotas", "permissions")
 ALLOW_MOTO_LACKS = tuple(flag for name in MOTO_LACKS for flag in ("--allow-unchecked", name))
 
 

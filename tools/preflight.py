@@ -18,6 +18,8 @@ Per account, the checks of ACCOUNT_CHECKS, each by the name `--allow-unchecked` 
   - permissions: the caller may make the calls the deployment makes (IAM policy simulator)
   - openshift: an OpenShift stack's AMI, instance type offerings, public zone, existing subnets and
     rule quota (tools/preflight_openshift.py)
+  - gpu-quotas: the G/VT and P instance quotas fit the GPU workers and GPU compute machines configured
+    (tools/preflight_gpu.py)
   - outpost-subnets: an EKS local cluster's existing VPC: its Outpost subnets, DNS attributes, egress
     and local gateway association (tools/preflight_outposts.py)
 It fails closed: whatever could not be checked (denied, throttled, unreachable, timed out, a server
@@ -47,6 +49,9 @@ from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, CallLi
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled
 from tools.preflight_existing import existing_rows
+from tools.preflight_gpu import CHECK_NAME as GPU_CHECK_NAME
+from tools.preflight_gpu import applies as gpu_quotas_apply
+from tools.preflight_gpu import gpu_quota_rows
 from tools.preflight_openshift import openshift_rows
 from tools.preflight_outposts import outpost_rows
 from tools.preflight_permissions import permission_rows
@@ -120,6 +125,11 @@ ACCOUNT_CHECKS: tuple[AccountCheck, ...] = (
         "openshift",
         lambda c: openshift_rows(c.target, c.clients, c.config),
         applies=lambda c: c.target.is_management and c.config.openshift is not None,
+    ),
+    AccountCheck(
+        GPU_CHECK_NAME,
+        lambda c: gpu_quota_rows(c.target, c.clients, c.config),
+        applies=lambda c: gpu_quotas_apply(c.target, c.config),
     ),
     AccountCheck(
         "outpost-subnets",
