@@ -1,12 +1,15 @@
-# Every target sets up what it needs: a virtual environment in .venv, installed from the lock file
-# requirements-dev.txt (exact versions with their hashes). `make lock` regenerates the lock files
-# from the ranges in requirements*.in.
+# Every target sets up what it needs, from a lock file (exact versions with their hashes): `plan` and
+# `preflight` a runtime environment in .venv-run from requirements.txt (the program's dependencies
+# only), the others the development environment in .venv from requirements-dev.txt (with the test
+# and lint tools). `make lock` regenerates the lock files from the ranges in requirements*.in.
 PYTHON ?= python3
 # Python may cache compiled modules (this machine's environment turns that off): without the cache
 # every process of the tests and plans compiles the pulumi_aws modules it uses again, seconds each.
 unexport PYTHONDONTWRITEBYTECODE
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUN_VENV ?= .venv-run
+RUN_BIN := $(RUN_VENV)/bin
 STACK ?= dev
 # Options for `make lock`: UPGRADE=--upgrade moves every pin to the newest release in its range,
 # UPGRADE="--upgrade-package pulumi-aws" only that package (and what it needs).
@@ -23,15 +26,20 @@ $(BIN)/.installed: requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements-dev.txt
 	touch $@
 
-## plan: render STACK (default dev) offline into build/plan/STACK
-plan: $(BIN)/.installed
-	$(BIN)/python -m tools.plan $(STACK)
+$(RUN_BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(RUN_VENV)
+	$(RUN_BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements.txt
+	touch $@
+
+## plan: render STACK (default dev) offline into build/plan/STACK (needs the runtime lock only)
+plan: $(RUN_BIN)/.installed
+	$(RUN_BIN)/python -m tools.plan $(STACK)
 
 ## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`;
 ## PREFLIGHT_FLAGS="--allow-unchecked quotas" accepts a check that cannot be made (README "Preflight")
 PREFLIGHT_FLAGS ?=
-preflight: $(BIN)/.installed
-	$(BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
+preflight: $(RUN_BIN)/.installed
+	$(RUN_BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
 
 ## test: the whole test suite, on every core (pytest-xdist)
 test: $(BIN)/.installed
@@ -61,4 +69,4 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(RUN_VENV) build

@@ -438,13 +438,20 @@ def _action(request: dict[str, Any]) -> str:
 
 
 # --- the command ------------------------------------------------------------------------------------
-def test_the_table_names_each_check_with_its_account_and_ends_with_the_verdict(account, capsys, tmp_path):
+def test_the_report_names_each_check_with_its_account_fits_100_columns_and_ends_with_the_verdict(
+    account, capsys, tmp_path
+):
     code, out = cli(capsys, tmp_path, prod_values())
     lines = out.splitlines()
     assert code == 0
+    assert "ok    management: caller identity" in lines
+    assert max(len(line) for line in lines) <= 100
+    assert any(line.startswith("      -> accepted unchecked (--allow-unchecked quotas)") for line in lines)
+    assert lines[-1].startswith("ready: 0 to fix, ")
+    code, out = cli(capsys, tmp_path, prod_values(), "--markdown")  # for a CI job summary
+    lines = out.splitlines()
     assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == ["check", "status", "details", "what to do"]
     assert any(line.startswith("| management: caller identity ") and "| ok " in line for line in lines)
-    assert lines[-1].startswith("ready: 0 to fix, ")
 
 
 def test_bad_config_exits_2_with_one_line_per_problem_and_no_traceback(account, capsys, tmp_path):

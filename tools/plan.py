@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from components import __version__
 from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
 from components.config.rules import workload_account_warnings
@@ -271,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Render a stack's desired state offline (no Pulumi CLI, no cloud credentials). "
         "`python -m tools.plan diff BASE_DIR HEAD_DIR` compares two rendered plans.",
     )
+    parser.add_argument("--version", action="version", version=f"tkg-aws {__version__}")
     parser.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml (e.g. dev, prod)")
     parser.add_argument("--config-file", type=Path, help="stack config file to read instead")
     parser.add_argument("--out", type=Path, help="output directory (default: build/plan/STACK)")
