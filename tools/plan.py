@@ -51,6 +51,7 @@ from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
 from tools.plan_diff import PlanError, compare, diff_with_diagrams, load_plan
 from tools.program import PROJECT, ProgramRun, plan_data, run_config
+from tools.tool_files import fill_main, placeholders, with_placeholders
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_CONFIG = 2
@@ -167,7 +168,9 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     write_file(imports, json.dumps(import_document(run), indent=2) + "\n")
     manifests = out_dir / "manifests.yaml"
     write_file(manifests, dump_yaml(kubernetes_objects(run)))
-    return [resources, manifests, imports, diagram, *write_cluster_configs(run.outputs, out_dir)]
+    # The ids AWS assigns at creation are placeholders in the tool files (tools/tool_files.py).
+    tool_outputs = with_placeholders(run.outputs, placeholders(run))
+    return [resources, manifests, imports, diagram, *write_cluster_configs(tool_outputs, out_dir)]
 
 
 def _symlink_on_the_way(out_dir: Path) -> Path | None:
@@ -267,10 +270,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["diff"]:
         return diff_main(argv[1:])
+    if argv[:1] == ["fill"]:
+        return fill_main(argv[1:], ROOT_DIR)
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan",
         description="Render a stack's desired state offline (no Pulumi CLI, no cloud credentials). "
-        "`python -m tools.plan diff BASE_DIR HEAD_DIR` compares two rendered plans.",
+        "`python -m tools.plan diff BASE_DIR HEAD_DIR` compares two rendered plans; "
+        "`python -m tools.plan fill STACK OUTPUTS_JSON` writes the tool files from a deployed stack's outputs.",
     )
     parser.add_argument("--version", action="version", version=f"tkg-aws {__version__}")
     parser.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml (e.g. dev, prod)")
@@ -298,6 +304,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_CONFIG
     print("\n".join(summary(run)))
     print("wrote " + ", ".join(str(p) for p in written))
+    if placeholders(run):
+        print(
+            f"note: ids AWS assigns are `<... from pulumi up>` placeholders in the tool files; after `pulumi up`: "
+            f"pulumi stack output --json > outputs.json && python -m tools.plan fill {args.stack} outputs.json",
+            file=sys.stderr,
+        )
     return 0
 
 
