@@ -49,6 +49,7 @@ from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
+from tools.mocks import Registration
 from tools.plan_diff import PlanError, compare, diff_with_diagrams, load_plan
 from tools.program import PROJECT, ProgramRun, plan_data, run_config
 from tools.tool_files import fill_main, placeholders, with_placeholders
@@ -230,11 +231,7 @@ def write_eks_local_files(cluster: dict[str, Any], out_dir: Path) -> list[Path]:
 
 def summary(run: ProgramRun) -> list[str]:
     """Resources per type and per account (by the provider each uses), quotas used, monthly cost."""
-    custom = [r for r in run.registrations.values() if r.custom and not r.type.startswith("pulumi:")]
-    accounts = provider_accounts(run)
-    by_account = Counter(
-        accounts.get(r.provider, run.config.management_cluster.account_id or "management") for r in custom
-    )
+    custom, by_account = resource_counts(run)
     lines = [f"stack {run.stack}: {len(custom)} resources in {len(by_account)} account(s)"]
     lines += [f"  {count:4d}  {typ}" for typ, count in sorted(Counter(r.type for r in custom).items())]
     lines += [f"  account {account}: {count} resources" for account, count in sorted(by_account.items())]
@@ -248,6 +245,14 @@ def summary(run: ProgramRun) -> list[str]:
     lines += vsphere_report(run.config.vsphere)  # what runs on the Supervisor, what is left to do
     lines += unused_key_pair_note(run.config)
     return lines
+
+
+def resource_counts(run: ProgramRun) -> tuple[list[Registration], Counter[str]]:
+    """The stack's cloud resources (not providers or components) and how many each account gets."""
+    custom = [r for r in run.registrations.values() if r.custom and not r.type.startswith("pulumi:")]
+    accounts = provider_accounts(run)
+    management = run.config.management_cluster.account_id or "management"
+    return custom, Counter(accounts.get(r.provider, management) for r in custom)
 
 
 def trust_decision(run: ProgramRun) -> list[str]:
@@ -282,7 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml (e.g. dev, prod)")
     parser.add_argument("--config-file", type=Path, help="stack config file to read instead")
     parser.add_argument("--out", type=Path, help="output directory (default: build/plan/STACK)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON (notes stay on stderr)")
     args = parser.parse_args(argv)
+    if sys.stderr.isatty():  # the plan takes seconds: say so on a terminal, stay quiet in CI and pipes
+        print(f"planning {args.stack} offline...", file=sys.stderr, flush=True)
     try:
         run = plan_stack(args.stack, args.config_file)
     except StackFileError as err:
@@ -302,15 +310,41 @@ def main(argv: list[str] | None = None) -> int:
     except OutputPathError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    print("\n".join(summary(run)))
-    print("wrote " + ", ".join(str(p) for p in written))
+    lines = summary(run)
+    diagnostics = [line for line in lines if is_diagnostic(line)]
     if placeholders(run):
-        print(
+        diagnostics.append(
             f"note: ids AWS assigns are `<... from pulumi up>` placeholders in the tool files; after `pulumi up`: "
-            f"pulumi stack output --json > outputs.json && python -m tools.plan fill {args.stack} outputs.json",
-            file=sys.stderr,
+            f"pulumi stack output --json > outputs.json && python -m tools.plan fill {args.stack} outputs.json"
         )
+    if args.json:
+        print(json.dumps(json_summary(run, written, diagnostics), indent=2))
+    else:
+        print("\n".join(line for line in lines if not is_diagnostic(line)))
+        print("wrote " + ", ".join(str(p) for p in written))
+    for line in diagnostics:
+        print(line.strip(), file=sys.stderr)
     return 0
+
+
+def is_diagnostic(line: str) -> bool:
+    """Notes and warnings of the summary, which go to stderr as diagnostics do."""
+    return line.lstrip().startswith(("note:", "WARNING"))
+
+
+def json_summary(run: ProgramRun, written: list[Path], diagnostics: list[str]) -> dict[str, Any]:
+    """The plan's summary for a machine: resources by type and account, files, notes and warnings."""
+    custom, by_account = resource_counts(run)
+    return {
+        "version": __version__,
+        "stack": run.stack,
+        "resources": len(custom),
+        "byType": dict(sorted(Counter(r.type for r in custom).items())),
+        "byAccount": dict(sorted(by_account.items())),
+        "files": [str(p) for p in written],
+        "warnings": [line.strip() for line in diagnostics if line.lstrip().startswith("WARNING")],
+        "notes": [line.strip() for line in diagnostics if not line.lstrip().startswith("WARNING")],
+    }
 
 
 def diff_main(argv: list[str]) -> int:
