@@ -270,6 +270,13 @@ def test_an_account_id_given_as_a_number_names_the_command_that_stores_it_as_tex
     assert "--type string --path tkg-aws:workloadAccounts[0].accountId" in problem
 
 
+def test_a_missing_region_is_one_clean_line_not_a_garbled_az_line() -> None:
+    raw = with_value("network.availabilityZones", ["us-west-2a"])
+    assert problems_of(raw, region=None) == [
+        "aws:region: required key is missing (pulumi config set aws:region us-west-2)"
+    ]
+
+
 def test_a_cidr_with_host_bits_set_says_so_and_gives_the_network() -> None:
     (problem,) = problems_of(with_value("network.cidr", "10.0.7.5/16"))
     assert problem == (

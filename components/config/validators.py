@@ -139,7 +139,22 @@ def cut(text: str, limit: int) -> str:
 # The project's own folders: the provider empties and rewrites a render directory's files, and the
 # deploy workflow restores and commits it, so it may be none of these nor inside one.
 PROJECT_FOLDERS = frozenset(
-    {".ci", ".git", ".github", ".venv", "bench", "components", "examples", "policy", "provider", "tests", "tools"}
+    {
+        ".ci",
+        ".git",
+        ".github",
+        ".venv",
+        ".venv-run",
+        "bench",
+        "components",
+        "examples",
+        "policy",
+        "provider",
+        "schema",
+        "templates",
+        "tests",
+        "tools",
+    }
 )
 
 
@@ -394,6 +409,8 @@ def az_keys_in_region(mapping: dict, info: ValidationInfo) -> dict:
 
 
 def _az_in_region(az: str, region: str) -> bool:
+    if not region:
+        return True  # no valid region (aws:region's own line says so): nothing to judge the AZ by
     letters = REGION_AZ_LETTERS.get(region, "")
     return az.startswith(region) and len(az) == len(region) + 1 and az[-1] in letters
 
