@@ -1,12 +1,15 @@
-# Every target sets up what it needs: a virtual environment in .venv, installed from the lock file
-# requirements-dev.txt (exact versions with their hashes). `make lock` regenerates the lock files
-# from the ranges in requirements*.in.
+# Every target sets up what it needs, from a lock file (exact versions with their hashes): `plan` and
+# `preflight` a runtime environment in .venv-run from requirements.txt (the program's dependencies
+# only), the others the development environment in .venv from requirements-dev.txt (with the test
+# and lint tools). `make lock` regenerates the lock files from the ranges in requirements*.in.
 PYTHON ?= python3
 # Python may cache compiled modules (this machine's environment turns that off): without the cache
 # every process of the tests and plans compiles the pulumi_aws modules it uses again, seconds each.
 unexport PYTHONDONTWRITEBYTECODE
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUN_VENV ?= .venv-run
+RUN_BIN := $(RUN_VENV)/bin
 STACK ?= dev
 # Options for `make lock`: UPGRADE=--upgrade moves every pin to the newest release in its range,
 # UPGRADE="--upgrade-package pulumi-aws" only that package (and what it needs).
@@ -15,7 +18,7 @@ UPGRADE ?=
 LOCKS := requirements policy/requirements examples/app-team/requirements
 LOCK = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: plan preflight test lint format bench lock clean
+.PHONY: plan preflight test lint format bench lock schema clean
 
 # --require-hashes: a package missing from the lock, or a download that differs, fails the install.
 $(BIN)/.installed: requirements-dev.txt
@@ -23,15 +26,20 @@ $(BIN)/.installed: requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements-dev.txt
 	touch $@
 
-## plan: render STACK (default dev) offline into build/plan/STACK
-plan: $(BIN)/.installed
-	$(BIN)/python -m tools.plan $(STACK)
+$(RUN_BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(RUN_VENV)
+	$(RUN_BIN)/pip install --quiet --disable-pip-version-check --no-compile --require-hashes -r requirements.txt
+	touch $@
+
+## plan: render STACK (default dev) offline into build/plan/STACK (needs the runtime lock only)
+plan: $(RUN_BIN)/.installed
+	$(RUN_BIN)/python -m tools.plan $(STACK)
 
 ## preflight: read STACK's real AWS accounts (read-only, the stack's aws: settings) before `pulumi up`;
 ## PREFLIGHT_FLAGS="--allow-unchecked quotas" accepts a check that cannot be made (README "Preflight")
 PREFLIGHT_FLAGS ?=
-preflight: $(BIN)/.installed
-	$(BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
+preflight: $(RUN_BIN)/.installed
+	$(RUN_BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
 
 ## test: the whole test suite, on every core (pytest-xdist)
 test: $(BIN)/.installed
@@ -47,6 +55,10 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
 
+## schema: regenerate schema/stack-config.schema.json from the config models (a test checks it is current)
+schema: $(BIN)/.installed
+	$(BIN)/python -m tools.stack_schema
+
 ## lock: re-pin requirements*.txt from the ranges in requirements*.in (needs PyPI); see UPGRADE above
 lock: $(BIN)/.installed
 	$(LOCK) $(UPGRADE) requirements-dev.in -o requirements-dev.txt
@@ -57,4 +69,4 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(RUN_VENV) build

@@ -262,6 +262,47 @@ def test_many_mistakes_are_all_reported_in_one_run() -> None:
     }
 
 
+def test_an_account_id_given_as_a_number_names_the_command_that_stores_it_as_text() -> None:
+    (problem,) = problems_of(with_value("managementCluster.accountId", 111111111111, MINIMAL))
+    assert problem.startswith("tkg-aws:managementCluster.accountId: an account id is 12 digits written as text")
+    assert "pulumi config set --type string --path tkg-aws:managementCluster.accountId 111111111111" in problem
+    (problem,) = problems_of(with_value("workloadAccounts[0].accountId", 22222222222))
+    assert "--type string --path tkg-aws:workloadAccounts[0].accountId" in problem
+
+
+def test_a_missing_region_is_one_clean_line_not_a_garbled_az_line() -> None:
+    raw = with_value("network.availabilityZones", ["us-west-2a"])
+    assert problems_of(raw, region=None) == [
+        "aws:region: required key is missing (pulumi config set aws:region us-west-2)"
+    ]
+
+
+def test_a_cidr_with_host_bits_set_says_so_and_gives_the_network() -> None:
+    (problem,) = problems_of(with_value("network.cidr", "10.0.7.5/16"))
+    assert problem == (
+        'tkg-aws:network.cidr: host bits are set: the network of this block is 10.0.0.0/16 (got "10.0.7.5/16")'
+    )
+    (problem,) = problems_of(with_value("network.cidr", "10.0.0/16"))
+    assert "not an IPv4 CIDR block like 10.0.0.0/16" in problem
+
+
+@pytest.mark.parametrize("flag", ["yes", "no", "true", "off", 1, 0])
+def test_a_flag_is_a_yaml_boolean_not_a_word_or_a_number(flag: Any) -> None:
+    (problem,) = problems_of(with_value("network.mapPublicIpOnLaunch", flag))
+    assert problem.startswith("tkg-aws:network.mapPublicIpOnLaunch: must be true or false, unquoted")
+    (problem,) = problems_of(with_value("workloadAccounts[0].protect", flag))
+    assert problem.startswith("tkg-aws:workloadAccounts[0].protect: must be true or false")
+    parse(with_value("network.mapPublicIpOnLaunch", False))
+
+
+def test_field_errors_and_rules_across_keys_come_in_one_round() -> None:
+    raw = with_value("network.cidr", "10.0.0.5/16")
+    raw = with_value("workloadAccounts", [ACCOUNT, ACCOUNT], raw)
+    problems = problems_of(raw)
+    assert problems[0].startswith("tkg-aws:network.cidr: host bits are set")
+    assert "tkg-aws:workloadAccounts[1].accountId: duplicate of workloadAccounts[0]" in "\n".join(problems)
+
+
 def test_defaults_fill_a_minimal_config() -> None:
     config = parse(MINIMAL)
     assert config.availability_zones == ["us-west-2a"]
@@ -297,3 +338,17 @@ def test_allowed_namespaces_forms_render_as_capa_reads_them() -> None:
 def test_both_stack_files_of_the_repo_are_valid(dev_raw: dict, prod_raw: dict) -> None:
     assert parse(dev_raw).environment == "dev"
     assert parse(prod_raw).environment == "prod"
+
+
+def test_the_tags_the_program_adds_to_a_subnet_count_toward_ec2s_50() -> None:
+    from components.config import rules
+    from components.config.models import NetworkConfig
+
+    # environment, managed-by, Name, CAPA's role, the load balancer role: 5, and one per cluster.
+    parse(with_value("network.clusterNames", [f"c{i}" for i in range(45)]))
+    (problem,) = problems_of(with_value("network.clusterNames", [f"c{i}" for i in range(46)]))
+    assert problem.startswith("tkg-aws:network.clusterNames: a subnet would carry 51 tags")
+    network = NetworkConfig.model_validate({"clusterNames": [f"c{i}" for i in range(45)]})
+    assert rules.tag_count({}, network) == []
+    (problem,) = rules.tag_count({}, network, openshift_cluster=True)
+    assert "51 tags" in problem and "the OpenShift cluster's" in problem

@@ -60,7 +60,7 @@ def test_the_comment_shows_each_stacks_changes_from_the_plans(dev_raw: dict, tmp
     text = comment_of(write_artifact(tmp_path, {"dev": (base, head), "prod": (head, head)}), capsys)
     assert text.startswith(MARKER) and "`0123456789ab`" in text
     assert "### Offline plan diff: dev" in text and "### Offline plan diff: prod" in text
-    assert ", 0 to change, 0 to remove**" in text and "us-west-2b" in text
+    assert ", 0 to change, 0 to replace, 0 to remove**" in text and "us-west-2b" in text
     assert "No changes" in text.split("### Offline plan diff: prod", 1)[1]
 
 

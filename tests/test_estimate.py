@@ -117,7 +117,27 @@ def test_a_priced_region_names_its_prices_source_and_date(prod_raw):
     east = report(plan(in_region(prod_raw, "us-east-1"), region="us-east-1"))
     cost = next(line for line in east if line.startswith("estimated network cost"))
     assert cost.startswith("estimated network cost: $175.20/month (730 h at us-east-1 list prices recorded 2026-11-21")
-    assert "reference/network.md §5" in cost
+    assert "from tools/data/prices.json" in cost
+
+
+def test_the_prices_source_is_in_the_repository_with_a_source_for_every_item():
+    import json
+
+    from tools.estimate import PRICES_FILE, REPO_ROOT
+
+    recorded = json.loads(PRICES_FILE.read_text())
+    assert PRICES_FILE.is_relative_to(REPO_ROOT)
+    for region, items in recorded["regions"].items():
+        assert set(items) <= set(recorded["sources"]), region
+    assert all(source.startswith("https://aws.amazon.com/") for source in recorded["sources"].values())
+
+
+def test_the_machines_the_stack_creates_are_counted_and_said_to_be_unpriced():
+    from tests.conftest import planned
+
+    lines = report(planned("openshift"))
+    head = next(i for i, line in enumerate(lines) if line.startswith("machines the stack creates, not priced"))
+    assert lines[head + 1 :] == ["     3 × m6i.large", "     4 × m6i.xlarge"]
 
 
 def test_every_priced_region_prices_every_item_and_says_when_and_where_from():

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from components.config.loading import parse_config
@@ -137,3 +138,26 @@ def test_the_plan_summary_carries_the_warnings() -> None:
     lines = summary(planned("prod"))
     assert any(line.startswith("WARNING tkg-aws:workloadAccounts[0].identity.externalId: not set") for line in lines)
     assert not any("allowedNamespaces: all" in line for line in lines)
+
+
+def test_the_json_summary_is_for_machines_and_notes_and_warnings_go_to_stderr(capsys, tmp_path) -> None:
+    assert main(["prod", "--out", str(tmp_path), "--json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["stack"] == "prod" and summary["resources"] == sum(summary["byType"].values())
+    assert summary["byType"]["aws:ec2/vpc:Vpc"] == 1
+    assert str(tmp_path / "tkg-cluster-config.yaml") in summary["files"]
+    assert summary["warnings"] and all(w.startswith("WARNING") for w in summary["warnings"])
+    assert any("python -m tools.plan fill prod outputs.json" in note for note in summary["notes"])
+    # Diagnostics on stderr, each once; nothing of them on stdout beside the JSON.
+    assert summary["warnings"][0] in captured.err and "WARNING" not in captured.out.replace('"WARNING', "")
+    assert "planning" not in captured.err  # progress only on a terminal
+
+
+def test_version_is_the_projects(capsys) -> None:
+    from components import __version__
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"tkg-aws {__version__}"

@@ -51,8 +51,8 @@ TKG_ROLES = ("control-plane", "nodes", "controllers")
 TKG_LOGICAL_IDS = {"control-plane": "ControlPlane", "nodes": "Nodes", "controllers": "Controllers"}
 READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Simulate")
 STS_SESSIONS = ("AssumeRole", "AssumeRoleWithWebIdentity")
-# The checks moto cannot answer in full: EC2's and ELB's quotas, IAM's policy simulator.
-MOTO_LACKS = ("quotas", "permissions")
+# The checks moto cannot answer in full: EC2's (GPU ones too) and ELB's quotas, IAM's policy simulator.
+MOTO_LACKS = ("quotas", "gpu-quotas", "permissions")
 ALLOW_MOTO_LACKS = tuple(flag for name in MOTO_LACKS for flag in ("--allow-unchecked", name))
 
 
@@ -438,13 +438,20 @@ def _action(request: dict[str, Any]) -> str:
 
 
 # --- the command ------------------------------------------------------------------------------------
-def test_the_table_names_each_check_with_its_account_and_ends_with_the_verdict(account, capsys, tmp_path):
+def test_the_report_names_each_check_with_its_account_fits_100_columns_and_ends_with_the_verdict(
+    account, capsys, tmp_path
+):
     code, out = cli(capsys, tmp_path, prod_values())
     lines = out.splitlines()
     assert code == 0
+    assert "ok    management: caller identity" in lines
+    assert max(len(line) for line in lines) <= 100
+    assert any(line.startswith("      -> accepted unchecked (--allow-unchecked quotas)") for line in lines)
+    assert lines[-1].startswith("ready: 0 to fix, ")
+    code, out = cli(capsys, tmp_path, prod_values(), "--markdown")  # for a CI job summary
+    lines = out.splitlines()
     assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == ["check", "status", "details", "what to do"]
     assert any(line.startswith("| management: caller identity ") and "| ok " in line for line in lines)
-    assert lines[-1].startswith("ready: 0 to fix, ")
 
 
 def test_bad_config_exits_2_with_one_line_per_problem_and_no_traceback(account, capsys, tmp_path):

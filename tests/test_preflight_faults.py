@@ -32,9 +32,9 @@ from tools.preflight import Progress, exit_code, main
 from tools.preflight import preflight as run_preflight
 from tools.preflight_report import Row, allow_unchecked
 
-# The emulator lacks IAM's policy simulator and EC2's and ELB's quotas: accepted unchecked where a
+# The emulator lacks IAM's policy simulator and EC2's (GPU ones too) and ELB's quotas: accepted unchecked where a
 # test is about something else.
-MOTO_LACKS = ("quotas", "permissions")
+MOTO_LACKS = ("quotas", "gpu-quotas", "permissions")
 _SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 
 
@@ -270,8 +270,8 @@ def test_one_refused_service_fails_only_its_checks(proxy, tmp_path, monkeypatch)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SERVICE_QUOTAS", closed_port())
     result = run(tmp_path, allowed=("permissions",))
     assert result.code == 1
-    assert {r.name for r in result.rows if r.status == "fail"} == {"quotas"}
-    assert all("unreachable endpoint" in r.details for r in result.by_name("quotas"))
+    assert {r.name for r in result.rows if r.status == "fail"} == {"quotas", "gpu-quotas"}
+    assert all("unreachable endpoint" in r.details for r in result.by_name("quotas") + result.by_name("gpu-quotas"))
 
 
 def test_missing_credentials_are_named_missing_credentials(proxy, tmp_path, monkeypatch):
@@ -309,7 +309,7 @@ def test_the_command_fails_closed_and_takes_allow_unchecked_by_name(proxy, tmp_p
     assert main(["prod", "--config-file", stack_file, "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)
     assert {r["name"] for r in rows if r["status"] == "fail"} == set(MOTO_LACKS)
-    flags = ["--allow-unchecked", "quotas", "--allow-unchecked", "permissions"]
+    flags = ["--allow-unchecked", "quotas", "--allow-unchecked", "gpu-quotas", "--allow-unchecked", "permissions"]
     assert main(["prod", "--config-file", stack_file, *flags]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("ready: 0 to fix")
     with pytest.raises(SystemExit) as refused:

@@ -90,7 +90,7 @@ def test_the_management_account_id_is_required(tmp_path: Path, capsys) -> None:
     assert problems_of_file(tmp_path, document, capsys) == [
         (
             "tkg-aws:managementCluster.accountId: required key is missing "
-            "(pulumi config set --path tkg-aws:managementCluster.accountId 111111111111)"
+            "(pulumi config set --type string --path tkg-aws:managementCluster.accountId 111111111111)"
         )
     ]
 

@@ -78,7 +78,13 @@ CASES = [
         "more than 50 tags on a subnet",
         setting(dev, "tags", {f"k{i}": "v" for i in range(47)}),
         "tags",
-        "a subnet would carry 53 tags",
+        "a subnet would carry 54 tags",
+    ),
+    (
+        "many cluster names on one subnet",
+        setting(dev, "network.clusterNames", [f"cluster-{i}" for i in range(46)]),
+        "network.clusterNames",
+        "a subnet would carry 52 tags",
     ),
     # regions and AZs
     (

@@ -9,7 +9,7 @@ kind:
 - `changed`: in both, updated in place (`changes` names the inputs and options that differ);
 - `aliased`: B's resource carries an alias that stands for A's URN (possibly with changes);
 - `replaced`: in both (or aliased), but a change forces a new physical resource: an input the
-  provider cannot update (`REPLACED_BY`), a different provider, or a replaced provider;
+  provider cannot update (tools/replacement.py), a different provider, or a replaced provider;
 - `added`, `removed`.
 
 A removal or replacement is dangerous when the old resource is protected (the engine refuses and
@@ -30,53 +30,10 @@ from pulumi.runtime import rpc
 
 from tools.mocks import Registration
 from tools.program import ProgramRun, file_asset_data
+from tools.replacement import forces_new
 
 Kind = Literal["same", "changed", "aliased", "replaced", "added", "removed"]
 
-# Inputs whose change makes the provider create a new resource (terraform-provider-aws `ForceNew`,
-# pulumi-kubernetes' identity fields), for the types this program creates.
-REPLACED_BY: dict[str, frozenset[str]] = {
-    "aws:ec2/vpc:Vpc": frozenset({"cidrBlock", "instanceTenancy"}),
-    "aws:ec2/subnet:Subnet": frozenset({"vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"}),
-    "aws:ec2/routeTable:RouteTable": frozenset({"vpcId"}),
-    "aws:ec2/route:Route": frozenset({"routeTableId", "destinationCidrBlock"}),
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": frozenset({"subnetId", "gatewayId"}),
-    "aws:ec2/eip:Eip": frozenset({"domain", "address", "publicIpv4Pool"}),
-    "aws:ec2/natGateway:NatGateway": frozenset({"subnetId", "allocationId", "connectivityType"}),
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": frozenset({"vpcId"}),
-    "aws:ec2/securityGroup:SecurityGroup": frozenset({"vpcId", "name", "description"}),
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": frozenset({"securityGroupId"}),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": frozenset({"vpcId", "serviceName", "vpcEndpointType"}),
-    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": frozenset(
-        {"vpcEndpointId", "routeTableId"}
-    ),
-    "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation": frozenset({"vpcEndpointId", "subnetId"}),
-    "aws:ec2/tag:Tag": frozenset({"resourceId", "key"}),
-    "aws:ec2/keyPair:KeyPair": frozenset({"keyName", "publicKey"}),
-    "aws:iam/role:Role": frozenset({"name", "path"}),
-    "aws:iam/policy:Policy": frozenset({"name", "path", "description"}),
-    "aws:iam/instanceProfile:InstanceProfile": frozenset({"name", "path"}),
-    "aws:iam/rolePolicy:RolePolicy": frozenset({"name", "role"}),
-    "aws:iam/userPolicy:UserPolicy": frozenset({"name", "user"}),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": frozenset({"role", "policyArn"}),
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": frozenset({"user", "policyArn"}),
-    "tls:index/privateKey:PrivateKey": frozenset({"algorithm", "rsaBits", "ecdsaCurve"}),
-    # pulumi-vsphere: every SupervisorV2 input is ForceNew; the namespace and the VM class are replaced
-    # on a rename by the program's replace_on_changes (the provider would update a missing object).
-    "vsphere:index/supervisorV2:SupervisorV2": frozenset({"name", "cluster", "zones", "controlPlane", "workloads"}),
-    "vsphere:index/namespace:Namespace": frozenset({"name", "supervisor"}),
-    "vsphere:index/virtualMachineClass:VirtualMachineClass": frozenset({"name"}),
-    "aws:ec2/instance:Instance": frozenset(
-        {"ami", "availabilityZone", "subnetId", "associatePublicIpAddress", "keyName"}
-    ),
-    "aws:s3/bucket:Bucket": frozenset({"bucket"}),
-    "aws:lb/loadBalancer:LoadBalancer": frozenset({"name", "internal", "loadBalancerType"}),
-    "aws:lb/targetGroup:TargetGroup": frozenset({"name", "port", "protocol", "targetType", "vpcId"}),
-}
-# Inputs that force a new resource only when another input says so.
-REPLACED_WHEN: dict[tuple[str, str], str] = {("aws:ec2/instance:Instance", "userData"): "userDataReplaceOnChange"}
-# Every Kubernetes object is identified by name and namespace (pulumi-kubernetes provider/diff.go).
-KUBERNETES_REPLACED_BY = frozenset({"metadata.name", "metadata.namespace"})
 # Inputs that list every AZ's subnets: adding an AZ updates them in place, and nothing else.
 AZ_LIST_INPUTS: frozenset[tuple[str, str]] = frozenset(
     {
@@ -235,18 +192,8 @@ def _options(reg: Registration) -> dict[str, Any]:
     return {k: v for k, v in reg.options.items() if k != "aliases"}
 
 
-def _top(key: str) -> str:
-    return key.split(".", 1)[0].split("[", 1)[0]
-
-
 def _forces_new(reg: Registration, key: str) -> bool:
-    type_token = reg.type
-    if type_token.startswith("kubernetes:") and not type_token.startswith("pulumi:"):
-        return key in KUBERNETES_REPLACED_BY
-    switch = REPLACED_WHEN.get((type_token, _top(key)))
-    if switch is not None:
-        return bool(reg.inputs.get(switch))
-    return _top(key) in REPLACED_BY.get(type_token, frozenset())
+    return forces_new(reg.type, reg.inputs, key)
 
 
 def _kubernetes_provider_replaced(old: Registration, new: Registration) -> bool:

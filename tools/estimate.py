@@ -4,19 +4,21 @@ Two estimates for the plan summary, both pure functions of the resources a Progr
 (counted by type, so they follow whatever the components create):
 
 - `quota_usage`: the AWS service quotas the stack's network draws on, against their default values
-  (reference/network.md, "Related AWS service quotas"). The default is all an offline plan can
+  (AWS's Amazon VPC quotas page). The default is all an offline plan can
   know; the account's existing resources (its default VPC, other stacks) count against it too.
-- `monthly_cost`: the hourly charges of the network, at the list prices `PRICES` holds for the
-  stack's region, each region's prices with their source and the date they were recorded. A region
+- `monthly_cost`: the hourly charges of the network, at the list prices recorded in
+  tools/data/prices.json for the stack's region, with each item's source and the date they were read. A region
   without prices gets the quantities and says it is unpriced: prices differ between regions.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from tools.mocks import Registration
 from tools.program import ProgramRun
@@ -45,29 +47,21 @@ class RegionPrices:
     """When the prices were taken from the source (ISO date)."""
 
 
-# Only the hourly part: data processing ($0.045/GB through a NAT gateway, $0.01/GB through an
-# interface endpoint) and traffic are left out, as they depend on use. reference/network.md §5
-# quotes third-party copies of AWS's client-rendered pricing pages, one set of prices for both
-# us-east-1 and us-west-2; recheck them against the AWS Pricing API before quoting an estimate,
-# and add a region here only with prices read for that region.
-US_EAST_WEST_HOURLY_USD: dict[str, Decimal] = {
-    # NAT gateway hour: https://aws.amazon.com/vpc/pricing/
-    "NAT gateway": Decimal("0.045"),
-    # Public IPv4 address hour, in use or idle, Elastic IPs included, since 2024-02-01:
-    # https://aws.amazon.com/blogs/networking-and-content-delivery/identify-and-optimize-public-ipv4-address-usage-on-aws/
-    "public IPv4 address": Decimal("0.005"),
-    # Interface endpoint, per endpoint and AZ hour: https://aws.amazon.com/privatelink/pricing/
-    "interface endpoint AZ": Decimal("0.01"),
-    # Gateway endpoints (S3, DynamoDB) have no hourly or per-GB charge: VPC and PrivateLink pricing.
-    "gateway endpoint": Decimal("0"),
-    # Network Load Balancer hour, without NLCUs (use): https://aws.amazon.com/elasticloadbalancing/pricing/
-    "Network Load Balancer": Decimal("0.0225"),
-}
-REFERENCE_SOURCE = "reference/network.md §5 (AWS VPC, PrivateLink and public IPv4 pricing pages)"
-PRICES: dict[str, RegionPrices] = {
-    region: RegionPrices(US_EAST_WEST_HOURLY_USD, REFERENCE_SOURCE, "2026-11-21")
-    for region in ("us-east-1", "us-west-2")
-}
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PRICES_FILE = REPO_ROOT / "tools" / "data" / "prices.json"
+"""The recorded prices: per region and item, with each item's source and the date they were read."""
+
+
+def _load_prices(path: Path = PRICES_FILE) -> dict[str, RegionPrices]:
+    recorded = json.loads(path.read_text())
+    source = f"tools/data/{path.name}"
+    return {
+        region: RegionPrices({item: Decimal(price) for item, price in items.items()}, source, recorded["recorded"])
+        for region, items in recorded["regions"].items()
+    }
+
+
+PRICES: dict[str, RegionPrices] = _load_prices()
 
 
 @dataclass(frozen=True)
@@ -188,7 +182,19 @@ def report(run: ProgramRun) -> list[str]:
                 f"  WARNING: {used} {quota.name} exceed the default quota of {quota.default}; "
                 f"request more in Service Quotas ({quota.code}) before `pulumi up`"
             )
-    return lines + cost_report(run)
+    return lines + cost_report(run) + machines_report(run)
+
+
+def machines_report(run: ProgramRun) -> list[str]:
+    """The EC2 instances the stack creates, by type: counted, not priced (no offline price list)."""
+    types = Counter(str(i.inputs.get("instanceType")) for i in run.of_type(INSTANCE))
+    if not types:
+        return []
+    head = (
+        "machines the stack creates, not priced (instance prices vary by region, OS and purchase option; "
+        "no offline price list: AWS's EC2 On-Demand pricing or the Price List API):"
+    )
+    return [head, *[f"  {count:4d} × {name}" for name, count in sorted(types.items())]]
 
 
 def cost_report(run: ProgramRun) -> list[str]:

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from components import __version__
 from components.config.base import ConfigError
 from components.config.loading import parse_stack_config
 from components.config.rules import workload_account_warnings
@@ -48,11 +49,14 @@ from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
-from tools.plan_diff import diff_with_diagrams, load_plan
+from tools.mocks import Registration
+from tools.plan_diff import PlanError, compare, diff_with_diagrams, load_plan
 from tools.program import PROJECT, ProgramRun, plan_data, run_config
+from tools.tool_files import fill_main, placeholders, with_placeholders
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_CONFIG = 2
+EXIT_CHANGES = 1  # diff --exit-code: the plans differ
 
 
 def plan_stack(stack: str, config_file: Path | None = None, directory: Path = ROOT_DIR) -> ProgramRun:
@@ -165,7 +169,9 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     write_file(imports, json.dumps(import_document(run), indent=2) + "\n")
     manifests = out_dir / "manifests.yaml"
     write_file(manifests, dump_yaml(kubernetes_objects(run)))
-    return [resources, manifests, imports, diagram, *write_cluster_configs(run.outputs, out_dir)]
+    # The ids AWS assigns at creation are placeholders in the tool files (tools/tool_files.py).
+    tool_outputs = with_placeholders(run.outputs, placeholders(run))
+    return [resources, manifests, imports, diagram, *write_cluster_configs(tool_outputs, out_dir)]
 
 
 def _symlink_on_the_way(out_dir: Path) -> Path | None:
@@ -225,11 +231,7 @@ def write_eks_local_files(cluster: dict[str, Any], out_dir: Path) -> list[Path]:
 
 def summary(run: ProgramRun) -> list[str]:
     """Resources per type and per account (by the provider each uses), quotas used, monthly cost."""
-    custom = [r for r in run.registrations.values() if r.custom and not r.type.startswith("pulumi:")]
-    accounts = provider_accounts(run)
-    by_account = Counter(
-        accounts.get(r.provider, run.config.management_cluster.account_id or "management") for r in custom
-    )
+    custom, by_account = resource_counts(run)
     lines = [f"stack {run.stack}: {len(custom)} resources in {len(by_account)} account(s)"]
     lines += [f"  {count:4d}  {typ}" for typ, count in sorted(Counter(r.type for r in custom).items())]
     lines += [f"  account {account}: {count} resources" for account, count in sorted(by_account.items())]
@@ -243,6 +245,14 @@ def summary(run: ProgramRun) -> list[str]:
     lines += vsphere_report(run.config.vsphere)  # what runs on the Supervisor, what is left to do
     lines += unused_key_pair_note(run.config)
     return lines
+
+
+def resource_counts(run: ProgramRun) -> tuple[list[Registration], Counter[str]]:
+    """The stack's cloud resources (not providers or components) and how many each account gets."""
+    custom = [r for r in run.registrations.values() if r.custom and not r.type.startswith("pulumi:")]
+    accounts = provider_accounts(run)
+    management = run.config.management_cluster.account_id or "management"
+    return custom, Counter(accounts.get(r.provider, management) for r in custom)
 
 
 def trust_decision(run: ProgramRun) -> list[str]:
@@ -265,15 +275,22 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["diff"]:
         return diff_main(argv[1:])
+    if argv[:1] == ["fill"]:
+        return fill_main(argv[1:], ROOT_DIR)
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan",
         description="Render a stack's desired state offline (no Pulumi CLI, no cloud credentials). "
-        "`python -m tools.plan diff BASE_DIR HEAD_DIR` compares two rendered plans.",
+        "`python -m tools.plan diff BASE_DIR HEAD_DIR` compares two rendered plans; "
+        "`python -m tools.plan fill STACK OUTPUTS_JSON` writes the tool files from a deployed stack's outputs.",
     )
+    parser.add_argument("--version", action="version", version=f"tkg-aws {__version__}")
     parser.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml (e.g. dev, prod)")
     parser.add_argument("--config-file", type=Path, help="stack config file to read instead")
     parser.add_argument("--out", type=Path, help="output directory (default: build/plan/STACK)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON (notes stay on stderr)")
     args = parser.parse_args(argv)
+    if sys.stderr.isatty():  # the plan takes seconds: say so on a terminal, stay quiet in CI and pipes
+        print(f"planning {args.stack} offline...", file=sys.stderr, flush=True)
     try:
         run = plan_stack(args.stack, args.config_file)
     except StackFileError as err:
@@ -293,26 +310,67 @@ def main(argv: list[str] | None = None) -> int:
     except OutputPathError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    print("\n".join(summary(run)))
-    print("wrote " + ", ".join(str(p) for p in written))
+    lines = summary(run)
+    diagnostics = [line for line in lines if is_diagnostic(line)]
+    if placeholders(run):
+        diagnostics.append(
+            f"note: ids AWS assigns are `<... from pulumi up>` placeholders in the tool files; after `pulumi up`: "
+            f"pulumi stack output --json > outputs.json && python -m tools.plan fill {args.stack} outputs.json"
+        )
+    if args.json:
+        print(json.dumps(json_summary(run, written, diagnostics), indent=2))
+    else:
+        print("\n".join(line for line in lines if not is_diagnostic(line)))
+        print("wrote " + ", ".join(str(p) for p in written))
+    for line in diagnostics:
+        print(line.strip(), file=sys.stderr)
     return 0
 
 
+def is_diagnostic(line: str) -> bool:
+    """Notes and warnings of the summary, which go to stderr as diagnostics do."""
+    return line.lstrip().startswith(("note:", "WARNING"))
+
+
+def json_summary(run: ProgramRun, written: list[Path], diagnostics: list[str]) -> dict[str, Any]:
+    """The plan's summary for a machine: resources by type and account, files, notes and warnings."""
+    custom, by_account = resource_counts(run)
+    return {
+        "version": __version__,
+        "stack": run.stack,
+        "resources": len(custom),
+        "byType": dict(sorted(Counter(r.type for r in custom).items())),
+        "byAccount": dict(sorted(by_account.items())),
+        "files": [str(p) for p in written],
+        "warnings": [line.strip() for line in diagnostics if line.lstrip().startswith("WARNING")],
+        "notes": [line.strip() for line in diagnostics if not line.lstrip().startswith("WARNING")],
+    }
+
+
 def diff_main(argv: list[str]) -> int:
+    """Exit status as `git diff`'s: 0, or with --exit-code 1 when something changes; 2 on bad input."""
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan diff",
         description="Print a Markdown summary of the changes between two plan directories.",
     )
     parser.add_argument("base", type=Path, help="plan directory of the base (e.g. main)")
     parser.add_argument("head", type=Path, help="plan directory of the change")
+    parser.add_argument("--full", action="store_true", help="print every value whole (default: cut at 120 characters)")
+    parser.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when the plans differ, 0 when they do not (as git diff)"
+    )
     args = parser.parse_args(argv)
     try:
         base, head = load_plan(args.base), load_plan(args.head)
-    except FileNotFoundError as err:
-        print(f"error: {err}", file=sys.stderr)
+        text = diff_with_diagrams(base, head, full=args.full)
+    except (PlanError, KeyError, TypeError) as err:
+        print(
+            f"error: {err if isinstance(err, PlanError) else f'not a plan of python -m tools.plan: {err!r}'}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_CONFIG
-    print(diff_with_diagrams(base, head), end="")
-    return 0
+    print(text, end="")
+    return EXIT_CHANGES if args.exit_code and compare(base, head).any else 0
 
 
 if __name__ == "__main__":

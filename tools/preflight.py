@@ -18,6 +18,8 @@ Per account, the checks of ACCOUNT_CHECKS, each by the name `--allow-unchecked` 
   - permissions: the caller may make the calls the deployment makes (IAM policy simulator)
   - openshift: an OpenShift stack's AMI, instance type offerings, public zone, existing subnets and
     rule quota (tools/preflight_openshift.py)
+  - gpu-quotas: the G/VT and P instance quotas fit the GPU workers and GPU compute machines configured
+    (tools/preflight_gpu.py)
   - outpost-subnets: an EKS local cluster's existing VPC: its Outpost subnets, DNS attributes, egress
     and local gateway association (tools/preflight_outposts.py)
 It fails closed: whatever could not be checked (denied, throttled, unreachable, timed out, a server
@@ -25,7 +27,8 @@ error, an API the endpoint lacks) fails, unless accepted unchecked by name (`--a
 quotas`, repeatable; `all`). The credentials and the identity cannot be accepted unchecked: without
 them nothing was read. Each call has connect and read timeouts (--call-timeout) and bounded
 retries, the whole run a deadline (--timeout); on a terminal, stderr shows which check runs.
-Prints a table (check, status, details, what to do), or with --json a JSON list of rows.
+Prints a report within 100 columns (status and check, details, what to do), with --markdown a
+Markdown table (for a CI job summary), with --json a JSON list of rows.
 Exit codes: 0 ready (warnings allowed), 1 something must be fixed or could not be checked,
 2 bad config or arguments.
 """
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from components import __version__
 from components.config.base import ConfigError
 from components.config.models import StackConfig
 from components.config.stack_files import StackFileError, stack_files
@@ -47,6 +51,9 @@ from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, CallLi
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled
 from tools.preflight_existing import existing_rows
+from tools.preflight_gpu import CHECK_NAME as GPU_CHECK_NAME
+from tools.preflight_gpu import applies as gpu_quotas_apply
+from tools.preflight_gpu import gpu_quota_rows
 from tools.preflight_openshift import openshift_rows
 from tools.preflight_outposts import outpost_rows
 from tools.preflight_permissions import permission_rows
@@ -60,6 +67,7 @@ from tools.preflight_report import (
     allow_unchecked,
     as_json,
     could_not_check,
+    report,
     table,
     unchecked_row,
     verdict,
@@ -120,6 +128,11 @@ ACCOUNT_CHECKS: tuple[AccountCheck, ...] = (
         "openshift",
         lambda c: openshift_rows(c.target, c.clients, c.config),
         applies=lambda c: c.target.is_management and c.config.openshift is not None,
+    ),
+    AccountCheck(
+        GPU_CHECK_NAME,
+        lambda c: gpu_quota_rows(c.target, c.clients, c.config),
+        applies=lambda c: gpu_quotas_apply(c.target, c.config),
     ),
     AccountCheck(
         "outpost-subnets",
@@ -231,9 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.preflight",
         description="Check the stack's real AWS accounts, read-only, before the first `pulumi up`.",
     )
+    parser.add_argument("--version", action="version", version=f"tkg-aws {__version__}")
     parser.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml (e.g. dev, prod)")
     parser.add_argument("--config-file", type=Path, help="stack config file to read instead")
-    parser.add_argument("--json", action="store_true", help="print a JSON list of rows instead of the table")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of rows instead of the report")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the rows as a Markdown table (a CI job summary) instead"
+    )
     parser.add_argument(
         "--allow-unchecked",
         action="append",
@@ -263,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_CONFIG
     limits = CallLimits(min(CONNECT_TIMEOUT, args.call_timeout), args.call_timeout, args.timeout)
     rows = allow_unchecked(preflight(run, limits), args.allow_unchecked)
-    print(as_json(rows) if args.json else f"{table(rows)}\n{verdict(rows)}")
+    if args.json:
+        print(as_json(rows))
+    else:
+        print(f"{table(rows) if args.markdown else report(rows)}\n{verdict(rows)}")
     return exit_code(rows)
 
 

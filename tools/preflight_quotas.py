@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
+from components.config import instance_types
 from tools import estimate
 from tools.aws_session import AWS_ERRORS, AwsClients, describe_error
 from tools.preflight_report import FAIL, OK, WARN, Row, looked_up, unchecked_row
@@ -83,15 +84,26 @@ def nat_gateways_in_use(clients: AwsClients) -> Counter[str]:
 
 def standard_vcpus_in_use(clients: AwsClients) -> Counter[str]:
     """vCPUs of running on-demand instances of the standard families."""
+    return _regional(on_demand_vcpus(clients, is_standard_family))
+
+
+def on_demand_vcpus(clients: AwsClients, counts: Callable[[str], bool]) -> int:
+    """vCPUs of the account's pending and running on-demand instances whose type `counts`."""
     running = [{"Name": "instance-state-name", "Values": ["pending", "running"]}]
     reservations = _pages(clients, "ec2", "describe_instances", "Reservations", Filters=running)
     instances = [i for r in reservations for i in r["Instances"]]
-    vcpus = sum(
-        i["CpuOptions"]["CoreCount"] * i["CpuOptions"]["ThreadsPerCore"]
-        for i in instances
-        if "InstanceLifecycle" not in i and is_standard_family(i["InstanceType"])  # spot and scheduled count apart
-    )
-    return _regional(vcpus)
+    return sum(
+        _vcpus(i) for i in instances if "InstanceLifecycle" not in i and counts(i["InstanceType"])
+    )  # spot and scheduled instances count apart
+
+
+def _vcpus(instance: dict) -> int:
+    """An instance's vCPUs as it runs (CpuOptions), or its type's (the catalog) where the answer lacks them."""
+    cpu = instance.get("CpuOptions")
+    if cpu:
+        return cpu["CoreCount"] * cpu["ThreadsPerCore"]
+    spec = instance_types.lookup(instance["InstanceType"])
+    return spec.vcpus if spec is not None else 0
 
 
 def is_standard_family(instance_type: str) -> bool:

@@ -10,6 +10,7 @@ unchecked by its name (`--allow-unchecked quotas`, or `all`), which turns it int
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -92,6 +93,29 @@ def table(rows: Sequence[Row]) -> str:
 
     separator = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(cells[0]), separator, *(line(c) for c in cells[1:])])
+
+
+REPORT_WIDTH = 100  # a terminal's or a CI log's line: no row runs off the screen
+STATUS_WIDTH = 6
+
+
+def report(rows: Sequence[Row], width: int = REPORT_WIDTH) -> str:
+    """The rows as text no wider than `width`: the status and the check on one line, the details and
+    what to do (after `->`) wrapped and indented under them; long words (ARNs) are not broken."""
+    indent = " " * STATUS_WIDTH
+    lines = []
+    for r in rows:
+        lines += _wrapped(f"{r.status.ljust(STATUS_WIDTH - 1)} {r.account}: {r.check}", width, "", indent)
+        lines += _wrapped(r.details, width, indent, indent)
+        if r.action:
+            lines += _wrapped(f"-> {r.action}", width, indent, indent + "   ")
+    return "\n".join(lines)
+
+
+def _wrapped(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False
+    ) or [first.rstrip()]
 
 
 def as_json(rows: Sequence[Row]) -> str:

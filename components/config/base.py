@@ -8,10 +8,10 @@ so no module of the config package imports a platform that imports it back.
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Any
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 from components.config import validators as check
@@ -31,7 +31,20 @@ class ConfigError(pulumi.RunError):
 class Model(BaseModel):
     """Base of every config model: camelCase keys, unknown keys rejected, immutable."""
 
-    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(
+        alias_generator=to_camel, extra="forbid", frozen=True, populate_by_name=False, use_attribute_docstrings=True
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _flags_are_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        """pydantic would read "yes", "off" or 1 as a boolean; a flag of the stack file is true or false."""
+        if info.field_name and cls.model_fields[info.field_name].annotation in FLAG_TYPES and value is not None:
+            return check.strict_bool(value)
+        return value
+
+
+FLAG_TYPES = (bool, bool | None)
 
 
 DnsLabel = Annotated[str, AfterValidator(check.dns1123_label)]

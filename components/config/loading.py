@@ -201,7 +201,8 @@ def section_rules(
         problems += rules.arn_partitions(raw, check.partition_of(region))
     tags = parsed("tags", dict[str, str])
     if tags is not None:
-        problems += rules.tag_count(tags, network)
+        openshift = raw.get("openshift")
+        problems += rules.tag_count(tags, network, isinstance(openshift, dict) and bool(openshift.get("infraId")))
     iam = parsed("iam", IamConfig)
     if iam is not None:
         problems += rules.managed_policy_counts("iam.", iam.extra_policy_arns)
@@ -243,15 +244,25 @@ def _format_pydantic(err: ValidationError, secret_paths: set[str] | frozenset[st
             lines.append(f"{NAMESPACE}:{path}: required key is missing{hint}")
             continue
         value = SECRET_PLACEHOLDER if _is_secret(path, secret_paths) else _shown_input(e.get("input"))
-        lines.append(f"{NAMESPACE}:{path}: {_message(e)} (got {_show(value)})")
+        lines.append(f"{NAMESPACE}:{path}: {_message(e)}{_number_hint(path, e)} (got {_show(value)})")
     return lines
 
 
+# `pulumi config set --path` stores 12 digits as a number (leading zeros lost) unless told the type.
+ACCOUNT_ID_COMMAND = "pulumi config set --type string --path tkg-aws:{path} 111111111111"
 MISSING_HINTS = {
     "environment": " (pulumi config set tkg-aws:environment dev)",
-    "managementCluster": " (pulumi config set --path tkg-aws:managementCluster.accountId 111111111111)",
-    "managementCluster.accountId": " (pulumi config set --path tkg-aws:managementCluster.accountId 111111111111)",
+    "managementCluster": f" ({ACCOUNT_ID_COMMAND.format(path='managementCluster.accountId')})",
+    "managementCluster.accountId": f" ({ACCOUNT_ID_COMMAND.format(path='managementCluster.accountId')})",
 }
+
+
+def _number_hint(path: str, e: dict) -> str:
+    """The command that stores an account id as text, for one that arrived as a number."""
+    value = e.get("input")
+    if isinstance(value, int) and not isinstance(value, bool) and path.endswith(("accountId", "AccountId")):
+        return f": quote it in the stack file ('111111111111') or {ACCOUNT_ID_COMMAND.format(path=path)}"
+    return ""
 
 
 def _path(loc: tuple) -> str:

@@ -278,7 +278,11 @@ class IdentityConfig(Model):
     name: DnsSubdomain | None = None
     """AWSClusterRoleIdentity name. Default: the account's name."""
     allowed_namespaces: Annotated[
-        AllowedNamespaces, BeforeValidator(AllowedNamespaces.from_config), AfterValidator(check.grants_namespaces)
+        AllowedNamespaces,
+        BeforeValidator(
+            AllowedNamespaces.from_config, json_schema_input_type=list[DnsLabel] | Literal["all"] | AllowedNamespaces
+        ),
+        AfterValidator(check.grants_namespaces),
     ]
     """Required: a namespace list, a selector, or `all`."""
     duration_seconds: Annotated[int, Field(ge=900, le=43200)] = DEFAULT_IDENTITY_DURATION_SECONDS

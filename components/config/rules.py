@@ -174,21 +174,32 @@ def default_tags(tags: object) -> list[str]:
 
 
 TAGS_PER_RESOURCE_MAX = 50  # EC2 and IAM, counting the provider's default tags
+# The tags of a subnet besides the default tags and the clusters': Name, CAPA's role and the load
+# balancer role (components/foundations/network.py).
+SUBNET_OWN_TAGS = ("Name", "sigs.k8s.io/cluster-api-provider-aws/role", "kubernetes.io/role/<elb|internal-elb>")
 
 
-def tag_count(tags: dict[str, str], network: NetworkConfig | None) -> list[str]:
-    """The most tagged resource is a subnet: the default tags (ours and the user's), Name, the ELB
-    role tag and one tag per cluster name."""
+def tag_count(tags: dict[str, str], network: NetworkConfig | None, openshift_cluster: bool = False) -> list[str]:
+    """The most tagged resource is a subnet. AWS counts every tag on it, those the program adds as
+    separate aws.ec2.Tag resources included: the default tags (ours and the user's), Name, CAPA's
+    role tag, the load balancer role tag, one tag per cluster name and OpenShift's cluster tag."""
     cluster_names = list(network.cluster_names) if network is not None else []
-    total = len(OWN_DEFAULT_TAGS) + len(tags) + 2 + len(cluster_names)
+    own = len(OWN_DEFAULT_TAGS) + len(SUBNET_OWN_TAGS) + int(openshift_cluster)
+    total = own + len(tags) + len(cluster_names)
     if total <= TAGS_PER_RESOURCE_MAX:
         return []
+    # Named under the key that brings the most of them.
+    many_clusters = len(cluster_names) > len(tags)
+    key, got = (
+        ("network.clusterNames", f"{len(cluster_names)} names") if many_clusters else ("tags", f"{len(tags)} tags")
+    )
+    openshift = ", the OpenShift cluster's" if openshift_cluster else ""
     return [
         (
-            f"{NAMESPACE}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, "
-            f"{len(tags)} "
-            f"of tkg-aws:tags, Name, the ELB role tag and {len(cluster_names)} network.clusterNames); AWS allows "
-            f"{TAGS_PER_RESOURCE_MAX} (got {len(tags)} tags)"
+            f"{NAMESPACE}:{key}: a subnet would carry {total} tags ({len(tags)} of tkg-aws:tags, "
+            f"{len(cluster_names)} of network.clusterNames and {own} of the program's: environment, managed-by, "
+            f"Name, CAPA's and the load balancer's role{openshift}); AWS allows {TAGS_PER_RESOURCE_MAX} per "
+            f"resource (got {got})"
         )
     ]
 

@@ -139,7 +139,22 @@ def cut(text: str, limit: int) -> str:
 # The project's own folders: the provider empties and rewrites a render directory's files, and the
 # deploy workflow restores and commits it, so it may be none of these nor inside one.
 PROJECT_FOLDERS = frozenset(
-    {".ci", ".git", ".github", ".venv", "bench", "components", "examples", "policy", "provider", "tests", "tools"}
+    {
+        ".ci",
+        ".git",
+        ".github",
+        ".venv",
+        ".venv-run",
+        "bench",
+        "components",
+        "examples",
+        "policy",
+        "provider",
+        "schema",
+        "templates",
+        "tests",
+        "tools",
+    }
 )
 
 
@@ -237,7 +252,7 @@ def dns1123_subdomain(value: str) -> str:
 
 def account_id(value: Any) -> Any:
     if isinstance(value, int):
-        raise ValueError("an account id must be a quoted string of 12 digits (YAML drops leading zeros)")
+        raise ValueError("an account id is 12 digits written as text (as a number it loses its leading zeros)")
     if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
         raise ValueError("not a 12-digit AWS account id")
     return value
@@ -344,6 +359,19 @@ def interface_endpoint_services(values: list[str]) -> list[str]:
 def cidr_text(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("not an IPv4 CIDR block like 10.0.0.0/16 (write it as text)")
+    try:
+        network = ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        return value  # not a CIDR at all: the IPv4Network type says so
+    if ipaddress.IPv4Address(value.split("/")[0]) != network.network_address:
+        raise ValueError(f"host bits are set: the network of this block is {network}")
+    return value
+
+
+def strict_bool(value: Any) -> Any:
+    """A flag is YAML's true or false: "yes", "no", "1" or 0 are refused, not read as booleans."""
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false, unquoted (a YAML boolean)")
     return value
 
 
@@ -381,6 +409,8 @@ def az_keys_in_region(mapping: dict, info: ValidationInfo) -> dict:
 
 
 def _az_in_region(az: str, region: str) -> bool:
+    if not region:
+        return True  # no valid region (aws:region's own line says so): nothing to judge the AZ by
     letters = REGION_AZ_LETTERS.get(region, "")
     return az.startswith(region) and len(az) == len(region) + 1 and az[-1] in letters
 

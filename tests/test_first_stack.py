@@ -1,0 +1,72 @@
+"""The README's "Your first stack", followed as written: for each platform, in a scratch copy of the
+repository, its `cp` and `sed` lines run as they are and `make plan STACK=...` runs the command the
+Makefile's plan target runs. The plan must be of the new stack, in the new account."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BLOCK = re.compile(r"<!-- first-stack: (\S+) (\d{12}) -->\n```sh\n(.*?)```", re.DOTALL)
+NEW_ACCOUNT = "111122223333"
+
+
+def first_stack_blocks() -> dict[str, tuple[str, list[str]]]:
+    """Example stack -> (its example account id, the block's command lines without comments)."""
+    blocks = {}
+    for example, account, body in BLOCK.findall((REPO / "README.md").read_text()):
+        lines = [line.split("  #")[0].strip() for line in body.splitlines()]
+        blocks[example] = (account, [line for line in lines if line])
+    return blocks
+
+
+BLOCKS = first_stack_blocks()
+
+
+def test_the_readme_shows_the_first_stack_of_every_platform() -> None:
+    assert set(BLOCKS) == {"dev", "openshift", "outposts", "vsphere"}
+
+
+def test_make_plan_runs_the_plan_tool_with_the_runtime_environment() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    assert "plan: $(RUN_BIN)/.installed\n\t$(RUN_BIN)/python -m tools.plan $(STACK)\n" in makefile
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """The repository's tracked files, as a fresh clone has them (the working tree's versions)."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        source = REPO / name
+        if source.is_file() and not source.is_symlink():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path
+
+
+@pytest.mark.parametrize("example", sorted(BLOCKS))
+def test_the_first_stack_of_each_platform_plans_in_the_new_account(example: str, scratch: Path) -> None:
+    account, lines = BLOCKS[example]
+    stack = None
+    for line in lines:
+        if line.startswith(("cp ", "sed ")):
+            subprocess.run(["bash", "-c", line], cwd=scratch, check=True)
+        elif line.startswith("make plan STACK="):
+            stack = line.removeprefix("make plan STACK=")
+            result = subprocess.run(
+                [sys.executable, "-m", "tools.plan", stack], cwd=scratch, capture_output=True, text=True
+            )
+            assert result.returncode == 0, result.stderr
+    assert stack is not None
+    assert (scratch / f"Pulumi.{example}.yaml").read_text() == (REPO / f"Pulumi.{example}.yaml").read_text()
+    plan = json.loads((scratch / "build" / "plan" / stack / "resources.json").read_text())
+    assert plan["stack"] == stack
+    text = json.dumps(plan)
+    assert NEW_ACCOUNT in text and account not in text
