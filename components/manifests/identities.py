@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.manifests.metadata import MANAGED_BY
+from components.naming import MANAGED_BY
 
 GROUP = "infrastructure.cluster.x-k8s.io"
 KIND = "AWSClusterRoleIdentity"

@@ -29,6 +29,7 @@ import pulumi_kubernetes as k8s
 from components.config.base import ConfigError
 from components.config.models import GpuConfig
 from components.config.validators import NAMESPACE
+from components.helm import merge_values
 from components.manifests.cluster_resource_set import (
     API_GROUP,
     Document,
@@ -37,14 +38,8 @@ from components.manifests.cluster_resource_set import (
     documents,
     split_manifests,
 )
-from components.manifests.gpu_operator import (
-    MANAGED_BY,
-    cluster_labels,
-    default_values,
-    helm_chart_proxy,
-    label_command,
-    merge_values,
-)
+from components.manifests.gpu_operator import cluster_labels, default_values, helm_chart_proxy, label_command
+from components.naming import MANAGED_BY
 from components.tkg import cluster_config
 
 CLUSTER_RESOURCE_SET_VERSIONS: tuple[str, ...] = get_args(
