@@ -15,9 +15,9 @@ import pytest
 
 from components.config.base import ConfigError
 from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
-from components.policies import template
 from components.policies.trust import assume_role_statement
 from components.tkg.iam import ClusterIam, ClusterIamArgs
+from components.tkg.policies import template
 from tests.conftest import plan, register, stack_file
 from tools.mocks import Registration
 from tools.plan import summary

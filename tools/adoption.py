@@ -18,8 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from components.policies import template
-from components.policies.tanzu import INLINE_POLICY_NAME
+from components.tkg.policies import template
+from components.tkg.policies.tanzu import INLINE_POLICY_NAME
 from tools.program import PROJECT, ProgramRun
 
 ROLE = "aws:iam/role:Role"

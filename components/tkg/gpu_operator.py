@@ -30,7 +30,9 @@ from components.config.base import ConfigError
 from components.config.models import GpuConfig
 from components.config.validators import NAMESPACE
 from components.helm import merge_values
-from components.manifests.cluster_resource_set import (
+from components.naming import MANAGED_BY
+from components.tkg import cluster_config
+from components.tkg.cluster_resource_set import (
     API_GROUP,
     Document,
     cluster_resource_set,
@@ -38,9 +40,7 @@ from components.manifests.cluster_resource_set import (
     documents,
     split_manifests,
 )
-from components.manifests.gpu_operator import cluster_labels, default_values, helm_chart_proxy, label_command
-from components.naming import MANAGED_BY
-from components.tkg import cluster_config
+from components.tkg.gpu_objects import cluster_labels, default_values, helm_chart_proxy, label_command
 
 CLUSTER_RESOURCE_SET_VERSIONS: tuple[str, ...] = get_args(
     GpuConfig.model_fields["cluster_resource_set_api_version"].annotation

@@ -21,7 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.models import ManagementClusterConfig, WorkloadAccountConfig
-from components.manifests.identities import (
+from components.tkg.identity_objects import (
     GROUP,
     KIND,
     aws_cluster_role_identity,

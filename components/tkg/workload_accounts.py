@@ -25,9 +25,9 @@ import pulumi_aws as aws
 from components.config.models import StackConfig, WorkloadAccountConfig
 from components.config.rules import ROLE_CHAINING_MAX_SECONDS
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
-from components.policies.cross_account import management_trust_statements
 from components.tkg import cluster_config
 from components.tkg.iam import ClusterIam, ClusterIamArgs
+from components.tkg.policies.cross_account import management_trust_statements
 
 
 @dataclass(frozen=True, kw_only=True)

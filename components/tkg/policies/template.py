@@ -9,8 +9,8 @@ policy to the control-plane and controllers roles.
 
 from __future__ import annotations
 
-from components.policies import control_plane, controllers, nodes
 from components.policies.grammar import Document, Profile
+from components.tkg.policies import control_plane, controllers, nodes
 
 ROLES = ("control-plane", "nodes", "controllers")
 """Base names of the roles, their instance profiles and their managed policies."""
