@@ -14,8 +14,8 @@ import pulumi
 import pytest
 
 from components.config.base import ConfigError
-from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.policies.trust import assume_role_statement
+from components.tkg.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from components.tkg.policies import template
 from tests.conftest import plan, register, stack_file

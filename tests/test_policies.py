@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from policy_sentry.querying.actions import get_action_data
 
-from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.policies import trust
 from components.policies.grammar import actions_of, iam_size, statement
+from components.tkg.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.tkg.policies import template
 from tests.conftest import GOLDEN
 

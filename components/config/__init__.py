@@ -2,5 +2,6 @@
 across keys (rules.py), the stack's provider settings (provider_settings.py), stack files
 (stack_files.py), and loading with every problem reported at once (loading.py).
 
-Nothing here imports the rest of the program; everything else imports from here.
+Each platform's own sections and rules live in its folder (components/<platform>/config.py, rules.py);
+models.py and loading.py still import them to assemble StackConfig and run every rule.
 """

@@ -12,12 +12,16 @@ account is created before every provider has proven it reaches the right account
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig, WorkloadAccountConfig
+from components.config.models import StackConfig
 from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
+
+if TYPE_CHECKING:
+    from components.tkg.config import WorkloadAccountConfig
 
 # Where each workload account's provider was registered before it moved here: inside its
 # WorkloadAccount component (components/cross_account.py). The alias keeps the provider, so no

@@ -27,7 +27,6 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.base import ConfigError
-from components.config.models import GpuConfig
 from components.config.validators import NAMESPACE
 from components.helm import merge_values
 from components.naming import MANAGED_BY
@@ -40,6 +39,7 @@ from components.tkg.cluster_resource_set import (
     documents,
     split_manifests,
 )
+from components.tkg.config import GpuConfig
 from components.tkg.gpu_objects import cluster_labels, default_values, helm_chart_proxy, label_command
 
 CLUSTER_RESOURCE_SET_VERSIONS: tuple[str, ...] = get_args(

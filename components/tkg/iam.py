@@ -28,9 +28,9 @@ import pulumi
 import pulumi_aws as aws
 from pydantic.alias_generators import to_camel
 
-from components.config.models import IamConfig
 from components.policies import trust
 from components.policies.grammar import Profile, Statement, aws_managed_policy_arn
+from components.tkg.config import IamConfig
 from components.tkg.policies import template
 from components.tkg.policies.tanzu import INLINE_POLICY_NAME
 

@@ -19,7 +19,6 @@ import pulumi_kubernetes as k8s
 
 from components.config.base import ConfigError
 from components.config.models import StackConfig
-from components.config.rules import IAM_POLICY_NAME_MAX, managed_policies_of
 from components.config.validators import NAMESPACE, principal_of
 from components.foundations.accounts import AccountProviders
 from components.foundations.key_pairs import KeyPairs
@@ -29,6 +28,7 @@ from components.tkg.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
 from components.tkg.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
 from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
 from components.tkg.policies.cross_account import assume_workload_roles_in_organization, controllers_role_arn
+from components.tkg.rules import IAM_POLICY_NAME_MAX, managed_policies_of
 from components.tkg.workload_accounts import WorkloadAccount, WorkloadAccountArgs
 
 ManagementIam = ClusterIam | ExistingIamSet

@@ -22,12 +22,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig, WorkloadAccountConfig
-from components.config.rules import ROLE_CHAINING_MAX_SECONDS
+from components.config.models import StackConfig
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.tkg import cluster_config
+from components.tkg.config import WorkloadAccountConfig
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from components.tkg.policies.cross_account import management_trust_statements
+from components.tkg.rules import ROLE_CHAINING_MAX_SECONDS
 
 
 @dataclass(frozen=True, kw_only=True)
