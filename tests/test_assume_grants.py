@@ -10,8 +10,8 @@ import pytest
 
 from bench.plan_accounts import accounts
 from components.config.base import ConfigError
-from components.config.loading import parse_config
 from components.policies.grammar import iam_size
+from components.stack_config.loading import parse_config
 from components.tkg.assume_grants import (
     AssumeWorkloadRoles,
     AssumeWorkloadRolesArgs,

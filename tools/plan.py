@@ -31,7 +31,6 @@ from typing import Any
 import yaml
 
 from components.config.base import ConfigError
-from components.config.loading import parse_stack_config
 from components.config.stack_files import (
     StackFileError,
     read_stack_file,
@@ -43,6 +42,7 @@ from components.eks_outposts.report import outpost_report
 from components.foundations.key_pairs import unused_key_pair_note
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
 from components.openshift.report import openshift_notes
+from components.stack_config.loading import parse_stack_config
 from components.tkg.rules import workload_account_warnings
 from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems

@@ -1,7 +1,7 @@
 """Config rules of the shared sections (network, tags, keyPair, managementCluster) across keys;
 each returns finished problem lines.
 
-components/config/loading.py runs them on every section that parses by itself (`section_rules`), so one
+components/stack_config/loading.py runs them on every section that parses by itself (`section_rules`), so one
 section's mistake never hides another's. Lines read `tkg-aws:<key.path>: <problem> (got <value>)`.
 """
 

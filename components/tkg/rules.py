@@ -1,7 +1,7 @@
 """Config rules of the TKG / CAPA platform that span several keys (iam, workloadAccounts,
 managementCluster's CAPA principals, gpu); each returns finished problem lines.
 
-components/config/loading.py runs them on every section that parses by itself, beside the rules of
+components/stack_config/loading.py runs them on every section that parses by itself, beside the rules of
 the other platforms. Lines read `tkg-aws:<key.path>: <problem> (got <value>)`.
 """
 
