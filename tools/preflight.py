@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from components.config.base import ConfigError
-from components.config.models import StackConfig
 from components.config.stack_files import StackFileError, stack_files
+from components.stack_config.models import StackConfig
 from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, CallLimits, describe_error, stack_clients
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled

@@ -23,10 +23,10 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT
 
-from components.config.models import StackConfig
 from components.config.validators import SECRET_PLACEHOLDER
 from components.stack import build
 from components.stack_config.loading import parse_config
+from components.stack_config.models import StackConfig
 from tools.mocks import RecordingMonitor, Registration, TkgMocks, install
 
 PROJECT = "tkg-aws"

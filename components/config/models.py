@@ -5,7 +5,7 @@ snake_case attributes in Python. Unknown keys are errors, so a typo is never sil
 The shared sections (network, keyPair, managementCluster) and their defaults live here; each
 platform's sections and defaults live in its own config.py (components/tkg/, openshift/,
 eks_outposts/, vsphere/). Field rules are in validators.py, rules across keys in rules.py and each
-platform's rules.py, and loading.py reads and validates a stack's keys.
+platform's rules.py; components/stack_config/ assembles StackConfig and reads and validates a stack's keys.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
+    Field,
 )
 
 from components.config import validators as check
@@ -26,30 +26,11 @@ from components.config.base import (
     Model,
     PrincipalArn,
 )
-from components.config.provider_settings import AwsSettings, KubernetesSettings, VsphereSettings
-from components.eks_outposts.config import EksLocalClusterConfig
-from components.openshift.config import OpenShiftSection
-from components.tkg.config import GpuConfig, IamConfig, TkgConfig, WorkloadAccountConfig, WorkloadRoleGrantConfig
-from components.vsphere.config import VsphereSection
 
-# Namespaces of keys a stack file may hold: ours, the providers' (provider_settings.py)
-# and the engine's own.
+# Namespaces of keys a stack file may hold: ours (components/stack_config/models.py SECTIONS), the
+# providers' (provider_settings.py) and the engine's own.
 PROVIDER_NAMESPACES = ("aws", "kubernetes", "vsphere")
 ENGINE_NAMESPACE = "pulumi"
-SECTIONS = (
-    "environment",
-    "tags",
-    "network",
-    "iam",
-    "keyPair",
-    "workloadAccounts",
-    "managementCluster",
-    "gpu",
-    "tkg",
-    "eksLocalCluster",
-    "openshift",
-    "vsphere",
-)
 
 # --- defaults (the only place they are written) -------------------------------------------------
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
@@ -142,6 +123,24 @@ class KeyPairConfig(Model):
 NonEmpty = Annotated[str, AfterValidator(check.non_empty)]
 
 
+class WorkloadRoleGrantConfig(Model):
+    """How the CAPA principals' permission to assume the workload controllers roles is written."""
+
+    organization_id: Annotated[str, AfterValidator(check.organization_id)] | None = None
+    """Opt-in: one statement for the controllers role of every account of this organization
+    (aws:ResourceOrgID), instead of one ARN per account. Default: none (every ARN listed)."""
+    organization_paths: Annotated[
+        list[Annotated[str, AfterValidator(check.organization_path)]], AfterValidator(check.unique_items)
+    ] = []
+    """Opt-in, narrower: the accounts under these organizational units (aws:ResourceOrgPaths). Default: []."""
+    managed_policies_per_role: Annotated[int, Field(ge=1, le=20)] = 10
+    """The account's IAM quota "Managed policies per role" (and per user): 10 by default, 20 at most."""
+
+    @property
+    def by_organization(self) -> bool:
+        return self.organization_id is not None or bool(self.organization_paths)
+
+
 class ManagementClusterConfig(Model):
     kubeconfig: NonEmpty | None = None
     """Kubeconfig of the management cluster; set it with `pulumi config set --secret`."""
@@ -158,58 +157,3 @@ class ManagementClusterConfig(Model):
     """Who runs CAPA (IRSA / Pod Identity role). Default: the management control-plane role."""
     identity_api_version: Literal["v1beta2", "v1beta1", "v1alpha4"] = DEFAULT_IDENTITY_API_VERSION
     workload_role_grant: WorkloadRoleGrantConfig = WorkloadRoleGrantConfig()
-
-
-# --- the whole stack -----------------------------------------------------------------------------
-class StackConfig(Model):
-    region: str
-    environment: Annotated[str, AfterValidator(check.environment_name)]
-    tags: Annotated[dict[str, str], AfterValidator(check.aws_tags)] = {}
-    network: NetworkConfig = NetworkConfig()
-    iam: IamConfig = IamConfig()
-    key_pair: KeyPairConfig = KeyPairConfig()
-    workload_accounts: list[WorkloadAccountConfig] = []
-    management_cluster: ManagementClusterConfig
-    """Required: at least managementCluster.accountId."""
-    gpu: GpuConfig = GpuConfig()
-    tkg: TkgConfig = TkgConfig()
-    eks_local_cluster: Annotated[EksLocalClusterConfig | None, BeforeValidator(check.empty_as_absent)] = None
-    """An EKS local cluster on an Outpost (components/eks_outposts/). Default: none."""
-    openshift: OpenShiftSection = None
-    """An OpenShift cluster on user-provisioned infrastructure (components/openshift/). Default: none."""
-    vsphere: VsphereSection = None
-    """The vSphere TKG Service on a Supervisor (components/vsphere/). Default: none."""
-    aws: AwsSettings = AwsSettings()
-    """The stack's aws:* provider settings (components/provider_settings.py)."""
-    kubernetes: KubernetesSettings = KubernetesSettings()
-    vsphere_settings: VsphereSettings = VsphereSettings()
-    """The stack's vsphere:* provider settings (vCenter address and credentials)."""
-
-    @property
-    def partition(self) -> str:
-        return check.partition_of(self.region)
-
-    @property
-    def availability_zones(self) -> list[str]:
-        if self.network.existing_vpc is not None:
-            vpc = self.network.existing_vpc
-            return sorted(set(vpc.public_subnet_ids) | set(vpc.private_subnet_ids))
-        return self.network.az_names or [f"{self.region}a"]
-
-    @property
-    def key_pair_name(self) -> str:
-        return self.key_pair.name or f"tkg-{self.environment}"
-
-    @property
-    def default_tags(self) -> dict[str, str]:
-        """Tags on every AWS resource (provider default tags): ours, then the user's."""
-        return {"environment": self.environment, "managed-by": "tkg-aws", **self.tags}
-
-    @property
-    def cluster_kubeconfig(self) -> str | None:
-        """The management cluster's kubeconfig: ours, or the stack's kubernetes:kubeconfig."""
-        return self.management_cluster.kubeconfig or self.kubernetes.kubeconfig
-
-    @property
-    def cluster_context(self) -> str | None:
-        return self.management_cluster.context or self.kubernetes.context

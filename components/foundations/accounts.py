@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig
 from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
 
 if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
     from components.tkg.config import WorkloadAccountConfig
 
 # Where each workload account's provider was registered before it moved here: inside its

@@ -23,16 +23,15 @@ from components.config.base import ConfigError
 from components.config.models import (
     ENGINE_NAMESPACE,
     PROVIDER_NAMESPACES,
-    SECTIONS,
     KeyPairConfig,
     ManagementClusterConfig,
     NetworkConfig,
-    StackConfig,
 )
 from components.config.provider_settings import KubernetesSettings, parse_provider_settings, parse_vsphere_settings
 from components.config.validators import NAMESPACE, SECRET_PLACEHOLDER
 from components.eks_outposts.rules import eks_local_cluster as eks_local_cluster_rules
 from components.openshift.rules import openshift_rules
+from components.stack_config.models import SECTIONS, StackConfig
 from components.tkg import rules as tkg_rules
 from components.tkg.config import GpuConfig, IamConfig, TkgConfig, WorkloadAccountConfig
 from components.vsphere.rules import vsphere_rules

@@ -2,8 +2,8 @@
 tkg, with every default of theirs. iam.path and iam.permissionsBoundary also apply to the other
 platforms' roles (rules.py TKG_SECTIONS).
 
-Built on components/config/base.py; components/config/models.py holds them as fields of StackConfig,
-beside the managementCluster section (whose workloadRoleGrant is TKG's, defined here).
+Built on components/config/base.py; components/stack_config/models.py holds them as fields of
+StackConfig, beside the shared sections of components/config/models.py.
 """
 
 from __future__ import annotations
@@ -227,24 +227,6 @@ class WorkloadAccountConfig(Model):
 
     def protected(self, iam: IamConfig) -> bool:
         return iam.protect if self.protect is None else self.protect
-
-
-class WorkloadRoleGrantConfig(Model):
-    """How the CAPA principals' permission to assume the workload controllers roles is written."""
-
-    organization_id: Annotated[str, AfterValidator(check.organization_id)] | None = None
-    """Opt-in: one statement for the controllers role of every account of this organization
-    (aws:ResourceOrgID), instead of one ARN per account. Default: none (every ARN listed)."""
-    organization_paths: Annotated[
-        list[Annotated[str, AfterValidator(check.organization_path)]], AfterValidator(check.unique_items)
-    ] = []
-    """Opt-in, narrower: the accounts under these organizational units (aws:ResourceOrgPaths). Default: []."""
-    managed_policies_per_role: Annotated[int, Field(ge=1, le=20)] = 10
-    """The account's IAM quota "Managed policies per role" (and per user): 10 by default, 20 at most."""
-
-    @property
-    def by_organization(self) -> bool:
-        return self.organization_id is not None or bool(self.organization_paths)
 
 
 # --- GPU -----------------------------------------------------------------------------------------

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.base import ConfigError
-from components.config.models import StackConfig
 from components.config.validators import NAMESPACE, principal_of
 from components.foundations.accounts import AccountProviders
 from components.foundations.key_pairs import KeyPairs
@@ -30,6 +29,9 @@ from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, 
 from components.tkg.policies.cross_account import assume_workload_roles_in_organization, controllers_role_arn
 from components.tkg.rules import IAM_POLICY_NAME_MAX, managed_policies_of
 from components.tkg.workload_accounts import WorkloadAccount, WorkloadAccountArgs
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 ManagementIam = ClusterIam | ExistingIamSet
 

@@ -17,18 +17,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.tkg import cluster_config
 from components.tkg.config import WorkloadAccountConfig
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from components.tkg.policies.cross_account import management_trust_statements
 from components.tkg.rules import ROLE_CHAINING_MAX_SECONDS
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 
 @dataclass(frozen=True, kw_only=True)
