@@ -41,6 +41,7 @@ from components.config.stack_files import (
 from components.eks_outposts.report import outpost_report
 from components.foundations.key_pairs import unused_key_pair_note
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
+from components.naming import PROJECT
 from components.openshift.report import openshift_notes
 from components.stack_config.loading import parse_stack_config
 from components.tkg.rules import workload_account_warnings
@@ -49,7 +50,7 @@ from tools.adoption import collisions, import_document, provider_accounts, share
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
 from tools.plan_diff import diff_with_diagrams, load_plan
-from tools.program import PROJECT, ProgramRun, plan_data, run_config
+from tools.program import ProgramRun, plan_data, run_config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_CONFIG = 2

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic.alias_generators import to_camel
 
 from components.config.validators import NAMESPACE, render_directory_problem, shown
+from components.naming import DEFAULT_TAG_KEYS
 
 if TYPE_CHECKING:
     from components.config.models import KeyPairConfig, ManagementClusterConfig, NetworkConfig
@@ -32,8 +33,6 @@ DERIVED_VPC_MAX_PREFIX = PUBLIC_SUBNET_MAX_PREFIX - 6
 # Interface endpoints CAPA's machines need in private subnets without a NAT gateway: EC2 and ELB
 # calls of the cloud provider, and Secrets Manager for the bootstrap data (CAPA's default).
 PRIVATE_ONLY_ENDPOINTS = ("ec2", "elasticloadbalancing", "secretsmanager")
-# The default tags the program puts on every resource (StackConfig.default_tags).
-OWN_DEFAULT_TAGS = ("environment", "managed-by")
 # Providers are named after their account (components/foundations/accounts.py): this one is the management's.
 MANAGEMENT_PROVIDER_NAME = "management"
 
@@ -165,12 +164,12 @@ def tag_count(tags: dict[str, str], network: NetworkConfig | None) -> list[str]:
     """The most tagged resource is a subnet: the default tags (ours and the user's), Name, the ELB
     role tag and one tag per cluster name."""
     cluster_names = list(network.cluster_names) if network is not None else []
-    total = len(OWN_DEFAULT_TAGS) + len(tags) + 2 + len(cluster_names)
+    total = len(DEFAULT_TAG_KEYS) + len(tags) + 2 + len(cluster_names)
     if total <= TAGS_PER_RESOURCE_MAX:
         return []
     return [
         (
-            f"{NAMESPACE}:tags: a subnet would carry {total} tags ({len(OWN_DEFAULT_TAGS)} of the program's, "
+            f"{NAMESPACE}:tags: a subnet would carry {total} tags ({len(DEFAULT_TAG_KEYS)} of the program's, "
             f"{len(tags)} "
             f"of tkg-aws:tags, Name, the ELB role tag and {len(cluster_names)} network.clusterNames); AWS allows "
             f"{TAGS_PER_RESOURCE_MAX} (got {len(tags)} tags)"

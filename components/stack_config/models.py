@@ -15,6 +15,7 @@ from components.config.base import Model
 from components.config.models import KeyPairConfig, ManagementClusterConfig, NetworkConfig
 from components.config.provider_settings import AwsSettings, KubernetesSettings, VsphereSettings
 from components.eks_outposts.config import EksLocalClusterConfig
+from components.naming import default_tags
 from components.openshift.config import OpenShiftSection
 from components.tkg.config import GpuConfig, IamConfig, TkgConfig, WorkloadAccountConfig
 from components.vsphere.config import VsphereSection
@@ -79,7 +80,7 @@ class StackConfig(Model):
     @property
     def default_tags(self) -> dict[str, str]:
         """Tags on every AWS resource (provider default tags): ours, then the user's."""
-        return {"environment": self.environment, "managed-by": "tkg-aws", **self.tags}
+        return default_tags(self.environment, self.tags)
 
     @property
     def cluster_kubeconfig(self) -> str | None:
