@@ -44,13 +44,20 @@ from tools.program import ProgramRun, _resolve, plan_data, run_under_mocks
 
 STACK = "test"
 # The platform each shipped stack turns on, and the component that builds it.
-SHIPPED = {"dev": "TkgAccount", "prod": "TkgAccount", "openshift": "OpenShiftCluster", "outposts": "EksLocalCluster"}
+SHIPPED = {
+    "dev": "TkgAccount",
+    "prod": "TkgAccount",
+    "openshift": "OpenShiftCluster",
+    "outposts": "EksLocalCluster",
+    "vsphere": "VsphereTkgService",
+}
 # Output groups (README rows `group.key`) of each component, beside every platform's own.
 FOUNDATION_OUTPUTS = {"region", "environment", "managementAccountId", "network", "keyPair", "keyPairPrivateKey"}
 PLATFORM_OUTPUTS = {
     "TkgAccount": {"iam", "workloadAccounts", "tkgClusterConfig", "gpu"},
     "OpenShiftCluster": {"openshift"},
     "EksLocalCluster": {"eksLocalCluster", "eksLocalClusterKubeconfig"},
+    "VsphereTkgService": {"vsphere"},
 }
 
 
@@ -77,7 +84,8 @@ def test_the_package_is_every_platform_and_the_network_at_the_project_version(sc
     assert (schema["name"], schema["version"]) == ("tkg-aws", (REPO / "VERSION").read_text().strip())
     assert re.fullmatch(r"\d+\.\d+\.\d+", schema["version"])
     assert set(schema["resources"]) == {
-        f"tkg-aws:index:{c}" for c in ("Network", "TkgAccount", "OpenShiftCluster", "EksLocalCluster")
+        f"tkg-aws:index:{c}"
+        for c in ("Network", "TkgAccount", "OpenShiftCluster", "EksLocalCluster", "VsphereTkgService")
     }
     assert all(r["isComponent"] and r["description"] for r in schema["resources"].values())
 
@@ -92,7 +100,7 @@ def test_each_component_takes_stack_config_keys_and_requires_what_a_stack_requir
     assert inputs - {"region"} <= declared, "an input that is no key of the stack config"
     assert inputs == {"region", *package_types.COMPONENT_SECTIONS[component]}
     assert set(spec["requiredInputs"]) == {"region", "environment", "managementCluster"} | (
-        inputs & {"openshift", "eksLocalCluster"}
+        inputs & {"openshift", "eksLocalCluster", "vsphere"}
     )
     assert all(spec["inputProperties"][key].get("description") for key in inputs)
 
@@ -100,15 +108,19 @@ def test_each_component_takes_stack_config_keys_and_requires_what_a_stack_requir
 @pytest.mark.parametrize("section", sorted(package_types.SECTION_MODELS))
 def test_each_section_input_has_exactly_the_keys_its_config_model_reads(schema: dict[str, Any], section: str) -> None:
     model = package_types.SECTION_MODELS[section]
-    spec = resource(schema, "TkgAccount" if section not in ("openshift", "eksLocalCluster") else SECTION_OWNER[section])
+    spec = resource(schema, SECTION_OWNER.get(section, "TkgAccount"))
     root = f"{section}[]" if section in package_types.LIST_SECTIONS else section
     ref = spec["inputProperties"][section]
     ref = ref.get("items", ref)["$ref"]
-    left_out = {key.removeprefix(f"{root}.") for key in package_types.LEFT_OUT if key.startswith(f"{root}.")}
-    assert schema_keys(schema, ref) == model_keys(model) - left_out
+    # A key left out takes the keys under it along (model_keys writes list items without `[]`).
+    left_out = {
+        k.removeprefix(f"{root}.").replace("[]", "") for k in package_types.LEFT_OUT if k.startswith(f"{root}.")
+    }
+    offered = {key for key in model_keys(model) if not any(key == o or key.startswith(f"{o}.") for o in left_out)}
+    assert schema_keys(schema, ref) == offered
 
 
-SECTION_OWNER = {"openshift": "OpenShiftCluster", "eksLocalCluster": "EksLocalCluster"}
+SECTION_OWNER = {"openshift": "OpenShiftCluster", "eksLocalCluster": "EksLocalCluster", "vsphere": "VsphereTkgService"}
 
 
 def schema_keys(schema: dict[str, Any], ref: str, prefix: str = "") -> set[str]:

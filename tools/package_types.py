@@ -28,6 +28,7 @@ from components.config.models import KeyPairConfig, ManagementClusterConfig, Net
 from components.eks_outposts.config import EksLocalClusterConfig
 from components.openshift.config import OpenShiftConfig
 from components.tkg.config import GpuConfig, IamConfig, WorkloadAccountConfig
+from components.vsphere.config import VsphereConfig
 
 TARGET = Path(__file__).resolve().parent.parent / "components" / "package" / "sections.py"
 
@@ -41,6 +42,7 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
     "gpu": GpuConfig,
     "openshift": OpenShiftConfig,
     "eksLocalCluster": EksLocalClusterConfig,
+    "vsphere": VsphereConfig,
 }
 
 LIST_SECTIONS = ("workloadAccounts",)
@@ -50,6 +52,10 @@ LIST_SECTIONS = ("workloadAccounts",)
 # stack's own `kubernetes:kubeconfig` (a secret key), as the stack program also reads it.
 LEFT_OUT = {
     "managementCluster.kubeconfig": "set the calling stack's kubernetes:kubeconfig (secret) instead",
+    # The vSphere section's secrets (the Supervisor's kubeconfig, the GPU operator's NGC key and
+    # licence) must be secret stack config; a component renders the Supervisor's objects instead.
+    "vsphere.supervisor.kubeconfig": "render the Supervisor's objects (supervisor.renderYamlToDirectory)",
+    "vsphere.clusters[].gpuOperator": "needs secrets and an applied Supervisor: use a stack of this program",
 }
 
 # Each component's inputs: the region, then the sections it reads, under their config keys.
@@ -59,8 +65,9 @@ COMPONENT_SECTIONS: dict[str, tuple[str, ...]] = {
     "TkgAccountArgs": (*FOUNDATION, "keyPair", "iam", "workloadAccounts", "gpu"),
     "OpenShiftClusterArgs": (*FOUNDATION, "keyPair", "openshift"),
     "EksLocalClusterArgs": (*FOUNDATION, "keyPair", "eksLocalCluster"),
+    "VsphereTkgServiceArgs": (*FOUNDATION, "vsphere"),
 }
-REQUIRED = {"environment", "managementCluster", "openshift", "eksLocalCluster"}
+REQUIRED = {"environment", "managementCluster", "openshift", "eksLocalCluster", "vsphere"}
 PLAIN_SECTIONS = {"environment": "str", "tags": "dict[str, str]"}
 REGION_DOC = "Required: the AWS region of every resource (the stack's aws:region)."
 # Where a component reads a key differently from the stack program, its own description.
@@ -97,6 +104,7 @@ import pulumi
 def render_module() -> str:
     """The text of sections.py for the current models."""
     emitted: dict[str, str] = {}
+    TYPE_NAMES.clear()
     for section, model in SECTION_MODELS.items():
         _emit(model, f"{section}[]" if section in LIST_SECTIONS else section, emitted)
     declared = yaml.safe_load(PROJECT_FILE.read_text())["config"]
@@ -112,7 +120,7 @@ def _component_args(name: str, sections: tuple[str, ...], declared: dict[str, An
     lines += ["    region: str", _docstring(REGION_DOC)]
     for section in sections:
         model = SECTION_MODELS.get(section)
-        typ = PLAIN_SECTIONS.get(section) or (model.__name__ if model else "Any")
+        typ = PLAIN_SECTIONS.get(section) or (TYPE_NAMES[model] if model else "Any")
         typ = f"list[{typ}]" if section in LIST_SECTIONS else typ
         lines.append(f"    {section}: {typ if section in REQUIRED else f'NotRequired[{typ}]'}")
         doc = PACKAGE_DOCS.get(section) or declared[f"tkg-aws:{section}"]["description"]
@@ -124,11 +132,12 @@ def _component_args(name: str, sections: tuple[str, ...], declared: dict[str, An
 
 def _emit(model: type[BaseModel], path: str, emitted: dict[str, str]) -> None:
     """Add the TypedDict of `model` (read at key path `path`) after those of the models it holds."""
-    if model.__name__ in emitted:
+    if model in TYPE_NAMES:
         return
-    emitted[model.__name__] = ""  # reserve the name: a model that holds itself is written once
+    type_name = TYPE_NAMES[model] = _unique_name(model, path)
+    emitted[type_name] = ""  # reserve the name: a model that holds itself is written once
     docs = _field_docstrings(model)
-    lines = [f"class {model.__name__}(TypedDict):", _docstring(_class_doc(model, path)), ""]
+    lines = [f"class {type_name}(TypedDict):", _docstring(_class_doc(model, path)), ""]
     for name, field in model.model_fields.items():
         key = field.alias or name
         if f"{path}.{key}" in LEFT_OUT:
@@ -140,8 +149,21 @@ def _emit(model: type[BaseModel], path: str, emitted: dict[str, str]) -> None:
         doc = _with_choices(docs.get(name, ""), field.annotation)
         if doc:
             lines.append(_docstring(doc))
-    emitted.pop(model.__name__)
-    emitted[model.__name__] = "\n".join(lines) + "\n"
+    emitted.pop(type_name)
+    emitted[type_name] = "\n".join(lines) + "\n"
+
+
+TYPE_NAMES: dict[type[BaseModel], str] = {}
+"""The TypedDict name of each model emitted so far (render_module starts it afresh)."""
+
+
+def _unique_name(model: type[BaseModel], path: str) -> str:
+    """The model's own name, or, where another platform's model has it (two ControlPlaneConfig), the
+    name with its section in front (VsphereControlPlaneConfig)."""
+    if model.__name__ not in TYPE_NAMES.values():
+        return model.__name__
+    section = path.split(".", 1)[0].removesuffix("[]")
+    return section[0].upper() + section[1:] + model.__name__
 
 
 def _type_text(annotation: Any, path: str, emitted: dict[str, str]) -> str:
@@ -162,7 +184,7 @@ def _type_text(annotation: Any, path: str, emitted: dict[str, str]) -> str:
         return "Any"
     if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
         _emit(annotation, path, emitted)
-        return annotation.__name__
+        return TYPE_NAMES[annotation]
     if annotation in (str, int, float, bool):
         return annotation.__name__
     if annotation in (ipaddress.IPv4Network, Path):

@@ -32,7 +32,7 @@ PACKAGE_NAME = NAMESPACE
 def validated_config(args: Mapping[str, Any], platform: str | None) -> StackConfig:
     """The stack config of `args` (region and sections), with only `platform` turned on.
 
-    `platform` is tkg, openshift, eksLocalCluster, or None (foundations only). Raises ConfigError
+    `platform` is tkg, openshift, eksLocalCluster, vsphere, or None (foundations only). Raises ConfigError
     with every problem, exactly as a stack file with these keys would.
     """
     sections = {key: _integral(value) for key, value in args.items() if key != "region"}

@@ -140,3 +140,17 @@ class EksLocalClusterOutputs(TypedDict):
     """The x.509 client certificate and key read from files beside it."""
     controlPlaneHosts: str
     """/etc/hosts lines: the control plane's fixed private addresses."""
+
+
+class VsphereOutputs(TypedDict):
+    """The vSphere TKG Service, as the stack output `vsphere`."""
+
+    supervisorId: str
+    vmClasses: dict[str, dict[str, Any]]
+    """Keyed by class name: cpus, memoryMiB, reservations, vgpuProfiles."""
+    namespaces: dict[str, dict[str, Any]]
+    """Keyed by namespace: the VM classes and StorageClasses bound to it."""
+    clusters: dict[str, dict[str, Any]]
+    """Keyed by cluster name: namespace, kind, class, version, node pools, kubeconfig Secret, login, status."""
+    steps: list[str]
+    """What pulumi-vsphere cannot do and the stack does not assume (permissions, limits, the TKR library...)."""

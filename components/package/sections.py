@@ -452,6 +452,180 @@ class EksLocalClusterConfig(TypedDict):
     """
 
 
+class SupervisorCreateConfig(TypedDict):
+    """Enabling Workload Management from the stack: every SupervisorV2 input forces a replacement, which
+    disables the Supervisor and deletes every namespace and cluster on it.
+    """
+
+    enabled: NotRequired[bool]
+    spec: NotRequired[dict[str, Any]]
+    """pulumi-vsphere SupervisorV2 inputs as the engine names them (name, cluster or zones,
+    controlPlane, workloads).
+    """
+
+
+class SupervisorConfig(TypedDict):
+    """As the stack config's `vsphere.supervisor`."""
+
+    id: NotRequired[str]
+    """The Supervisor ID (the vCenter `namespace-management/supervisors` list, or an existing
+    namespace's `supervisor`). Required unless create.enabled.
+    """
+    server: NotRequired[str]
+    """The Supervisor's control plane address, for `kubectl vsphere login --server`. Default: none."""
+    zones: NotRequired[list[str]]
+    """The three vSphere Zones of a zonal Supervisor. Default: [] (one vSphere cluster)."""
+    networking: NotRequired[str]
+    """The workload network: nsx, or vds with an external load balancer. Default: nsx."""
+    tkrContentLibrary: NotRequired[str]
+    """Name of the content library the Supervisor serves Tanzu Kubernetes releases from; preflight
+    looks for it (pulumi-vsphere cannot set it on an existing Supervisor). Default: none.
+    """
+    context: NotRequired[str]
+    renderYamlToDirectory: NotRequired[str]
+    """Write the clusters' YAML here instead of applying it (GitOps); no GPU operator then."""
+    create: NotRequired[SupervisorCreateConfig]
+
+
+class VmClassConfig(TypedDict):
+    """A VM class (vCenter-global): the size of TKG nodes, bound to namespaces by name."""
+
+    name: str
+    cpus: int
+    memoryMiB: int
+    """Memory in MiB, a multiple of 4 (pulumi-vsphere's `memory`, in MB)."""
+    cpuReservation: NotRequired[int]
+    """Percent of the CPUs reserved. Default: 0 (best effort)."""
+    memoryReservation: NotRequired[int]
+    """Percent of the memory reserved; 100 with vgpuProfiles. Default: 0."""
+    vgpuProfiles: NotRequired[list[str]]
+    """vGPU profiles exactly as ESXi reports them (grid_a100-40c). Default: none."""
+
+
+class StoragePolicyConfig(TypedDict):
+    """As the stack config's `vsphere.namespaces[].storagePolicies[]`."""
+
+    id: str
+    """The policy's id (UUID), as the Namespace API takes it."""
+    storageClass: str
+    """The StorageClass the policy appears as in the namespace (`kubectl get sc -n <namespace>`): read it
+    back from the Supervisor, vCenter does not document how it derives the name.
+    """
+
+
+class NamespaceConfig(TypedDict):
+    """As the stack config's `vsphere.namespaces[]`."""
+
+    name: str
+    storagePolicies: list[StoragePolicyConfig]
+    vmClasses: list[str]
+    """VM classes bound to the namespace: vmClasses of this section, or classes vCenter already has
+    (best-effort-small, ...; preflight checks they exist).
+    """
+    contentLibraries: NotRequired[list[str]]
+    """VM Service image libraries (ids), not the TKR library. Default: none."""
+    protect: NotRequired[bool]
+    """Protect the namespace: deleting it deletes every TKG cluster in it. Default: true."""
+
+
+class VolumeConfig(TypedDict):
+    """As the stack config's `vsphere.clusters[].controlPlane.volumes[]`."""
+
+    name: str
+    mountPath: str
+    capacity: str
+    storageClass: NotRequired[str]
+    """Default: the node's storageClass."""
+
+
+class VsphereControlPlaneConfig(TypedDict):
+    """As the stack config's `vsphere.clusters[].controlPlane`."""
+
+    replicas: NotRequired[int]
+    """1 or 3 (etcd's quorum; vSphere 8 takes no other count). Default: 3."""
+    vmClass: NotRequired[str]
+    """Default: the cluster's vmClass."""
+    storageClass: NotRequired[str]
+    osImage: NotRequired[str]
+    volumes: NotRequired[list[VolumeConfig]]
+
+
+class TaintConfig(TypedDict):
+    """As the stack config's `vsphere.clusters[].nodePools[].taints[]`."""
+
+    key: str
+    value: NotRequired[str]
+    effect: str
+    """One of: NoSchedule, PreferNoSchedule, NoExecute."""
+
+
+class NodePoolConfig(TypedDict):
+    """As the stack config's `vsphere.clusters[].nodePools[]`."""
+
+    name: str
+    replicas: NotRequired[int]
+    vmClass: NotRequired[str]
+    """Default: the cluster's vmClass. A vGPU class makes this a GPU pool (Ubuntu, driver volumes)."""
+    storageClass: NotRequired[str]
+    failureDomain: NotRequired[str]
+    """A vSphere Zone of a zonal Supervisor. Default: none (CAPI spreads nothing)."""
+    osImage: NotRequired[str]
+    """The `run.tanzu.vmware.com/resolve-os-image` selector, e.g. os-name=ubuntu,os-version=24.04.
+    Default: the cluster's osImage; os-name=ubuntu for a GPU pool.
+    """
+    volumes: NotRequired[list[VolumeConfig]]
+    """Default: none; a GPU pool gets 50Gi at /var/lib/containerd and /var/lib/kubelet."""
+    labels: NotRequired[dict[str, str]]
+    taints: NotRequired[list[TaintConfig]]
+
+
+class ClusterNetworkConfig(TypedDict):
+    """As the stack config's `vsphere.clusters[].network`."""
+
+    cni: NotRequired[str]
+    """One of: antrea, calico, antrea-nsx-routed."""
+    services: NotRequired[list[str]]
+    pods: NotRequired[list[str]]
+    """Default: 192.168.0.0/16; none with antrea-nsx-routed (NSX gives routable pod subnets)."""
+    serviceDomain: NotRequired[str]
+
+
+class ClusterConfig(TypedDict):
+    """As the stack config's `vsphere.clusters[]`."""
+
+    name: str
+    namespace: str
+    """A vSphere Namespace of this section."""
+    api: NotRequired[str]
+    """cluster: Cluster v1beta1 on a ClusterClass; tanzuKubernetesCluster: the older TKC v1alpha3 (deprecated
+    from TKG Service 3.2). Default: cluster.
+    """
+    clusterClass: NotRequired[str]
+    """api cluster: tanzukubernetescluster or builtin-generic-v3.N.0; decides the variable names."""
+    classNamespace: NotRequired[str]
+    """Namespace of the ClusterClass (vmware-system-vks-public on VKS 3.3+). Default: the cluster's."""
+    version: str
+    """The Tanzu Kubernetes release version (`kubectl get tkr`), with '+'."""
+    vmClass: str
+    storageClass: str
+    osImage: NotRequired[str]
+    """resolve-os-image selector of the whole cluster. Default: the class's (os-name=photon)."""
+    controlPlane: NotRequired[VsphereControlPlaneConfig]
+    nodePools: list[NodePoolConfig]
+    network: NotRequired[ClusterNetworkConfig]
+    variables: NotRequired[dict[str, Any]]
+    """More ClusterClass variables by name, in the names of the class's generation. Default: {}."""
+
+
+class VsphereConfig(TypedDict):
+    """As the stack config's `vsphere`."""
+
+    supervisor: SupervisorConfig
+    vmClasses: NotRequired[list[VmClassConfig]]
+    namespaces: NotRequired[list[NamespaceConfig]]
+    clusters: NotRequired[list[ClusterConfig]]
+
+
 class NetworkArgs(TypedDict):
     """The inputs of Network."""
 
@@ -539,4 +713,25 @@ class EksLocalClusterArgs(TypedDict):
     eksLocalCluster: EksLocalClusterConfig
     """Required: An EKS local cluster on an Outpost (Outpost subnet, endpoints, roles, cluster,
     self-managed nodes).
+    """
+
+
+class VsphereTkgServiceArgs(TypedDict):
+    """The inputs of VsphereTkgService."""
+
+    region: str
+    """Required: the AWS region of every resource (the stack's aws:region)."""
+    environment: str
+    """Required. Environment name, 1-20 of a-z, 0-9 and -: prefixes resource names and Name tags."""
+    tags: NotRequired[dict[str, str]]
+    """Default tags on every AWS resource (a map), beside environment and managed-by."""
+    managementCluster: ManagementClusterConfig
+    """Required (accountId): the account every AWS resource is pinned to; renderYamlToDirectory, or the
+    calling stack's kubernetes:kubeconfig, for the management cluster; CAPA principals.
+    """
+    network: NotRequired[NetworkConfig]
+    """VPC CIDR, availability zones, NAT gateways, cluster subnet tags, VPC endpoints, or an existing VPC."""
+    vsphere: VsphereConfig
+    """Required: The vSphere TKG Service on a Supervisor (VM classes, vSphere Namespaces, TKG clusters, GPU
+    operator).
     """
