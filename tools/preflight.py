@@ -176,7 +176,7 @@ def check_workload_account(
     """Enter the account as its provider does (the deploy role, from the stack's identity), then check it."""
     account = target.workload
     assert account is not None
-    # The session name the account's provider uses (components/accounts.py).
+    # The session name the account's provider uses (components/foundations/accounts.py).
     session_name = account.deploy_session_name or f"tkg-aws-{account.name}"[:64]
     progress.step(target.name, "deploy-role")
     try:

@@ -24,7 +24,7 @@ from components.config import instance_types
 from components.naming import DEFAULT_TAG_KEYS, PROJECT
 
 NAMESPACE = PROJECT
-# What the offline plan reads for a `secure:` value (the same as components/config.py's).
+# What the offline plan reads for a `secure:` value.
 SECRET_PLACEHOLDER = "[secret]"
 
 # Every pattern is matched whole (`fullmatch`: `$` would also match before a trailing newline) and
@@ -119,7 +119,7 @@ NVIDIA_FAMILIES = frozenset(
 
 _REGION_DATA = json.loads((Path(__file__).parent / "data" / "regions.json").read_text())
 REGION_AZ_LETTERS: dict[str, str] = _REGION_DATA["regions"]
-"""Region -> the letters of its availability zones (components/data/regions.json: source and date)."""
+"""Region -> the letters of its availability zones (components/config/data/regions.json: source and date)."""
 UNSUPPORTED_REGIONS: dict[str, str] = _REGION_DATA["unsupported"]
 
 
@@ -183,7 +183,8 @@ def region_problem(region: str) -> str | None:
             "this program does not model"
         )
     if region not in REGION_AZ_LETTERS:
-        return "not an AWS region (regions known on " + _REGION_DATA["date"] + " are in components/data/regions.json)"
+        known = f"regions known on {_REGION_DATA['date']} are in components/config/data/regions.json"
+        return f"not an AWS region ({known})"
     return None
 
 

@@ -96,7 +96,7 @@ class NetworkArgs:
     region: str
     """Region of the VPC; names the endpoint services (com.amazonaws.<region>.<service>)."""
     cidr: str
-    """CIDR block of the VPC. Default: 10.0.0.0/16 (components/config.py)."""
+    """CIDR block of the VPC. Default: 10.0.0.0/16 (components/config/models.py)."""
     availability_zones: tuple[str, ...]
     """AZ names in the user's order; only outputs keep this order."""
     subnet_cidrs: Mapping[str, tuple[str, str]]

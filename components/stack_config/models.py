@@ -57,7 +57,7 @@ class StackConfig(Model):
     vsphere: VsphereSection = None
     """The vSphere TKG Service on a Supervisor (components/vsphere/). Default: none."""
     aws: AwsSettings = AwsSettings()
-    """The stack's aws:* provider settings (components/provider_settings.py)."""
+    """The stack's aws:* provider settings (components/config/provider_settings.py)."""
     kubernetes: KubernetesSettings = KubernetesSettings()
     vsphere_settings: VsphereSettings = VsphereSettings()
     """The stack's vsphere:* provider settings (vCenter address and credentials)."""

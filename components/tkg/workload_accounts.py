@@ -2,7 +2,7 @@
 
 The manual way runs `tanzu mc permissions aws set` in every secondary account, then edits the
 controllers role's trust by hand. Here, per account, through the account's pinned provider
-(components/accounts.py): the account's ClusterIam, whose controllers role also trusts the
+(components/foundations/accounts.py): the account's ClusterIam, whose controllers role also trusts the
 management CAPA principal(s), and optionally the stack's key pair. With `adopted` the account's
 set came from tanzu or clusterawsadm and stays in the account when it leaves the stack.
 
