@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pulumi
 
-from components.config.loading import load_config
 from components.config.stack_files import stacks_sharing_iam
 from components.stack import build
+from components.stack_config.loading import load_config
 
 # The stack files beside this program say which other stacks use this stack's IAM set.
 shared_with = stacks_sharing_iam(pulumi.get_stack(), Path(__file__).resolve().parent)

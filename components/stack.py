@@ -14,13 +14,13 @@ from typing import Any
 
 import pulumi
 
-from components.config.models import StackConfig
 from components.eks_outposts.platform import eks_outposts_platform, outpost_network
 from components.foundations.accounts import AccountProviders, account_providers
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs, unused_key_pair_note, uses_key_pair
 from components.foundations.management_cluster import management_cluster_provider
 from components.foundations.network import Network, NetworkArgs
 from components.openshift.platform import openshift_platform
+from components.stack_config.models import StackConfig
 from components.tkg.platform import tkg_platform
 from components.vsphere.platform import vsphere_platform
 

@@ -10,13 +10,8 @@ import pytest
 
 from bench.plan_accounts import accounts
 from components.config.base import ConfigError
-from components.config.loading import parse_config
-from components.policies.cross_account import (
-    assume_workload_roles_in_organization,
-    assume_workload_roles_policies,
-    controllers_role_arn,
-)
 from components.policies.grammar import iam_size
+from components.stack_config.loading import parse_config
 from components.tkg.assume_grants import (
     AssumeWorkloadRoles,
     AssumeWorkloadRolesArgs,
@@ -25,6 +20,11 @@ from components.tkg.assume_grants import (
     numbered_name,
 )
 from components.tkg.platform import refuse_beyond_quota
+from components.tkg.policies.cross_account import (
+    assume_workload_roles_in_organization,
+    assume_workload_roles_policies,
+    controllers_role_arn,
+)
 from tests.conftest import REPO, plan, register, stack_file
 
 SUFFIX = ".tkg.cloud.vmware.com"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from components.config.base import ConfigError
-from components.config.loading import parse_config
-from components.config.models import StackConfig
+from components.stack_config.loading import parse_config
+from components.stack_config.models import StackConfig
 from tests.conftest import ED25519_PUBLIC_KEY, REGION, REPO, RSA_1024_PUBLIC_KEY, RSA_2048_PUBLIC_KEY
 
 ACCOUNT = {

@@ -279,7 +279,7 @@ def test_outputs_give_each_account_its_role_and_tkg_identity_variables(prod: Pro
 
 def _inputs_by_urn(run: ProgramRun) -> dict[str, dict]:
     """Each resource as a preview compares it. The management provider waits for every workload
-    provider (components/accounts.py), but a provider's dependencies are no input: no diff."""
+    provider (components/foundations/accounts.py), but a provider's dependencies are no input: no diff."""
     return {
         r["urn"]: {**r, "dependsOn": []} if r["type"].startswith("pulumi:providers:") else r
         for r in resources_document(run)["resources"]

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from components.config.loading import parse_config
+from components.stack_config.loading import parse_config
 from tests.conftest import REPO, plan, stack_file
 from tests.transitions import Transition
 from tools.plan import summary, write_eks_local_files

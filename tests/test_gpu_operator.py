@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from components.manifests.cluster_resource_set import (
+from components.tkg.cluster_resource_set import (
     DATA_BUDGET,
     MAX_CONFIGMAP_DATA,
     cluster_resource_set,

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from components.config.loading import parse_stack_config
 from components.config.stack_files import StackFileError, read_stack_file, stacks_sharing_iam
+from components.stack_config.loading import parse_stack_config
 from tests.conftest import REPO, planned
 from tools.plan import main as plan_main
 from tools.plan import plan_stack, repository_problems, write_plan

@@ -14,10 +14,10 @@ import pulumi
 import pytest
 
 from components.config.base import ConfigError
-from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
-from components.policies import template
 from components.policies.trust import assume_role_statement
+from components.tkg.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.tkg.iam import ClusterIam, ClusterIamArgs
+from components.tkg.policies import template
 from tests.conftest import plan, register, stack_file
 from tools.mocks import Registration
 from tools.plan import summary
@@ -99,6 +99,7 @@ def test_tkg_inline_policy_on_control_plane_and_nodes(dev):
 
 
 def test_every_role_trusts_only_ec2(dev):
+    assert {r.name for r in dev.of_type(ROLE)} >= {f"iam-{base}" for base in template.ROLES}
     for registration in dev.of_type(ROLE):
         statements = document(registration, "assumeRolePolicy")["Statement"]
         assert statements == [
@@ -116,9 +117,11 @@ def test_deployed_documents_are_the_golden_ones(dev):
 
 def test_named_resources_are_protected_and_deleted_before_replacement(dev):
     for type_token in (ROLE, PROFILE, POLICY):
+        assert dev.of_type(type_token), type_token
         for registration in dev.of_type(type_token):
             assert registration.options == {"protect": True, "deleteBeforeReplace": True}, registration.name
     for type_token in (INLINE, ATTACHMENT):
+        assert dev.of_type(type_token), type_token
         for registration in dev.of_type(type_token):
             assert registration.options == {"deleteBeforeReplace": True}, registration.name
 
@@ -126,6 +129,7 @@ def test_named_resources_are_protected_and_deleted_before_replacement(dev):
 def test_resources_are_children_of_the_component_on_the_management_provider(dev):
     (component,) = dev.of_type("tkg-aws:iam:ClusterIam")
     for type_token in (ROLE, PROFILE, POLICY, INLINE, ATTACHMENT):
+        assert dev.of_type(type_token), type_token
         for registration in dev.of_type(type_token):
             assert registration.parent == component.urn
             assert registration.provider.endswith("pulumi:providers:aws::management")
@@ -207,7 +211,9 @@ def test_an_extra_policy_arn_listed_twice_is_a_config_error():
 
 def test_protect_false_unprotects_but_still_deletes_before_replacing():
     run = dev_with(protect=False)
-    for registration in run.of_type(ROLE) + run.of_type(PROFILE) + run.of_type(POLICY):
+    named = run.of_type(ROLE) + run.of_type(PROFILE) + run.of_type(POLICY)
+    assert len(named) >= 3 * len(template.ROLES)
+    for registration in named:
         assert registration.options == {"deleteBeforeReplace": True}, registration.name
 
 

@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from components.config.base import ConfigError
-from components.config.loading import load_config
+from components.stack_config.loading import load_config
 from tests.conftest import REGION, REPO, stack_file
 from tools.program import run_under_mocks
 

@@ -305,7 +305,10 @@ def test_name_tags_combine_environment_and_az(prod):
 def test_default_tags_come_from_the_management_provider_not_from_each_resource(prod):
     provider = management_provider_urn(prod)
     default_keys = set(prod.config.default_tags)
-    for resource in network_children(prod):
+    assert default_keys >= {"environment", "managed-by"}
+    children = network_children(prod)
+    assert {r.type for r in children} >= {VPC, SUBNET}
+    for resource in children:
         assert resource.provider == provider, resource.urn
         assert not default_keys & set(resource.inputs.get("tags", {})), resource.urn
 

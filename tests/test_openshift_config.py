@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from components.config.loading import parse_config
+from components.stack_config.loading import parse_config
 from tests.conftest import REPO, stack_file
 
 IGNITION = {

@@ -34,9 +34,9 @@ from pydantic import BaseModel
 
 from components import __version__
 from components.config.base import ConfigError
-from components.config.loading import parse_config
 from components.package import COMPONENTS
 from components.package.building import PACKAGE_NAME
+from components.stack_config.loading import parse_config
 from tests.conftest import REPO, plan, stack_file
 from tools import package_types
 from tools.mocks import Registration

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.config.loading import parse_config
-from components.config.rules import workload_account_warnings
 from components.config.stack_files import read_stack_file
+from components.stack_config.loading import parse_config
+from components.tkg.rules import workload_account_warnings
 from tests.conftest import REPO, planned
 from tools.plan import main, plan_stack, summary, write_plan
 

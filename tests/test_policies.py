@@ -1,6 +1,6 @@
 """The IAM documents of every profile: golden files, real actions, no duplicates, IAM's size quotas.
 
-The documents come from components/policies/template.py, the same functions ClusterIam deploys.
+The documents come from components/tkg/policies/template.py, the same functions ClusterIam deploys.
 Goldens live under tests/golden/policies/<variant>/<document>.json; for the `tkg` variant they
 equal TKG's template (tanzu-framework tkg/aws/fixtures/cloudformation-default.yaml) statement for
 statement and action for action, and `capa` equals CAPA v2.11.1's default template with EKS
@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from policy_sentry.querying.actions import get_action_data
 
-from components.config.models import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
-from components.policies import template, trust
+from components.policies import trust
 from components.policies.grammar import actions_of, iam_size, statement
+from components.tkg.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
+from components.tkg.policies import template
 from tests.conftest import GOLDEN
 
 # IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), counted

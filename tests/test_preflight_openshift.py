@@ -14,7 +14,7 @@ import boto3
 import pytest
 import yaml
 
-from components.config.loading import parse_config
+from components.stack_config.loading import parse_config
 from tests import test_preflight as moto_server
 from tests.conftest import REPO
 from tools.aws_session import stack_clients

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config.loading import parse_stack_config
-from components.config.models import SECTIONS, StackConfig
 from components.config.stack_files import read_stack_file
 from components.config.validators import NAMESPACE
+from components.stack_config.loading import parse_stack_config
+from components.stack_config.models import SECTIONS, StackConfig
 from tests.conftest import REPO
 
 # What Pulumi's schema allows in a declaration, and the types it can check.

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from components import __version__
-from components.config.loading import parse_stack_config
+from components.stack_config.loading import parse_stack_config
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "templates" / "tkg-account" / "Pulumi.yaml"

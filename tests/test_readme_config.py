@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from components.config.models import (
-    GpuConfig,
-    IamConfig,
-    IdentityConfig,
-    KeyPairConfig,
-    ManagementClusterConfig,
-    NetworkConfig,
-    WorkloadAccountConfig,
-)
+from components.config.models import KeyPairConfig, ManagementClusterConfig, NetworkConfig
+from components.tkg.config import GpuConfig, IamConfig, IdentityConfig, WorkloadAccountConfig
 from tests.conftest import REPO
 
 SECTIONS: dict[str, type[BaseModel]] = {

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.config.base import ConfigError
-from components.config.loading import parse_config, parse_stack_config
+from components.stack_config.loading import parse_config, parse_stack_config
 from tests.conftest import REGION, REPO, stack_file
 
 PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"

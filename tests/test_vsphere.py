@@ -273,7 +273,9 @@ def test_calico_on_a_cluster_v1beta1_comes_from_a_cluster_bootstrap_made_first(a
 
 def test_applied_clusters_wait_until_ready_and_rendered_ones_do_not(shipped: ProgramRun, applied: ProgramRun) -> None:
     for run, expected in ((applied, "condition=Ready"), (shipped, None)):
-        for reg in run.of_type(CLUSTER) + run.of_type(TKC):
+        clusters = run.of_type(CLUSTER) + run.of_type(TKC)
+        assert clusters
+        for reg in clusters:
             annotations = reg.inputs["metadata"].get("annotations", {})
             assert annotations.get("pulumi.com/waitFor") == expected
 
@@ -501,7 +503,9 @@ def test_day_2_changes_on_a_stack_that_created_its_supervisor_leave_the_supervis
 
 
 def test_only_the_operators_namespace_carries_the_privileged_pod_security_labels(applied: ProgramRun) -> None:
-    for reg in applied.of_type("kubernetes:core/v1:Secret"):
+    secrets = applied.of_type("kubernetes:core/v1:Secret")
+    assert secrets
+    for reg in secrets:
         assert not any(key.startswith("pod-security") for key in reg.inputs["metadata"]["labels"])
         assert reg.inputs["metadata"]["labels"] == {"app.kubernetes.io/managed-by": "tkg-aws"}
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from components.config.loading import parse_config, parse_stack_config
+from components.stack_config.loading import parse_config, parse_stack_config
 from components.vsphere.config import (
     ClusterConfig,
     ClusterNetworkConfig,

@@ -18,9 +18,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from components.policies import template
-from components.policies.tanzu import INLINE_POLICY_NAME
-from tools.program import PROJECT, ProgramRun
+from components.naming import PROJECT
+from components.tkg.policies import template
+from components.tkg.policies.tanzu import INLINE_POLICY_NAME
+from tools.program import ProgramRun
 
 ROLE = "aws:iam/role:Role"
 INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"

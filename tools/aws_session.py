@@ -3,7 +3,7 @@
 tools/preflight.py reads the real account before the first `pulumi up`; what it finds is only worth
 something when it reads the account the providers will write to, through the same network path.
 `stack_clients()` therefore builds its session from the stack's `aws:` settings
-(components/provider_settings.py): the profile and shared files, static keys, the web identity and
+(components/config/provider_settings.py): the profile and shared files, static keys, the web identity and
 assume-role chain, per-service endpoints, proxies, the CA bundle, FIPS / dual-stack endpoints and
 retries. `AWS_ENDPOINT_URL` and the other standard variables still apply wherever the stack sets
 nothing, as they do for the provider. Workload accounts are entered from there with

@@ -33,7 +33,7 @@ ENDPOINT_SUBNET = "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssocia
 TAG = "aws:ec2/tag:Tag"
 # Drawn by their own rules, so not again as "placed in a subnet".
 HANDLED = {SUBNET, ASSOCIATION, NAT_GATEWAY, ENDPOINT, ENDPOINT_SUBNET, TAG}
-CAPA_ROLE_TAG = "sigs.k8s.io/cluster-api-provider-aws/role"  # components/network.py CAPA_ROLE_TAG
+CAPA_ROLE_TAG = "sigs.k8s.io/cluster-api-provider-aws/role"  # components/foundations/network.py CAPA_ROLE_TAG
 LOAD_BALANCER_TIERS = {"kubernetes.io/role/elb": "public", "kubernetes.io/role/internal-elb": "private"}
 DESTINATIONS = ("destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId")
 ROUTE_TARGETS = {

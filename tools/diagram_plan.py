@@ -3,7 +3,7 @@
 A plan document is `{"stack", "resources": [...], "outputs": {...}}` as tools/plan.py writes it;
 each resource holds its type, name, provider URN, id and inputs, where an input that refers to
 another resource holds that resource's id. Accounts are read from the AWS providers (each pins its
-account with allowedAccountIds, components/accounts.py). Secrets are "[secret]". Every accessor
+account with allowedAccountIds, components/foundations/accounts.py). Secrets are "[secret]". Every accessor
 tolerates data of the wrong shape (a plan from an older program, a hand-made one): what it cannot
 read is left out of the drawing, never raised.
 """

@@ -36,7 +36,7 @@ from tools.diagram_plan import (
     statements,
 )
 
-MANAGEMENT_PROVIDER = "management"  # components/config_rules.py MANAGEMENT_PROVIDER_NAME (stdlib-only here)
+MANAGEMENT_PROVIDER = "management"  # components/config/rules.py MANAGEMENT_PROVIDER_NAME (stdlib-only here)
 MAX_WORKLOAD_ACCOUNTS = 10
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
 IDENTITY_API_GROUP = "kubernetes:infrastructure.cluster.x-k8s.io/"

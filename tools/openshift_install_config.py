@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 
 from components.config.base import ConfigError
-from components.config.loading import parse_stack_config
 from components.config.stack_files import StackFileError, read_stack_file
 from components.openshift.platform import install_config
+from components.stack_config.loading import parse_stack_config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXIT_BAD_INPUT = 2

@@ -24,16 +24,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel
 
-from components.config.models import (
-    GpuConfig,
-    IamConfig,
-    KeyPairConfig,
-    ManagementClusterConfig,
-    NetworkConfig,
-    WorkloadAccountConfig,
-)
+from components.config.models import KeyPairConfig, ManagementClusterConfig, NetworkConfig
 from components.eks_outposts.config import EksLocalClusterConfig
 from components.openshift.config import OpenShiftConfig
+from components.tkg.config import GpuConfig, IamConfig, WorkloadAccountConfig
 from components.vsphere.config import VsphereConfig
 
 TARGET = Path(__file__).resolve().parent.parent / "components" / "package" / "sections.py"

@@ -32,8 +32,6 @@ import yaml
 
 from components import __version__
 from components.config.base import ConfigError
-from components.config.loading import parse_stack_config
-from components.config.rules import workload_account_warnings
 from components.config.stack_files import (
     StackFileError,
     read_stack_file,
@@ -44,14 +42,17 @@ from components.config.stack_files import (
 from components.eks_outposts.report import outpost_report
 from components.foundations.key_pairs import unused_key_pair_note
 from components.foundations.network import NetworkArgs, unpinned_nat_gateway_note
+from components.naming import PROJECT
 from components.openshift.report import openshift_notes
+from components.stack_config.loading import parse_stack_config
+from components.tkg.rules import workload_account_warnings
 from components.vsphere.report import vsphere_report
 from tools.adoption import collisions, import_document, provider_accounts, shared_iam_problems
 from tools.diagram import markdown as diagram_markdown
 from tools.estimate import report as estimate_report
 from tools.mocks import Registration
 from tools.plan_diff import PlanError, compare, diff_with_diagrams, load_plan
-from tools.program import PROJECT, ProgramRun, plan_data, run_config
+from tools.program import ProgramRun, plan_data, run_config
 from tools.tool_files import fill_main, placeholders, with_placeholders
 
 ROOT_DIR = Path(__file__).resolve().parent.parent

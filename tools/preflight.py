@@ -45,8 +45,8 @@ from typing import Any, TextIO
 
 from components import __version__
 from components.config.base import ConfigError
-from components.config.models import StackConfig
 from components.config.stack_files import StackFileError, stack_files
+from components.stack_config.models import StackConfig
 from tools.aws_session import AWS_ERRORS, AccountAccessError, AwsClients, CallLimits, describe_error, stack_clients
 from tools.plan import ROOT_DIR, plan_stack
 from tools.preflight_account import availability_zones, caller_identity, existing_vpc, region_enabled
@@ -189,7 +189,7 @@ def check_workload_account(
     """Enter the account as its provider does (the deploy role, from the stack's identity), then check it."""
     account = target.workload
     assert account is not None
-    # The session name the account's provider uses (components/accounts.py).
+    # The session name the account's provider uses (components/foundations/accounts.py).
     session_name = account.deploy_session_name or f"tkg-aws-{account.name}"[:64]
     progress.step(target.name, "deploy-role")
     try:

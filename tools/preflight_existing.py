@@ -20,6 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from components.config.validators import NAMESPACE
+from components.naming import ENVIRONMENT_TAG, MANAGED_BY_TAG
 from tools.aws_session import AWS_ERRORS, AwsClients
 from tools.preflight_report import FAIL, OK, Row, could_not_check, looked_up
 from tools.preflight_targets import Target
@@ -27,8 +28,8 @@ from tools.program import ProgramRun
 
 CLOUDFORMATION_STACKS = ("tkg-cloud-vmware-com", "cluster-api-provider-aws-sigs-k8s-io")
 CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-name"
-# Default tags of every resource the stack creates (StackConfig.default_tags) naming who made it.
-OWN_TAG_KEYS = ("managed-by", "environment")
+# Default tags of every resource the stack creates (components/naming.py) naming who made it, as the report lists them.
+OWN_TAG_KEYS = (MANAGED_BY_TAG, ENVIRONMENT_TAG)
 ADOPTION_SECTION = 'README "Adopting an account prepared by tanzu or clusterawsadm"'
 # Planned type -> (kind, the input holding its fixed name).
 FIXED_NAME_TYPES = {

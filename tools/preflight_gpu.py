@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.config import instance_types
-from components.config.models import StackConfig
+from components.stack_config.models import StackConfig
 from tools.aws_session import AwsClients
 from tools.preflight_quotas import on_demand_vcpus, quota_value
 from tools.preflight_report import FAIL, OK, WARN, Row, looked_up

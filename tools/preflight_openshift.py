@@ -22,8 +22,8 @@ from collections import Counter
 from botocore.exceptions import ClientError
 
 from components.config import instance_types
-from components.config.models import StackConfig
 from components.openshift.config import OpenShiftConfig
+from components.stack_config.models import StackConfig
 from tools.aws_session import AwsClients, error_code
 from tools.estimate import inbound_rules_per_group
 from tools.preflight_quotas import QuotaCheck, quota_value

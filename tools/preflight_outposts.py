@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.config.models import StackConfig
 from components.config.validators import NAMESPACE
 from components.eks_outposts.config import EksLocalClusterConfig
 from components.eks_outposts.network_rules import addresses_needed
 from components.eks_outposts.platform import LOCAL_CLUSTER_INTERFACE_ENDPOINTS
+from components.stack_config.models import StackConfig
 from tools.aws_session import AwsClients
 from tools.preflight_report import FAIL, OK, WARN, Row, looked_up
 from tools.preflight_targets import Target

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from components.config.models import WorkloadAccountConfig
 from components.config.validators import NAMESPACE
+from components.tkg.config import WorkloadAccountConfig
 from tools.adoption import fixed_names, provider_accounts
 from tools.program import ProgramRun
 

@@ -23,13 +23,13 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT
 
-from components.config.loading import parse_config
-from components.config.models import StackConfig
 from components.config.validators import SECRET_PLACEHOLDER
+from components.naming import PROJECT
 from components.stack import build
+from components.stack_config.loading import parse_config
+from components.stack_config.models import StackConfig
 from tools.mocks import RecordingMonitor, Registration, TkgMocks, install
 
-PROJECT = "tkg-aws"
 UNKNOWN_PLACEHOLDER = "[unknown]"
 """What a preview shows for a value known only once `pulumi up` has created its resource."""
 

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from components import __version__
-from components.config.models import ENGINE_NAMESPACE, SECTIONS, StackConfig
+from components.config.models import ENGINE_NAMESPACE
 from components.config.provider_settings import AwsSettings, KubernetesSettings, VsphereSettings
 from components.config.validators import NAMESPACE, REGION_AZ_LETTERS
+from components.stack_config.models import SECTIONS, StackConfig
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT_DIR / "schema" / "stack-config.schema.json"

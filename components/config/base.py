@@ -1,8 +1,8 @@
 """What every config model builds on: the base model, the error every problem becomes, and the
 field types shared by the sections (the platforms' sections included).
 
-Platform sections (components/<platform>/config.py) import from here, and models.py imports them,
-so no module of the config package imports a platform that imports it back.
+Platform sections (components/<platform>/config.py) import from here; components/stack_config assembles
+them into StackConfig, so no module of the config package imports a platform.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ and then assume their deploy role from that identity.
 Settings the program decides itself (default tags, the account pins, the ignored tag keys) are
 refused by name with the tkg-aws key to use instead; any other `aws:`/`kubernetes:` key is refused
 too, so a typo never silently falls back to a default. `aws:region` is the stack's region and is
-read by components/config.py.
+read by components/stack_config/loading.py.
 """
 
 from __future__ import annotations

@@ -21,9 +21,10 @@ from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from pydantic import ValidationInfo
 
 from components.config import instance_types
+from components.naming import DEFAULT_TAG_KEYS, PROJECT
 
-NAMESPACE = "tkg-aws"
-# What the offline plan reads for a `secure:` value (the same as components/config.py's).
+NAMESPACE = PROJECT
+# What the offline plan reads for a `secure:` value.
 SECRET_PLACEHOLDER = "[secret]"
 
 # Every pattern is matched whole (`fullmatch`: `$` would also match before a trailing newline) and
@@ -60,7 +61,7 @@ INSTANCE_SIZE = re.compile(r"(nano|micro|small|medium|large|xlarge|[1-9]\d*xlarg
 
 ROLE_BASE_NAMES = ("control-plane", "controllers", "nodes")
 # Tag keys the program sets itself on every resource (default tags) or on the network (Name).
-OWN_TAG_KEYS = ("environment", "managed-by", "name")
+OWN_TAG_KEYS = (*DEFAULT_TAG_KEYS, "name")
 # The most of a value an error message repeats: a pasted file must not fill the terminal or a CI log.
 SHOWN_CHARACTERS = 200
 SHOWN_LINE_CHARACTERS = 1000
@@ -118,7 +119,7 @@ NVIDIA_FAMILIES = frozenset(
 
 _REGION_DATA = json.loads((Path(__file__).parent / "data" / "regions.json").read_text())
 REGION_AZ_LETTERS: dict[str, str] = _REGION_DATA["regions"]
-"""Region -> the letters of its availability zones (components/data/regions.json: source and date)."""
+"""Region -> the letters of its availability zones (components/config/data/regions.json: source and date)."""
 UNSUPPORTED_REGIONS: dict[str, str] = _REGION_DATA["unsupported"]
 
 
@@ -197,7 +198,8 @@ def region_problem(region: str) -> str | None:
             "this program does not model"
         )
     if region not in REGION_AZ_LETTERS:
-        return "not an AWS region (regions known on " + _REGION_DATA["date"] + " are in components/data/regions.json)"
+        known = f"regions known on {_REGION_DATA['date']} are in components/config/data/regions.json"
+        return f"not an AWS region ({known})"
     return None
 
 

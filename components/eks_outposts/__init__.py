@@ -2,5 +2,5 @@
 needs, the cluster and node roles, the cluster, and self-managed nodes (platform.py composes them).
 
 The section's config model (config.py) builds on components/config/base.py, and
-components/config/models.py holds it as a field of StackConfig.
+components/stack_config/models.py holds it as a field of StackConfig.
 """

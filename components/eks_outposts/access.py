@@ -21,7 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.eks_outposts import bootstrap
-from components.manifests.metadata import MANAGED_BY
+from components.naming import MANAGED_BY
 
 # The Amazon EBS CSI driver's chart (kubernetes-sigs/aws-ebs-csi-driver), version pinned.
 EBS_CSI_CHART = "aws-ebs-csi-driver"

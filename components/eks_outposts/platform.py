@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig
 from components.config.provider_settings import AwsSettings
 from components.eks_outposts import bootstrap
 from components.eks_outposts.access import ClusterAccess, ClusterAccessArgs
@@ -27,6 +26,9 @@ from components.eks_outposts.nodes import SelfManagedNodes, SelfManagedNodesArgs
 from components.foundations.accounts import AccountProviders
 from components.foundations.network import LocalGatewayRoutes, NetworkArgs
 from components.foundations.subnet_plan import OutpostSubnet
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 # Interface endpoints of a local cluster that may lose its link to the region (EKS user guide,
 # "VPC and subnet requirements"), beside the S3 gateway endpoint.

@@ -10,7 +10,8 @@ from components.eks_outposts.config import OUTPOST_VOLUME_TYPE, EksLocalClusterC
 from components.eks_outposts.policies import passable_by_tkg
 
 if TYPE_CHECKING:
-    from components.config.models import StackConfig
+    from components.stack_config.models import StackConfig
+
 
 CONTROL_PLANE_INSTANCES = 3  # fixed by EKS: stacked etcd, quorum of 2
 CONTROL_PLANE_EBS_GB = 246  # provisioned by EKS for each local cluster

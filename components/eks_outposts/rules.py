@@ -30,7 +30,8 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
     cluster = _parsed(raw.get("eksLocalCluster"), EksLocalClusterConfig, region)
     if cluster is None or not region:
         return []
-    from components.config.models import IamConfig, ManagementClusterConfig, NetworkConfig
+    from components.config.models import ManagementClusterConfig, NetworkConfig
+    from components.tkg.config import IamConfig
 
     network = _parsed(raw.get("network", {}), NetworkConfig, region)
     iam = _parsed(raw.get("iam", {}), IamConfig, region)

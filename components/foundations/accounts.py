@@ -1,7 +1,7 @@
 """The stack's AWS providers: one per account, each pinned to its account, all reaching AWS as the
 stack's `aws:` settings say.
 
-The management provider uses the stack's credentials chain (components/provider_settings.py); each
+The management provider uses the stack's credentials chain (components/config/provider_settings.py); each
 workload account's provider starts from the same identity and then assumes the account's deploy
 role. Every provider carries `allowed_account_ids`, which pulumi-aws checks when the provider is
 configured, and the management provider depends on every workload provider: no resource of any
@@ -12,15 +12,19 @@ account is created before every provider has proven it reaches the right account
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig, WorkloadAccountConfig
 from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
 
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
+    from components.tkg.config import WorkloadAccountConfig
+
 # Where each workload account's provider was registered before it moved here: inside its
-# WorkloadAccount component (components/cross_account.py). The alias keeps the provider, so no
+# WorkloadAccount component (components/tkg/workload_accounts.py). The alias keeps the provider, so no
 # resource of the account sees a provider change.
 FORMER_WORKLOAD_PROVIDER_PARENT = "tkg-aws:cross_account:WorkloadAccount"
 EXACT_TAGS_PROVIDER_NAME = f"{MANAGEMENT_PROVIDER_NAME}-exact-tags"
@@ -67,7 +71,7 @@ def management_provider(config: StackConfig, wait_for: list[aws.Provider]) -> aw
         default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags),
         allowed_account_ids=[config.management_cluster.account_id],
         # CAPA tags the network's subnets for its own clusters; those tags are CAPA's, ours under
-        # the same prefixes are aws.ec2.Tag resources (components/network.py). Workload providers
+        # the same prefixes are aws.ec2.Tag resources (components/foundations/network.py). Workload providers
         # hold no network and keep every tag.
         ignore_tags=aws.ProviderIgnoreTagsArgs(key_prefixes=list(CAPA_TAG_PREFIXES)),
         **config.aws.provider_args(),

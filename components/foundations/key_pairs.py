@@ -16,13 +16,15 @@ that account's provider, and the same key opens machines in both accounts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_tls as tls
 
-from components.config.models import StackConfig
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
+
 
 GENERATED_RSA_BITS = 4096
 

@@ -17,10 +17,14 @@ environment variable decides).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config.models import StackConfig
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
+
 
 # The one management cluster of the stack, whatever kubeconfig reaches it.
 CLUSTER_IDENTIFIER = "tkg-aws-management-cluster"

@@ -34,14 +34,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import ExistingVpcConfig, StackConfig
+from components.config.models import ExistingVpcConfig
 from components.config.rules import CAPA_TAG_PREFIXES
 from components.foundations.subnet_plan import OutpostSubnet, PlannedSubnet, of_tier, subnet_plan
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 NatMode = Literal["none", "single", "onePerAz"]
 Tier = Literal["public", "private"]
@@ -93,7 +96,7 @@ class NetworkArgs:
     region: str
     """Region of the VPC; names the endpoint services (com.amazonaws.<region>.<service>)."""
     cidr: str
-    """CIDR block of the VPC. Default: 10.0.0.0/16 (components/config.py)."""
+    """CIDR block of the VPC. Default: 10.0.0.0/16 (components/config/models.py)."""
     availability_zones: tuple[str, ...]
     """AZ names in the user's order; only outputs keep this order."""
     subnet_cidrs: Mapping[str, tuple[str, str]]

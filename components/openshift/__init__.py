@@ -2,5 +2,5 @@
 create, for one cluster, in the stack's network or an existing VPC (platform.py composes it).
 
 The section's config model (config.py) builds on components/config/base.py, and
-components/config/models.py holds it as a field of StackConfig.
+components/stack_config/models.py holds it as a field of StackConfig.
 """

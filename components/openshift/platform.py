@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig
 from components.foundations.accounts import AccountProviders
 from components.openshift import ignition_config, ports
 from components.openshift.config import OpenShiftConfig
@@ -30,6 +29,9 @@ from components.openshift.policies import IgnitionGrant, MachineRole
 from components.openshift.report import openshift_notes
 from components.openshift.security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
 from components.openshift.subnet_tags import SharedSubnetTags, SharedSubnetTagsArgs
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 # Partitions whose Route 53 cannot alias a load balancer (the templates' CNAME note, PR #4043).
 CNAME_PARTITIONS = ("aws-us-gov", "aws-iso", "aws-iso-b")

@@ -9,9 +9,12 @@ knowingly.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from components.config.models import StackConfig
 from components.openshift.config import INFRA_ID_MAX, OpenShiftConfig
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 RANDOM_SUFFIX = 5  # openshift-install ends every infraID with '-' and 5 random characters
 INFRA_ID_PREFIX_MAX = INFRA_ID_MAX - RANDOM_SUFFIX - 1

@@ -19,10 +19,11 @@ import pulumi
 from pulumi.runtime import settings
 
 from components.config.base import ConfigError
-from components.config.loading import parse_stack_config, running_stack_values
-from components.config.models import PROVIDER_NAMESPACES, StackConfig
+from components.config.models import PROVIDER_NAMESPACES
 from components.config.validators import NAMESPACE
 from components.stack import build
+from components.stack_config.loading import parse_stack_config, running_stack_values
+from components.stack_config.models import StackConfig
 
 PACKAGE_NAME = NAMESPACE
 """The package's name: its types are `tkg-aws:index:<Component>`, beside the program's own tokens."""

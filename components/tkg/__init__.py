@@ -4,4 +4,7 @@ GPU add-on guide do by hand, as components.
 platform.py composes it; iam.py is one account's IAM set, workload_accounts.py a secondary account,
 assume_grants.py the management side's sts:AssumeRole grants, identities.py the AWSClusterRoleIdentity
 objects, gpu_operator.py the GPU operator delivery, cluster_config.py the `tanzu cluster create` variables.
+
+Its config sections are config.py, their rules across keys rules.py; its pure builders are policies/ (the
+IAM documents), identity_objects.py, gpu_objects.py and cluster_resource_set.py (the Kubernetes objects).
 """

@@ -22,9 +22,9 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.config.rules import IAM_POLICY_NAME_MAX
-from components.policies.cross_account import assume_workload_roles_policies
 from components.policies.grammar import Document
+from components.tkg.policies.cross_account import assume_workload_roles_policies
+from components.tkg.rules import IAM_POLICY_NAME_MAX
 
 
 @dataclass(frozen=True)

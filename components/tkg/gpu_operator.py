@@ -27,9 +27,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.base import ConfigError
-from components.config.models import GpuConfig
 from components.config.validators import NAMESPACE
-from components.manifests.cluster_resource_set import (
+from components.helm import merge_values
+from components.naming import MANAGED_BY
+from components.tkg import cluster_config
+from components.tkg.cluster_resource_set import (
     API_GROUP,
     Document,
     cluster_resource_set,
@@ -37,15 +39,8 @@ from components.manifests.cluster_resource_set import (
     documents,
     split_manifests,
 )
-from components.manifests.gpu_operator import (
-    MANAGED_BY,
-    cluster_labels,
-    default_values,
-    helm_chart_proxy,
-    label_command,
-    merge_values,
-)
-from components.tkg import cluster_config
+from components.tkg.config import GpuConfig
+from components.tkg.gpu_objects import cluster_labels, default_values, helm_chart_proxy, label_command
 
 CLUSTER_RESOURCE_SET_VERSIONS: tuple[str, ...] = get_args(
     GpuConfig.model_fields["cluster_resource_set_api_version"].annotation

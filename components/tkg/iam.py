@@ -28,10 +28,11 @@ import pulumi
 import pulumi_aws as aws
 from pydantic.alias_generators import to_camel
 
-from components.config.models import IamConfig
-from components.policies import template, trust
+from components.policies import trust
 from components.policies.grammar import Profile, Statement, aws_managed_policy_arn
-from components.policies.tanzu import INLINE_POLICY_NAME
+from components.tkg.config import IamConfig
+from components.tkg.policies import template
+from components.tkg.policies.tanzu import INLINE_POLICY_NAME
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,8 +20,9 @@ from typing import Any, get_args
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config.models import ManagementClusterConfig, WorkloadAccountConfig
-from components.manifests.identities import (
+from components.config.models import ManagementClusterConfig
+from components.tkg.config import WorkloadAccountConfig
+from components.tkg.identity_objects import (
     GROUP,
     KIND,
     aws_cluster_role_identity,

@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.base import ConfigError
-from components.config.models import StackConfig
-from components.config.rules import IAM_POLICY_NAME_MAX, managed_policies_of
 from components.config.validators import NAMESPACE, principal_of
 from components.foundations.accounts import AccountProviders
 from components.foundations.key_pairs import KeyPairs
-from components.policies.cross_account import assume_workload_roles_in_organization, controllers_role_arn
 from components.tkg import cluster_config
 from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal, grant_documents
 from components.tkg.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
 from components.tkg.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
 from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
+from components.tkg.policies.cross_account import assume_workload_roles_in_organization, controllers_role_arn
+from components.tkg.rules import IAM_POLICY_NAME_MAX, managed_policies_of
 from components.tkg.workload_accounts import WorkloadAccount, WorkloadAccountArgs
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 ManagementIam = ClusterIam | ExistingIamSet
 

@@ -2,7 +2,7 @@
 
 The manual way runs `tanzu mc permissions aws set` in every secondary account, then edits the
 controllers role's trust by hand. Here, per account, through the account's pinned provider
-(components/accounts.py): the account's ClusterIam, whose controllers role also trusts the
+(components/foundations/accounts.py): the account's ClusterIam, whose controllers role also trusts the
 management CAPA principal(s), and optionally the stack's key pair. With `adopted` the account's
 set came from tanzu or clusterawsadm and stays in the account when it leaves the stack.
 
@@ -17,17 +17,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config.models import StackConfig, WorkloadAccountConfig
-from components.config.rules import ROLE_CHAINING_MAX_SECONDS
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
-from components.policies.cross_account import management_trust_statements
 from components.tkg import cluster_config
+from components.tkg.config import WorkloadAccountConfig
 from components.tkg.iam import ClusterIam, ClusterIamArgs
+from components.tkg.policies.cross_account import management_trust_statements
+from components.tkg.rules import ROLE_CHAINING_MAX_SECONDS
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.manifests.metadata import MANAGED_BY
+from components.naming import MANAGED_BY
 from components.vsphere import class_variables as variables
 from components.vsphere.class_variables import Generation
 

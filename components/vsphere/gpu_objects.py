@@ -18,7 +18,7 @@ import hashlib
 import json
 from typing import Any
 
-from components.manifests.metadata import MANAGED_BY
+from components.naming import MANAGED_BY
 
 CHART_REPOSITORY = "https://helm.ngc.nvidia.com/nvaie"
 CHART_NAME = "gpu-operator"

@@ -17,8 +17,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.manifests.gpu_operator import merge_values
-from components.manifests.metadata import MANAGED_BY
+from components.helm import merge_values
+from components.naming import MANAGED_BY
 from components.vsphere import gpu_objects
 from components.vsphere.cluster_objects import kubeconfig_secret_name
 

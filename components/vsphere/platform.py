@@ -9,12 +9,11 @@ of an existing Supervisor, the host's vGPU manager) is said in the `steps` outpu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_vsphere as vsphere
 
-from components.config.models import StackConfig
 from components.vsphere import class_variables, gpu_objects
 from components.vsphere.cluster_objects import ClusterSpec, NodePoolSpec, VolumeSpec, kubeconfig_secret_name
 from components.vsphere.config import (
@@ -31,6 +30,9 @@ from components.vsphere.supervisor import Supervisor, SupervisorArgs
 from components.vsphere.supervisor_cluster import supervisor_provider
 from components.vsphere.tkg_clusters import TkgClusters, TkgClustersArgs
 from components.vsphere.vm_classes import VmClass, VmClasses, VmClassesArgs
+
+if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
 
 UBUNTU_IMAGE = "os-name=ubuntu"
 

@@ -32,7 +32,7 @@ DATA_BUDGET = MAX_CONFIGMAP_DATA - METADATA_MARGIN
 MAX_RESOURCES = 100  # the CRD's maxItems for spec.resources
 CRD = "CustomResourceDefinition"
 CRD_GROUP, OBJECT_GROUP = "crds", "manifests"
-# Create once per cluster, then leave the objects to whoever runs them (components/gpu_operator.py).
+# Create once per cluster, then leave the objects to whoever runs them (components/tkg/gpu_operator.py).
 STRATEGY = "ApplyOnce"
 
 _SEPARATOR = re.compile(r"^---[ \t]*(?:#.*)?\r?$", re.MULTILINE)

@@ -8,12 +8,11 @@ CAPA's 2022 manifests (gpu-operator v22.9.1) with a pinned, current chart.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import yaml
 
-from components.manifests.metadata import MANAGED_BY
+from components.naming import MANAGED_BY
 
 API_VERSION = "addons.cluster.x-k8s.io/v1alpha1"
 CHART_REPOSITORY = "https://helm.ngc.nvidia.com/nvidia"
@@ -36,20 +35,6 @@ def default_values(*, driver_preinstalled: bool) -> dict[str, Any]:
         # CAPA clusters run no Node Feature Discovery of their own; the operator needs its labels.
         "nfd": {"enabled": True},
     }
-
-
-def merge_values(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """`overrides` deep-merged over `defaults`: maps merge key by key, anything else is replaced.
-
-    A null override stays null, which Helm reads as "drop the chart's default".
-    """
-    merged = copy.deepcopy(defaults)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_values(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 def values_template(values: dict[str, Any]) -> str:

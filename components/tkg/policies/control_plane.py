@@ -8,8 +8,8 @@ The control-plane role also gets the nodes and controllers policies (see templat
 
 from __future__ import annotations
 
-from components.policies import tanzu
 from components.policies.grammar import Document, Profile, document, statement
+from components.tkg.policies import tanzu
 
 AUTOSCALING = (
     "autoscaling:DescribeAutoScalingGroups",

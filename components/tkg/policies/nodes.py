@@ -7,8 +7,8 @@ It is attached to the nodes role and to the control-plane role.
 
 from __future__ import annotations
 
-from components.policies import tanzu
 from components.policies.grammar import Document, Profile, document, statement
+from components.tkg.policies import tanzu
 
 BOOTSTRAP_SECRETS = "arn:*:secretsmanager:*:*:secret:aws.cluster.x-k8s.io/*"
 """Where CAPA keeps machines' bootstrap data (secure secret backend `secrets-manager`)."""

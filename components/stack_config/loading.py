@@ -23,20 +23,17 @@ from components.config.base import ConfigError
 from components.config.models import (
     ENGINE_NAMESPACE,
     PROVIDER_NAMESPACES,
-    SECTIONS,
-    GpuConfig,
-    IamConfig,
     KeyPairConfig,
     ManagementClusterConfig,
     NetworkConfig,
-    StackConfig,
-    TkgConfig,
-    WorkloadAccountConfig,
 )
 from components.config.provider_settings import KubernetesSettings, parse_provider_settings, parse_vsphere_settings
 from components.config.validators import NAMESPACE, SECRET_PLACEHOLDER
 from components.eks_outposts.rules import eks_local_cluster as eks_local_cluster_rules
 from components.openshift.rules import openshift_rules
+from components.stack_config.models import SECTIONS, StackConfig
+from components.tkg import rules as tkg_rules
+from components.tkg.config import GpuConfig, IamConfig, TkgConfig, WorkloadAccountConfig
 from components.vsphere.rules import vsphere_rules
 
 
@@ -188,7 +185,7 @@ def section_rules(
 
     problems = rules.default_tags(raw.get("tags"))
     tkg = parsed("tkg", TkgConfig)
-    problems += rules.tkg_sections(raw, tkg.enabled if tkg is not None else True)
+    problems += tkg_rules.tkg_sections(raw, tkg.enabled if tkg is not None else True)
     problems += eks_local_cluster_rules(raw, region)
     problems += openshift_rules(raw, region, project_dir)
     problems += vsphere_rules(raw, secret_paths)
@@ -198,40 +195,42 @@ def section_rules(
         if tkg is None or tkg.enabled:  # CAPA's machines' endpoints; other platforms name their own
             problems += rules.private_only_endpoints(network, bool(raw.get("workloadAccounts")))
     if region:
-        problems += rules.arn_partitions(raw, check.partition_of(region))
+        problems += tkg_rules.arn_partitions(raw, check.partition_of(region))
     tags = parsed("tags", dict[str, str])
     if tags is not None:
         openshift = raw.get("openshift")
         problems += rules.tag_count(tags, network, isinstance(openshift, dict) and bool(openshift.get("infraId")))
     iam = parsed("iam", IamConfig)
     if iam is not None:
-        problems += rules.managed_policy_counts("iam.", iam.extra_policy_arns)
-        problems += rules.iam_names(iam.suffix)
-        problems += rules.iam_profile_options(iam)
-        problems += rules.shared_iam_set(iam)
+        problems += tkg_rules.managed_policy_counts("iam.", iam.extra_policy_arns)
+        problems += tkg_rules.iam_names(iam.suffix)
+        problems += tkg_rules.iam_profile_options(iam)
+        problems += tkg_rules.shared_iam_set(iam)
     key_pair = parsed("keyPair", KeyPairConfig)
     if key_pair is not None and (tkg is None or tkg.enabled):  # elsewhere no key pair is made: ignored
         problems += rules.key_pair_adoption(key_pair)
     accounts = parsed("workloadAccounts", list[WorkloadAccountConfig])
     if accounts is not None and region:
-        problems += rules.workload_accounts(accounts, check.partition_of(region))
-        problems += rules.renamed_accounts(accounts)
+        problems += tkg_rules.workload_accounts(accounts, check.partition_of(region))
+        problems += tkg_rules.renamed_accounts(accounts)
         for i, account in enumerate(accounts):
-            problems += rules.managed_policy_counts(f"workloadAccounts[{i}].", account.extra_policy_arns)
+            problems += tkg_rules.managed_policy_counts(f"workloadAccounts[{i}].", account.extra_policy_arns)
     cluster = parsed("managementCluster", ManagementClusterConfig)
     gpu = parsed("gpu", GpuConfig)
     needs_cluster = bool(raw.get("workloadAccounts")) or (gpu is not None and gpu.enabled)
     if cluster is not None:
         problems += rules.management_cluster(cluster, needs_cluster, kubernetes or KubernetesSettings())
         problems += rules.render_directory(cluster, project_dir)
-        problems += rules.principal_names(cluster.capa_principal_arns)
-        problems += rules.workload_trust(cluster, bool(raw.get("workloadAccounts")))
+        problems += tkg_rules.principal_names(cluster.capa_principal_arns)
+        problems += tkg_rules.workload_trust(cluster, bool(raw.get("workloadAccounts")))
         if cluster.account_id:
-            problems += rules.management_account(cluster.account_id, accounts or [], cluster.capa_principal_arns, iam)
-        problems += rules.role_chaining(accounts or [], cluster.capa_principal_arns)
-        problems += rules.rendered_secrets(cluster, accounts or [], gpu, secret_paths)
+            problems += tkg_rules.management_account(
+                cluster.account_id, accounts or [], cluster.capa_principal_arns, iam
+            )
+        problems += tkg_rules.role_chaining(accounts or [], cluster.capa_principal_arns)
+        problems += tkg_rules.rendered_secrets(cluster, accounts or [], gpu, secret_paths)
     if gpu is not None:
-        problems += rules.gpu_manifests(gpu, project_dir)
+        problems += tkg_rules.gpu_manifests(gpu, project_dir)
     return problems
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.manifests.metadata import MANAGED_BY
+from components.naming import MANAGED_BY, PROJECT
 
 GROUP = "infrastructure.cluster.x-k8s.io"
 KIND = "AWSClusterRoleIdentity"
 
 
 def identity_metadata(name: str, account_name: str) -> dict[str, Any]:
-    return {"name": name, "labels": {**MANAGED_BY, "tkg-aws/workload-account": account_name}}
+    return {"name": name, "labels": {**MANAGED_BY, f"{PROJECT}/workload-account": account_name}}
 
 
 def aws_cluster_role_identity(

@@ -1,6 +1,6 @@
 """One account's IAM set as data: which documents exist and which role gets which.
 
-The counterpart of CAPA's `Template.RenderCloudFormation()`: components/iam.py creates exactly
+The counterpart of CAPA's `Template.RenderCloudFormation()`: components/tkg/iam.py creates exactly
 what these functions describe, and the golden tests read the same functions.
 TKG's "Prepare to Deploy Management Clusters to AWS": the control-plane policy goes to
 the control-plane role, the nodes policy to the control-plane and nodes roles, the controllers
@@ -9,8 +9,8 @@ policy to the control-plane and controllers roles.
 
 from __future__ import annotations
 
-from components.policies import control_plane, controllers, nodes
 from components.policies.grammar import Document, Profile
+from components.tkg.policies import control_plane, controllers, nodes
 
 ROLES = ("control-plane", "nodes", "controllers")
 """Base names of the roles, their instance profiles and their managed policies."""

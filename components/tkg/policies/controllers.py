@@ -11,7 +11,7 @@ The policy is attached to the controllers role and to the control-plane role (se
 from __future__ import annotations
 
 from components.policies.grammar import STRING_LIKE, Document, Profile, Statement, document, statement
-from components.policies.nodes import BOOTSTRAP_SECRETS
+from components.tkg.policies.nodes import BOOTSTRAP_SECRETS
 
 AUTOSCALING_GROUP_ARNS = "arn:*:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*"
 
