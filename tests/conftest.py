@@ -13,11 +13,14 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components.config.stack_files import read_stack_file
 from tools.mocks import Registration
@@ -86,6 +89,20 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"plan() cannot key its cache on {type(value).__name__}")
+
+
+def plan_command(*args: str) -> subprocess.CompletedProcess:
+    """`python -m tools.plan ARGS` as a user runs it, from the repository."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools.plan", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def plan_document(document: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProcess:
+    """The plan command on a stack file holding `document` (its `config:` map), as stack `bad`."""
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return plan_command("bad", "--config-file", str(path), "--out", str(tmp_path / "out"))
 
 
 def register(build: Callable[[], Any], region: str = REGION) -> dict[str, Registration]:

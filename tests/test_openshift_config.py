@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ import yaml
 
 from components.config.base import ConfigError
 from components.stack_config.loading import parse_config
-from tests.conftest import REPO, stack_file
+from tests.conftest import REPO, plan_document, stack_file
 
 IGNITION = {
     "bootstrap": "examples/openshift/bootstrap.ign",
@@ -192,15 +190,7 @@ def test_the_plan_tool_reports_every_problem_and_exits_2(tmp_path: Path) -> None
         "baseDomain": "example.com.",
         "publicHostedZoneId": "bad",
     }
-    config_file = tmp_path / "Pulumi.bad.yaml"
-    config_file.write_text(yaml.safe_dump(document))
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.plan", "bad", "--config-file", str(config_file), "--out", str(tmp_path / "out")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = plan_document(document, tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     for key in ("infraId", "baseDomain", "publicHostedZoneId"):

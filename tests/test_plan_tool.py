@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import yaml
 from components.config.stack_files import read_stack_file
 from components.stack_config.loading import parse_config
 from components.tkg.rules import workload_account_warnings
-from tests.conftest import REPO, planned
+from tests.conftest import REPO, plan_command, planned
 from tools.plan import main, plan_stack, summary, write_plan
 
 BAD_CONFIG = """
@@ -34,12 +32,6 @@ config:
     capaPrincipalArns: [arn:aws:iam::111111111111:role/capa-controller-manager]
     kubeconfig: {secure: v1:AAAA}
 """
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tools.plan", *args], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_two_plans_of_the_same_stack_are_byte_identical(tmp_path: Path) -> None:
@@ -78,7 +70,7 @@ def test_secure_config_values_are_written_as_secret_placeholders(tmp_path: Path)
 def test_a_config_with_many_mistakes_exits_2_with_one_line_each_and_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text(BAD_CONFIG)
-    result = run_cli("bad", "--config-file", str(bad), "--out", str(tmp_path / "out"))
+    result = plan_command("bad", "--config-file", str(bad), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("tkg-aws:")]
@@ -96,7 +88,7 @@ def test_a_missing_stack_file_names_the_stacks_that_exist(capsys) -> None:
 
 
 def test_the_command_line_writes_the_plan_and_a_summary(tmp_path: Path) -> None:
-    result = run_cli("dev", "--out", str(tmp_path))
+    result = plan_command("dev", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("stack dev:")
     assert (tmp_path / "resources.json").is_file()

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from components.config.base import ConfigError
 from components.stack_config.loading import parse_config, parse_stack_config
@@ -28,7 +25,7 @@ from components.vsphere.config import (
     VolumeConfig,
     VsphereConfig,
 )
-from tests.conftest import REPO, stack_file
+from tests.conftest import REPO, plan_document, stack_file
 
 Change = Callable[[dict[str, Any]], None]
 
@@ -319,15 +316,7 @@ def test_the_plan_tool_exits_2_with_the_keyed_lines_and_no_traceback(tmp_path: P
     raw, region = vsphere_raw()
     raw["vsphere"]["clusters"][0]["controlPlane"] = {"replicas": 5}
     stack = {"config": {"aws:region": region} | {f"tkg-aws:{k}": v for k, v in raw.items()}}
-    path = tmp_path / "Pulumi.bad.yaml"
-    path.write_text(yaml.safe_dump(stack))
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.plan", "bad", "--config-file", str(path), "--out", str(tmp_path / "out")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = plan_document(stack, tmp_path)
     assert result.returncode == 2
     assert "tkg-aws:vsphere.clusters[0].controlPlane.replicas: must be one of 1 or 3 (got 5)" in result.stderr
     assert "Traceback" not in result.stderr
