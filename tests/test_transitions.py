@@ -378,7 +378,7 @@ def generated_accounts(count: int) -> list[dict[str, Any]]:
 
 def test_growing_from_10_to_150_accounts_adds_resources_and_keeps_every_policy_within_iams_limits() -> None:
     """Past the 138 accounts at which an inline grant outgrew IAM's 10,240 characters. 500 accounts
-    are planned by the benchmark (`make bench`) and their grant checked in tests/test_assume_grants.py;
+    are planned by the benchmark (`make bench`) and their grant checked in tests/tkg/test_assume_grants.py;
     a whole program of that size takes minutes, too long for every test run."""
     small, large = prod(), prod()
     small["workloadAccounts"], large["workloadAccounts"] = generated_accounts(10), generated_accounts(150)

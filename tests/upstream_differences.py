@@ -1,6 +1,6 @@
 """Where our IAM set deliberately differs from the upstream template it stands for, and why.
 
-tests/test_upstream_templates.py compares each golden under tests/golden/policies/<variant>/ with
+tests/tkg/test_upstream_templates.py compares each golden under tests/golden/policies/<variant>/ with
 the vendored upstream templates (tests/data/upstream-iam/), and the IAM set the program deploys
 (names, paths, attachments, instance profiles, inline policy names) with the same templates. Every
 difference it finds must be listed here, and every entry here must still be found: a golden that

@@ -6,7 +6,7 @@ Two maintained sources, both installed with the test toolchain:
   recorded from EC2's DescribeInstanceTypes. Names the API knows without a recorded spec (retired
   generations, the newest sizes) are kept as names only.
 
-`python -m tools.instance_catalog` rewrites the file; tests/test_instance_types.py fails when the
+`python -m tools.instance_catalog` rewrites the file; tests/config/test_instance_types.py fails when the
 file no longer matches what the installed botocore and moto give, so an upgrade of either shows up
 as a reviewed data diff.
 """

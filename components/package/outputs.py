@@ -2,7 +2,7 @@
 
 The README's outputs table is the contract (tests/test_outputs_contract.py); the package's
 components return the same groups under the same names, typed here so that every language's SDK
-knows them (tests/test_package.py checks them against the table).
+knows them (tests/package/test_package.py checks them against the table).
 """
 
 from typing import Any, NotRequired, TypedDict

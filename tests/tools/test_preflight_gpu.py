@@ -1,12 +1,12 @@
 """Preflight of the GPU instance quotas (tools/preflight_gpu.py) against moto in server mode, as
-tests/test_preflight.py runs it. moto's Service Quotas lacks EC2's quotas: the rows are unchecked
+tests/tools/test_preflight.py runs it. moto's Service Quotas lacks EC2's quotas: the rows are unchecked
 there, and the quota's value is given in its place to see the judgement."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests import test_preflight as moto_server
+from tests.tools import test_preflight as moto_server
 from tools import preflight_gpu
 
 emulator = moto_server.emulator

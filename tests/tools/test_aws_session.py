@@ -1,7 +1,7 @@
 """boto3 clients made from the stack's `aws:` settings (tools/aws_session.py), as preflight uses them.
 
 Making a client calls nothing, so these tests read what each client would do (endpoint, region,
-proxies, retries, credentials) without a network; tests/test_preflight.py drives the same clients
+proxies, retries, credentials) without a network; tests/tools/test_preflight.py drives the same clients
 against an AWS API emulator, the assume-role chain included.
 """
 

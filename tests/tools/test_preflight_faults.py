@@ -1,6 +1,6 @@
 """Preflight fails closed: faults injected between it and an emulated account.
 
-moto runs in server mode (tests/test_preflight.py's emulator) behind a small proxy of these tests,
+moto runs in server mode (tests/tools/test_preflight.py's emulator) behind a small proxy of these tests,
 bound to 127.0.0.1, that passes requests through or answers them with a fault chosen per AWS
 service or API action: AccessDenied, throttling in the service's own error format, HTTP 503, or a
 hang (the connection stays open, nothing is answered). A closed port stands for an endpoint that
@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.test_preflight import account, emulator, planned, prod_values, write_stack  # noqa: F401
+from tests.tools.test_preflight import account, emulator, planned, prod_values, write_stack  # noqa: F401
 from tools.aws_session import CallLimits
 from tools.preflight import Progress, exit_code, main
 from tools.preflight import preflight as run_preflight

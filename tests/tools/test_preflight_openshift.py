@@ -1,4 +1,4 @@
-"""Preflight of an OpenShift stack against moto in server mode (as tests/test_preflight.py runs it):
+"""Preflight of an OpenShift stack against moto in server mode (as tests/tools/test_preflight.py runs it):
 the RHCOS AMI and its architecture against the instance types, the public zone, an existing VPC's
 subnets against the machine network, and the rules-per-group quota; every row through
 `tools.preflight` as the command prints it."""
@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from components.stack_config.loading import parse_config
-from tests import test_preflight as moto_server
 from tests.conftest import REPO
+from tests.tools import test_preflight as moto_server
 from tools.aws_session import stack_clients
 from tools.plan import plan_stack
 from tools.preflight import EXIT_NOT_READY, exit_code
@@ -38,7 +38,7 @@ from tools.program import ProgramRun
 
 REGION = "us-east-1"
 EMULATED_ACCOUNT = moto_server.EMULATED_ACCOUNT
-# moto's server and an emptied account per test, as tests/test_preflight.py makes them.
+# moto's server and an emptied account per test, as tests/tools/test_preflight.py makes them.
 emulator = moto_server.emulator
 account = moto_server.account
 MANAGEMENT = types.SimpleNamespace(name="management")

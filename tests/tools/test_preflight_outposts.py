@@ -1,6 +1,6 @@
 """Preflight of an EKS local cluster in an existing VPC (tools/preflight_outposts.py).
 
-On moto's server (as tests/test_preflight.py runs it): the subnets' VPC, the VPC's DNS attributes,
+On moto's server (as tests/tools/test_preflight.py runs it): the subnets' VPC, the VPC's DNS attributes,
 the route to a NAT gateway and the endpoints. moto has no Outposts: its subnets carry no OutpostArn
 and it answers no local gateway API, so the Outpost placement and the local gateway association are
 checked against botocore's Stubber, which validates each request and answer against EC2's model.
@@ -13,7 +13,7 @@ import pytest
 from botocore.stub import Stubber
 
 from components.eks_outposts.config import EksLocalClusterConfig
-from tests.test_preflight import REGION, account, emulator  # noqa: F401 (fixtures)
+from tests.tools.test_preflight import REGION, account, emulator  # noqa: F401 (fixtures)
 from tools.preflight_outposts import dns_row, egress_row, local_gateway_row, subnets_row
 from tools.preflight_report import FAIL, OK, WARN
 

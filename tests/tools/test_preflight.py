@@ -9,7 +9,7 @@ here are pinned to it.
 Where moto lacks an API the tests say so: Service Quotas knows only the `vpc` quotas, and IAM's
 policy simulator is missing. Preflight fails closed on what it could not check, so the tests of an
 otherwise ready account accept those two checks unchecked by name (MOTO_LACKS), as a user would
-with `--allow-unchecked`; tests/test_preflight_faults.py shows the failures without it.
+with `--allow-unchecked`; tests/tools/test_preflight_faults.py shows the failures without it.
 """
 
 from __future__ import annotations

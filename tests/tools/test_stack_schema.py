@@ -13,7 +13,7 @@ import yaml
 
 from tools.stack_schema import EDITOR_LINE, SCHEMA_PATH, main, schema_text
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(REPO.glob("Pulumi.*.yaml"))
 
 
