@@ -192,7 +192,7 @@ def test_outputs_name_the_cluster_and_keep_the_kubeconfig_secret(run: ProgramRun
     assert run.outputs["eksLocalClusterKubeconfig"] == "[secret]"
     row = next(
         line
-        for line in (REPO / "README.md").read_text().splitlines()
+        for line in (REPO / "docs" / "outputs.md").read_text().splitlines()
         if line.startswith("| `eksLocalClusterKubeconfig`")
     )
     assert row.rstrip().endswith("**yes** |")

@@ -1,4 +1,4 @@
-"""The README's OpenShift install order, walked offline step by step, and the day-2 changes after it.
+"""The OpenShift install order of docs/openshift.md, walked offline step by step, and the day-2 changes after it.
 
 1. The stack without infraId: install-config.yaml from the config alone (no id of anything the
    stack creates: openshift-install looks up every subnet and zone it is given), written whole by

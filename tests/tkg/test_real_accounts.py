@@ -380,9 +380,8 @@ def test_the_grant_names_carry_the_stack_so_stacks_sharing_a_principal_keep_thei
     assert grants and {r.inputs["name"] for r in grants} == {"tkg-aws-prod-assume-workload-controllers"}
 
 
-def test_the_readme_explains_the_import_file_the_plan_writes() -> None:
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("## Adopting an account prepared by tanzu or clusterawsadm", 1)[1].split("\n## ", 1)[0]
+def test_the_adoption_page_explains_the_import_file_the_plan_writes() -> None:
+    section = (REPO / "docs" / "adoption.md").read_text()
     document = import_document(planned("prod"))
     for fragment in ("iam.adopted", "DeletionPolicy: Retain", "pulumi import --file", "--target", "nameTable"):
         assert fragment in section

@@ -236,7 +236,7 @@ def test_an_account_prepared_by_tanzu_fails_naming_the_role_and_key_pair_and_the
     assert "created by CloudFormation stack tkg-cloud-vmware-com" in role["details"]
     assert "set tkg-aws:iam.adopted: true" in role["whatToDo"]
     assert "pulumi import --file build/plan/prod/import.json" in role["whatToDo"]
-    assert 'README "Adopting an account prepared by tanzu or clusterawsadm"' in role["whatToDo"]
+    assert "(docs/adoption.md)" in role["whatToDo"]
     key_pair = row(rows, "existing key pair tkg-prod")
     assert key_pair["status"] == "fail"
     assert "tkg-aws:keyPair.adopted" in key_pair["whatToDo"] and "import.json" in key_pair["whatToDo"]
