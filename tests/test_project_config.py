@@ -19,7 +19,7 @@ from components.config.stack_files import read_stack_file
 from components.config.validators import NAMESPACE
 from components.stack_config.loading import parse_stack_config
 from components.stack_config.models import SECTIONS, StackConfig
-from tests.conftest import REPO
+from tests.conftest import REPO, fixture_file
 
 # What Pulumi's schema allows in a declaration, and the types it can check.
 DECLARATION_ATTRIBUTES = {"type", "items", "description", "secret", "default", "value"}
@@ -92,7 +92,7 @@ MINIMAL_STACK = {
 
 @pytest.mark.parametrize("stack", ["minimal", "dev"])
 def test_the_declared_defaults_change_nothing_a_stack_builds(stack: str) -> None:
-    values = MINIMAL_STACK if stack == "minimal" else read_stack_file(REPO / f"Pulumi.{stack}.yaml").values
+    values = MINIMAL_STACK if stack == "minimal" else read_stack_file(fixture_file(stack)).values
     merged = dict(values)
     for key, declaration in declarations().items():
         if "default" in declaration:
