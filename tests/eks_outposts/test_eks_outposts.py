@@ -1,4 +1,4 @@
-"""EKS local cluster on an Outpost (Pulumi.outposts.yaml): Outpost subnet, endpoints, roles, the
+"""EKS local cluster on an Outpost (the outposts stack fixture): Outpost subnet, endpoints, roles, the
 cluster's outpost config, self-managed nodes, outputs, and the config it refuses."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The opt-in sandbox workflow's ephemeral stacks (tools/sandbox_stack.py, .github/workflows/sandbox.yml).
 
-Each shipped stack file is moved into one sandbox account and run: the copy must still be a valid
+Each stack file (in the tests, its fixture) is moved into one sandbox account and run: the copy must still be a valid
 stack that builds the same kinds of things, in that account only, under names no other run or real
 deployment uses, with nothing protected, so that `pulumi destroy` at the end removes it all.
 """
