@@ -5,6 +5,11 @@ which uses the same TkgMocks and RecordingMonitor as the offline plan tool, so a
 `python -m tools.plan` writes and what `pulumi up` would register. `plan` plans each distinct
 input once per test run.
 
+The stacks tests plan are fixtures, tests/data/stacks/Pulumi.<stack>.yaml (copies of the shipped
+examples, which may diverge): the shipped Pulumi.<stack>.yaml files at the repository's root are
+examples a company replaces with its own accounts, so no test depends on their content; the tests
+about them (schema, plans cleanly, CI) check whichever root stack files exist.
+
 Golden files live under tests/golden/ and are rewritten only by `pytest --update-golden`.
 """
 
@@ -23,15 +28,18 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config.stack_files import read_stack_file
+from components.config.stack_files import read_stack_file, stacks_sharing_iam
+from components.stack_config.loading import parse_stack_config
 from tools.mocks import Registration
-from tools.plan import dump_yaml, plan_stack
-from tools.program import ProgramRun, run_program, run_under_mocks
+from tools.plan import dump_yaml
+from tools.program import ProgramRun, run_config, run_program, run_under_mocks
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGION = "us-west-2"
 DATA = Path(__file__).resolve().parent / "data"
+STACKS = DATA / "stacks"
+"""The stack fixtures: Pulumi.<stack>.yaml for dev, prod, openshift, outposts and vsphere."""
 # Real public keys made with ssh-keygen for these tests; their private halves were discarded.
 RSA_2048_PUBLIC_KEY = (DATA / "rsa2048.pub").read_text().strip()
 RSA_1024_PUBLIC_KEY = (DATA / "rsa1024.pub").read_text().strip()
@@ -49,14 +57,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files")
 
 
+def fixture_file(stack: str) -> Path:
+    """The fixture of a stack (tests/data/stacks/Pulumi.<stack>.yaml)."""
+    return STACKS / f"Pulumi.{stack}.yaml"
+
+
 def stack_file(stack: str) -> tuple[dict[str, Any], str, set[str]]:
-    file = read_stack_file(REPO / f"Pulumi.{stack}.yaml")
+    file = read_stack_file(fixture_file(stack))
     return file.raw, file.region, file.secret_sections
+
+
+def plan_fixture(stack: str) -> ProgramRun:
+    """The fixture of `stack` planned as the plan tool plans a stack file of the project: paths in it
+    are the project's (as Pulumi runs the program there), its sibling stacks the other fixtures."""
+    file = read_stack_file(fixture_file(stack))
+    config = parse_stack_config(file.values, file.secret_keys, project_dir=REPO)
+    return run_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, STACKS))
 
 
 @pytest.fixture
 def dev_raw() -> dict[str, Any]:
-    """The dev stack's tkg-aws config (a fresh copy a test may change)."""
+    """The dev fixture's tkg-aws config (a fresh copy a test may change)."""
     return copy.deepcopy(stack_file("dev")[0])
 
 
@@ -83,16 +104,16 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
     return copy.deepcopy(_PLANNED[key])
 
 
-_SHIPPED: dict[str, ProgramRun] = {}
+_FIXTURES: dict[str, ProgramRun] = {}
 
 
 def planned(stack: str) -> ProgramRun:
-    """A shipped stack (Pulumi.<stack>.yaml of the repository) as the plan tool runs it, planned once
+    """A stack fixture (tests/data/stacks/Pulumi.<stack>.yaml) as the plan tool runs it, planned once
     per test run; each caller gets a copy of its own."""
-    if stack not in _SHIPPED:
-        _SHIPPED[stack] = plan_stack(stack)
+    if stack not in _FIXTURES:
+        _FIXTURES[stack] = plan_fixture(stack)
         _freeze_what_is_kept()
-    return copy.deepcopy(_SHIPPED[stack])
+    return copy.deepcopy(_FIXTURES[stack])
 
 
 def _freeze_what_is_kept() -> None:

@@ -1,4 +1,4 @@
-"""The outputs contract: what the README documents is what the stack exports, and nothing leaks."""
+"""The outputs contract: what docs/outputs.md documents is what the stack exports, and nothing leaks."""
 
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ def prod() -> ProgramRun:
     return plan(stack_file("prod")[0], stack="prod")
 
 
-def readme_outputs() -> dict[str, str]:
-    """Rows of the README's Outputs table: output name -> the rest of the row."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("## Outputs", 1)[1].split("\n## ", 1)[0]
+def documented_outputs() -> dict[str, str]:
+    """Rows of the outputs table (docs/outputs.md): output name -> the rest of the row."""
+    section = (REPO / "docs" / "outputs.md").read_text()
     rows = re.findall(r"^\| `([^`]+)` \|(.*)$", section, flags=re.MULTILINE)
     return dict(rows)
 
@@ -40,17 +39,17 @@ def exported_names(outputs: dict[str, Any]) -> set[str]:
 
 
 def test_every_prod_output_is_documented_and_every_documented_output_exists(prod: ProgramRun) -> None:
-    documented = readme_outputs()
+    documented = documented_outputs()
     exported = exported_names(prod.outputs)
-    assert exported - documented.keys() == set(), "exported but not in the README's outputs table"
+    assert exported - documented.keys() == set(), "exported but not in docs/outputs.md's table"
     missing = {name for name in documented.keys() - exported if OPTIONAL_MARK not in documented[name]}
     assert missing == set(), "documented but not exported by the prod stack"
 
 
-def test_the_readme_marks_exactly_the_secret_outputs_as_secret(prod: ProgramRun) -> None:
+def test_the_docs_mark_exactly_the_secret_outputs_as_secret(prod: ProgramRun) -> None:
     secret_rows = {
         name
-        for name, row in readme_outputs().items()
+        for name, row in documented_outputs().items()
         if row.rstrip().endswith("**yes** |") and OPTIONAL_MARK not in row  # optional ones: their platform's tests
     }
     secret_outputs = {key for key, value in prod.outputs.items() if value == "[secret]"}

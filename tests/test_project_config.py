@@ -1,6 +1,6 @@
 """Pulumi.yaml's `config:` block: the keys `pulumi config` and Pulumi Cloud show for this project.
 
-It must declare exactly the keys the program reads and the README's config table documents, within
+It must declare exactly the keys the program reads and docs/configuration.md's config table documents, within
 the rules of Pulumi's project schema (pulumi/pulumi sdk/go/common/workspace/project.json and
 project.go `Validate`), and a key Pulumi would then require in every stack must be one the program
 requires too. Declaring the keys must not change what a stack builds: Pulumi puts a declared
@@ -19,13 +19,13 @@ from components.config.stack_files import read_stack_file
 from components.config.validators import NAMESPACE
 from components.stack_config.loading import parse_stack_config
 from components.stack_config.models import SECTIONS, StackConfig
-from tests.conftest import REPO
+from tests.conftest import REPO, fixture_file
 
 # What Pulumi's schema allows in a declaration, and the types it can check.
 DECLARATION_ATTRIBUTES = {"type", "items", "description", "secret", "default", "value"}
 PULUMI_TYPES = {"string", "integer", "boolean", "array"}
-# The README's type column, for the types Pulumi can check on a top-level key.
-README_TO_PULUMI_TYPE = {"string": "string", "bool": "boolean", "integer": "integer"}
+# The config table's type column, for the types Pulumi can check on a top-level key.
+DOCUMENTED_TO_PULUMI_TYPE = {"string": "string", "bool": "boolean", "integer": "integer"}
 
 
 def declarations() -> dict[str, dict[str, Any]]:
@@ -34,9 +34,9 @@ def declarations() -> dict[str, dict[str, Any]]:
     return {key.removeprefix(f"{NAMESPACE}:"): value for key, value in config.items()}
 
 
-def readme_rows() -> dict[str, str]:
-    """The README config table's project keys (`network.cidr`, `workloadAccounts[]`), with their type."""
-    section = (REPO / "README.md").read_text().split("\n## Config", 1)[1].split("\n## ", 1)[0]
+def documented_rows() -> dict[str, str]:
+    """The config table's project keys (`network.cidr`, `workloadAccounts[]`), with their type."""
+    section = (REPO / "docs" / "configuration.md").read_text().split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -50,9 +50,9 @@ def top_level(key: str) -> str:
     return re.split(r"[.\[]", key, maxsplit=1)[0]
 
 
-def test_pulumi_yaml_declares_every_key_of_the_readme_table_and_of_the_program() -> None:
-    documented = {top_level(key) for key in readme_rows()}
-    assert documented, "no rows found in the README's config table"
+def test_pulumi_yaml_declares_every_key_of_the_config_table_and_of_the_program() -> None:
+    documented = {top_level(key) for key in documented_rows()}
+    assert documented, "no rows found in docs/configuration.md's config table"
     assert set(declarations()) == documented == set(SECTIONS)
 
 
@@ -76,10 +76,10 @@ def test_only_keys_the_program_requires_are_required_by_pulumi() -> None:
     assert required_by_pulumi == required_by_program
 
 
-def test_top_level_keys_of_a_type_pulumi_checks_are_typed_as_the_readme_says() -> None:
-    rows = readme_rows()
+def test_top_level_keys_of_a_type_pulumi_checks_are_typed_as_the_config_table_says() -> None:
+    rows = documented_rows()
     for key, declaration in declarations().items():
-        expected = README_TO_PULUMI_TYPE.get(rows.get(key, ""))  # structured keys have no row of their own
+        expected = DOCUMENTED_TO_PULUMI_TYPE.get(rows.get(key, ""))  # structured keys have no row of their own
         assert declaration.get("type") == expected, key
 
 
@@ -92,7 +92,7 @@ MINIMAL_STACK = {
 
 @pytest.mark.parametrize("stack", ["minimal", "dev"])
 def test_the_declared_defaults_change_nothing_a_stack_builds(stack: str) -> None:
-    values = MINIMAL_STACK if stack == "minimal" else read_stack_file(REPO / f"Pulumi.{stack}.yaml").values
+    values = MINIMAL_STACK if stack == "minimal" else read_stack_file(fixture_file(stack)).values
     merged = dict(values)
     for key, declaration in declarations().items():
         if "default" in declaration:

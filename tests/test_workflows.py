@@ -1,4 +1,4 @@
-"""The CI workflows as a security review reads them, against the trust policies the README documents.
+"""The CI workflows as a security review reads them, against the trust policies docs/ci.md documents.
 
 Every job that asks for an OIDC token assumes a role whose documented trust policy admits exactly the
 `sub` claims that job's tokens carry (GitHub: `repo:OWNER/REPO:environment:<name>` for a job with an
@@ -22,6 +22,7 @@ from tests.conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 OIDC_PROVIDER = "token.actions.githubusercontent.com"
+CI_DOC = REPO / "docs" / "ci.md"
 REPOSITORY = "OWNER/REPO"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
@@ -73,11 +74,11 @@ def oidc_jobs() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
 
 
 # --- the documented trust policies --------------------------------------------------------------
-def readme_trust_policies() -> list[dict[str, Any]]:
-    """Every OIDC trust statement the README shows, as JSON."""
-    readme = (REPO / "README.md").read_text()
+def documented_trust_policies() -> list[dict[str, Any]]:
+    """Every OIDC trust statement docs/ci.md shows, as JSON."""
+    text = CI_DOC.read_text()
     statements = []
-    for block in re.findall(r"```json\n(.*?)```", readme, flags=re.S):
+    for block in re.findall(r"```json\n(.*?)```", text, flags=re.S):
         if OIDC_PROVIDER not in block:
             continue
         document = json.loads(block)
@@ -86,20 +87,20 @@ def readme_trust_policies() -> list[dict[str, Any]]:
 
 
 def documented_subjects() -> dict[str, set[str]]:
-    """Role variable -> the sub claims its documented trust admits (the README's table says which)."""
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("## CI identities") :]
+    """Role variable -> the sub claims its documented trust admits (docs/ci.md's table says which)."""
+    text = CI_DOC.read_text()
+    section = text[text.index("## CI identities") :]
     table = {
         variable: set(re.findall(r"`(repo:[^`]+)`", subs))
         for variable, subs in re.findall(r"^\|[^|]+\|[^|]+\| `(\w+)`[^|]*\|([^|]+)\|", section, flags=re.M)
     }
-    sandbox = readme[readme.index("## Sandbox runs") :]
+    sandbox = text[text.index("## Sandbox runs") :]
     table[SANDBOX] = set(re.findall(r'"(repo:[^"]+)"', sandbox.split("```json", 1)[1].split("```", 1)[0]))
     return table
 
 
 @pytest.mark.parametrize(
-    "statement", readme_trust_policies(), ids=lambda s: s["Condition"]["StringEquals"][f"{OIDC_PROVIDER}:sub"]
+    "statement", documented_trust_policies(), ids=lambda s: s["Condition"]["StringEquals"][f"{OIDC_PROVIDER}:sub"]
 )
 def test_each_documented_trust_admits_exact_subjects_of_this_repository_only(statement) -> None:
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
@@ -113,7 +114,7 @@ def test_each_documented_trust_admits_exact_subjects_of_this_repository_only(sta
 
 def test_every_job_with_an_oidc_token_assumes_a_role_trusting_exactly_its_subjects() -> None:
     documented = documented_subjects()
-    trusted = {s["Condition"]["StringEquals"][f"{OIDC_PROVIDER}:sub"] for s in readme_trust_policies()}
+    trusted = {s["Condition"]["StringEquals"][f"{OIDC_PROVIDER}:sub"] for s in documented_trust_policies()}
     used: dict[str, set[str]] = {}
     for _, _, job, flow in oidc_jobs():
         variable = role_variable(job)

@@ -203,10 +203,10 @@ def cost_report(run: ProgramRun) -> list[str]:
     prices = PRICES.get(region)
     if prices is None:
         unpriced = (
-            f"estimated network cost: unknown, no list prices for {region} in tools/estimate.py "
-            f"(priced: {', '.join(sorted(PRICES))}); what the stack pays for by the hour:"
+            f"estimated network cost: unknown: no price for {region} (tools/data/prices.json prices "
+            f"{', '.join(sorted(PRICES))} only); what the stack pays for by the hour:"
         )
-        return [unpriced, *[f"  {i.quantity:4d} × {i.item:<22} unpriced" for i in items]]
+        return [unpriced, *[f"  {i.quantity:4d} × {i.item:<22} no price" for i in items]]
     total = sum((i.monthly for i in items), Decimal(0))
     priced = (
         f"estimated network cost: ${total:.2f}/month ({HOURS_PER_MONTH} h at {region} list prices recorded "

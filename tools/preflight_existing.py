@@ -30,7 +30,7 @@ CLOUDFORMATION_STACKS = ("tkg-cloud-vmware-com", "cluster-api-provider-aws-sigs-
 CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-name"
 # Default tags of every resource the stack creates (components/naming.py) naming who made it, as the report lists them.
 OWN_TAG_KEYS = (MANAGED_BY_TAG, ENVIRONMENT_TAG)
-ADOPTION_SECTION = 'README "Adopting an account prepared by tanzu or clusterawsadm"'
+ADOPTION_SECTION = "docs/adoption.md"
 # Planned type -> (kind, the input holding its fixed name).
 FIXED_NAME_TYPES = {
     "aws:iam/role:Role": ("role", "name"),

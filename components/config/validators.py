@@ -148,6 +148,7 @@ PROJECT_FOLDERS = frozenset(
         ".venv-run",
         "bench",
         "components",
+        "docs",
         "examples",
         "policy",
         "provider",

@@ -92,6 +92,6 @@ def _stage(openshift: OpenShiftConfig) -> list[str]:
     return [
         (
             "note openshift.infraId: not set yet: the stack writes install-config.yaml's part only; set it from "
-            "metadata.json after `openshift-install create ignition-configs` (README, OpenShift)"
+            "metadata.json after `openshift-install create ignition-configs` (docs/openshift.md)"
         )
     ]

@@ -1,8 +1,8 @@
 """The component package's output types: the stack outputs' groups, name for name.
 
-The README's outputs table is the contract (tests/test_outputs_contract.py); the package's
+The outputs table of docs/outputs.md is the contract (tests/test_outputs_contract.py); the package's
 components return the same groups under the same names, typed here so that every language's SDK
-knows them (tests/package/test_package.py checks them against the table).
+knows them (tests/package/test_package.py checks them against it).
 """
 
 from typing import Any, NotRequired, TypedDict

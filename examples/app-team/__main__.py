@@ -1,4 +1,4 @@
-"""orders-app: the orders team's AWS resources on the TKG platform stack (see README.md)."""
+"""orders-app: the orders team's AWS resources on the TKG platform stack (see docs/outputs.md)."""
 
 import pulumi
 from app import build

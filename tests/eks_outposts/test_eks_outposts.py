@@ -1,4 +1,4 @@
-"""EKS local cluster on an Outpost (Pulumi.outposts.yaml): Outpost subnet, endpoints, roles, the
+"""EKS local cluster on an Outpost (the outposts stack fixture): Outpost subnet, endpoints, roles, the
 cluster's outpost config, self-managed nodes, outputs, and the config it refuses."""
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ def test_outputs_name_the_cluster_and_keep_the_kubeconfig_secret(run: ProgramRun
     assert run.outputs["eksLocalClusterKubeconfig"] == "[secret]"
     row = next(
         line
-        for line in (REPO / "README.md").read_text().splitlines()
+        for line in (REPO / "docs" / "outputs.md").read_text().splitlines()
         if line.startswith("| `eksLocalClusterKubeconfig`")
     )
     assert row.rstrip().endswith("**yes** |")

@@ -1,4 +1,4 @@
-"""The OpenShift UPI platform of Pulumi.openshift.yaml as a reviewer sees it in the offline plan,
+"""The OpenShift UPI platform of the openshift stack fixture as a reviewer sees it in the offline plan,
 checked against the fact sheet of the six CloudFormation templates (reference/openshift-upi-aws.md):
 zone, records, load balancers, target groups and health checks, the port matrix of every security
 group, machine roles and policies, the ignition bucket, subnet tags, machines and outputs.

@@ -11,7 +11,7 @@ import yaml
 
 from components.config.base import ConfigError
 from components.stack_config.loading import parse_config
-from tests.conftest import REPO, plan_document, stack_file
+from tests.conftest import REPO, fixture_file, plan_document, stack_file
 
 IGNITION = {
     "bootstrap": "examples/openshift/bootstrap.ign",
@@ -184,7 +184,7 @@ def test_the_bootstrap_ignition_is_never_echoed() -> None:
 
 
 def test_the_plan_tool_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
-    document = yaml.safe_load((REPO / "Pulumi.openshift.yaml").read_text())
+    document = yaml.safe_load(fixture_file("openshift").read_text())
     document["config"]["tkg-aws:openshift"] |= {
         "infraId": "x" * 30,
         "baseDomain": "example.com.",

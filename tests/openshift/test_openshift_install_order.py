@@ -1,4 +1,4 @@
-"""The README's OpenShift install order, walked offline step by step, and the day-2 changes after it.
+"""The OpenShift install order of docs/openshift.md, walked offline step by step, and the day-2 changes after it.
 
 1. The stack without infraId: install-config.yaml from the config alone (no id of anything the
    stack creates: openshift-install looks up every subnet and zone it is given), written whole by
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO, plan, stack_file
+from tests.conftest import REPO, fixture_file, plan, stack_file
 from tests.transitions import Change, Transition
 from tools import openshift_install_config
 from tools.plan import summary
@@ -98,7 +98,7 @@ def test_step1_creates_the_network_only_and_names_no_resource_in_install_config(
 
 def test_step1_writes_a_whole_install_config_readable_by_its_owner_only(tmp_path: Path, step1: ProgramRun) -> None:
     stack = tmp_path / "Pulumi.openshift.yaml"
-    document = yaml.safe_load((REPO / "Pulumi.openshift.yaml").read_text())
+    document = yaml.safe_load(fixture_file("openshift").read_text())
     for key in ("infraId", "ignition"):
         document["config"]["tkg-aws:openshift"].pop(key)
     stack.write_text(yaml.safe_dump(document))

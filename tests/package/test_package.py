@@ -1,7 +1,7 @@
 """The component package (provider/, components/package/) as another Pulumi language's program sees it.
 
 The schema is inferred offline by the SDK's own analyzer (ComponentProvider, as provider/__main__.py
-hosts it); its inputs must be the stack config's keys and its outputs the README's outputs table.
+hosts it); its inputs must be the stack config's keys and its outputs docs/outputs.md's table.
 Each component is then constructed through ComponentProvider.construct, the method the plugin's
 Construct RPC calls, with inputs as the engine delivers them (camelCase keys, every number a double),
 under the plan's mocks (tools/program.py `run_under_mocks`), and must register what the stack program
@@ -51,7 +51,7 @@ SHIPPED = {
     "outposts": "EksLocalCluster",
     "vsphere": "VsphereTkgService",
 }
-# Output groups (README rows `group.key`) of each component, beside every platform's own.
+# Output groups (docs/outputs.md rows `group.key`) of each component, beside every platform's own.
 FOUNDATION_OUTPUTS = {"region", "environment", "managementAccountId", "network", "keyPair", "keyPairPrivateKey"}
 PLATFORM_OUTPUTS = {
     "TkgAccount": {"iam", "workloadAccounts", "tkgClusterConfig", "gpu"},
@@ -155,9 +155,9 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
             yield from _models_in(arg)
 
 
-def readme_outputs() -> dict[str, str]:
-    """Every output name of the README's table (`a.b` / `c` rows name a.b and a.c), with its row."""
-    section = (REPO / "README.md").read_text().split("## Outputs", 1)[1].split("\n## ", 1)[0]
+def documented_outputs() -> dict[str, str]:
+    """Every output name of docs/outputs.md's table (`a.b` / `c` rows name a.b and a.c), with its row."""
+    section = (REPO / "docs" / "outputs.md").read_text()
     names = {}
     for cell, rest in re.findall(r"^\| ((?:`[^`]+`(?: / )?)+) \|(.*)$", section, flags=re.MULTILINE):
         first, *others = re.findall(r"`([^`]+)`", cell)
@@ -168,7 +168,7 @@ def readme_outputs() -> dict[str, str]:
 
 
 def output_names(schema: dict[str, Any], properties: dict[str, Any], prefix: str = "") -> set[str]:
-    """Output names as the README writes them: typed groups as `group.key`, map entries as `<name>`."""
+    """Output names as docs/outputs.md writes them: typed groups as `group.key`, map entries as `<name>`."""
     names = set()
     for name, prop in properties.items():
         ref = prop.get("$ref", "")
@@ -186,17 +186,17 @@ def output_names(schema: dict[str, Any], properties: dict[str, Any], prefix: str
 def test_each_platform_component_returns_the_documented_outputs_of_its_platform(
     schema: dict[str, Any], component: str
 ) -> None:
-    documented = readme_outputs()
+    documented = documented_outputs()
     returned = output_names(schema, resource(schema, component)["properties"])
     groups = FOUNDATION_OUTPUTS | PLATFORM_OUTPUTS[component]
     mine = {name for name in documented if name.split(".")[0] in groups}
-    assert returned - documented.keys() == set(), "returned but not in the README's outputs table"
+    assert returned - documented.keys() == set(), "returned but not in docs/outputs.md's table"
     assert mine - returned == set(), "documented for this platform but not returned"
 
 
 def test_the_network_component_returns_the_documented_network_outputs(schema: dict[str, Any]) -> None:
     returned = {f"network.{name}" for name in resource(schema, "Network")["properties"]}
-    documented = {name for name, row in readme_outputs().items() if name.startswith("network.")}
+    documented = {name for name, row in documented_outputs().items() if name.startswith("network.")}
     assert returned == documented - {"network.outpostSubnetIds"}  # only with an EKS local cluster
 
 

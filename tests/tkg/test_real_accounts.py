@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from components.config.base import ConfigError
-from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, plan, planned
+from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan, planned
 from tools.adoption import import_document, provider_targets
 from tools.plan import main, plan_stack, repository_problems
 from tools.program import ProgramRun
@@ -22,10 +22,11 @@ AWS_PROVIDER = "pulumi:providers:aws"
 
 
 def stack_document(stack: str) -> dict[str, Any]:
-    return yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())
+    return yaml.safe_load(fixture_file(stack).read_text())
 
 
 def write_stack(tmp_path: Path, stack: str, document: dict[str, Any]) -> Path:
+    tmp_path.mkdir(exist_ok=True)
     path = tmp_path / f"Pulumi.{stack}.yaml"
     path.write_text(yaml.safe_dump(document))
     return path
@@ -225,7 +226,7 @@ def entries(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_import_json_is_written_and_covers_every_template_resource_of_every_account(stack: str, tmp_path: Path) -> None:
-    assert main([stack, "--out", str(tmp_path)]) == 0
+    assert main([stack, "--config-file", str(fixture_file(stack)), "--out", str(tmp_path)]) == 0
     document = json.loads((tmp_path / "import.json").read_text())
     run = planned(stack)
     imported = [e for e in document["resources"] if not e.get("component")]
@@ -320,7 +321,7 @@ def test_an_adopted_iam_set_is_retained_on_delete_and_a_new_one_is_not(prod_raw:
 
 # --- names that never collide --------------------------------------------------------------------
 def test_two_stack_files_that_create_one_iam_set_in_one_account_are_refused(tmp_path: Path, capsys) -> None:
-    shutil.copy(REPO / "Pulumi.prod.yaml", tmp_path)
+    shutil.copy(fixture_file("prod"), tmp_path)
     document = stack_document("dev")
     document["config"]["tkg-aws:managementCluster"]["accountId"] = "111111111111"
     write_stack(tmp_path, "dev", document)
@@ -330,18 +331,20 @@ def test_two_stack_files_that_create_one_iam_set_in_one_account_are_refused(tmp_
     assert "in account 111111111111" in line and "iam.ownedByStack" in line
 
 
-def test_the_plan_command_refuses_a_config_file_that_collides_with_a_stack_of_the_repo(tmp_path: Path, capsys) -> None:
+def test_a_config_file_that_collides_with_a_stack_of_the_repo_is_refused(tmp_path: Path) -> None:
+    shutil.copy(fixture_file("prod"), tmp_path)
     document = stack_document("dev")
     document["config"]["tkg-aws:managementCluster"]["accountId"] = "111111111111"
     document["config"]["tkg-aws:keyPair"] = {"name": "tkg-prod"}
-    (iam, key_pair) = problems_of_file(tmp_path, document, capsys)
+    run = plan_stack("bad", write_stack(tmp_path / "elsewhere", "bad", document), tmp_path)
+    (iam, key_pair) = repository_problems(run, tmp_path)
     assert iam.startswith("tkg-aws:iam: stacks bad and prod both create")
     assert key_pair.startswith("tkg-aws:keyPair.name: stacks bad and prod both create the key pair tkg-prod")
     assert "region us-west-2" in key_pair
 
 
 def test_a_stack_can_use_the_iam_set_another_stack_of_its_account_owns(tmp_path: Path) -> None:
-    shutil.copy(REPO / "Pulumi.prod.yaml", tmp_path)
+    shutil.copy(fixture_file("prod"), tmp_path)
     shutil.copy(DATA / "shared-account" / "Pulumi.dev.yaml", tmp_path)
     dev = plan_stack("dev", directory=tmp_path)
     assert repository_problems(dev, tmp_path) == []
@@ -358,7 +361,7 @@ def test_a_stack_can_use_the_iam_set_another_stack_of_its_account_owns(tmp_path:
 
 
 def test_ownership_of_an_iam_set_must_name_a_stack_that_creates_it_in_this_account(tmp_path: Path) -> None:
-    shutil.copy(REPO / "Pulumi.prod.yaml", tmp_path)
+    shutil.copy(fixture_file("prod"), tmp_path)
     document = yaml.safe_load((DATA / "shared-account" / "Pulumi.dev.yaml").read_text())
     document["config"]["tkg-aws:iam"] = {"ownedByStack": "staging"}
     dev = plan_stack("dev", write_stack(tmp_path, "dev", document), tmp_path)
@@ -380,9 +383,8 @@ def test_the_grant_names_carry_the_stack_so_stacks_sharing_a_principal_keep_thei
     assert grants and {r.inputs["name"] for r in grants} == {"tkg-aws-prod-assume-workload-controllers"}
 
 
-def test_the_readme_explains_the_import_file_the_plan_writes() -> None:
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("## Adopting an account prepared by tanzu or clusterawsadm", 1)[1].split("\n## ", 1)[0]
+def test_the_adoption_page_explains_the_import_file_the_plan_writes() -> None:
+    section = (REPO / "docs" / "adoption.md").read_text()
     document = import_document(planned("prod"))
     for fragment in ("iam.adopted", "DeletionPolicy: Retain", "pulumi import --file", "--target", "nameTable"):
         assert fragment in section
@@ -395,7 +397,7 @@ def test_the_readme_explains_the_import_file_the_plan_writes() -> None:
 
 
 def test_two_openshift_stacks_with_one_infra_id_in_one_account_are_refused(tmp_path: Path) -> None:
-    shutil.copy(REPO / "Pulumi.openshift.yaml", tmp_path)
+    shutil.copy(fixture_file("openshift"), tmp_path)
     shutil.copytree(REPO / "examples" / "openshift", tmp_path / "examples" / "openshift")
     document = stack_document("openshift")
     document["config"]["tkg-aws:keyPair"] = {"name": "openshift-second"}

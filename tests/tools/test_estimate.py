@@ -96,18 +96,18 @@ def in_region(raw: dict, region: str) -> dict:
 
 
 @pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-2"])
-def test_a_region_without_prices_gets_quantities_and_is_said_to_be_unpriced(prod_raw, region):
+def test_a_region_without_prices_gets_quantities_and_says_it_has_no_price(prod_raw, region):
     run = plan(in_region(prod_raw, region), region=region)
     lines = report(run)
     cost = next(i for i, line in enumerate(lines) if line.startswith("estimated network cost"))
-    assert lines[cost].startswith(f"estimated network cost: unknown, no list prices for {region}")
-    assert "(priced: us-east-1, us-west-2)" in lines[cost]
+    assert lines[cost].startswith(f"estimated network cost: unknown: no price for {region} ")
+    assert "(tools/data/prices.json prices us-east-1, us-west-2 only)" in lines[cost]
     items = lines[cost + 1 :]
     assert items == [
-        "     3 × NAT gateway            unpriced",
-        "     3 × public IPv4 address    unpriced",
-        "     9 × interface endpoint AZ  unpriced",
-        "     1 × gateway endpoint       unpriced",
+        "     3 × NAT gateway            no price",
+        "     3 × public IPv4 address    no price",
+        "     9 × interface endpoint AZ  no price",
+        "     1 × gateway endpoint       no price",
     ]
     assert "$" not in "\n".join(lines)
     assert all(item.monthly is None for item in monthly_cost(run))
@@ -145,3 +145,14 @@ def test_every_priced_region_prices_every_item_and_says_when_and_where_from():
     for region, prices in PRICES.items():
         assert set(prices.hourly_usd) == items, region
         assert prices.source and date.fromisoformat(prices.recorded) <= date.today()
+
+
+def test_every_priced_region_is_one_the_program_accepts_and_the_others_are_said_to_be_unpriced():
+    import json
+
+    from components.config.validators import region_problem
+    from tools.estimate import PRICES_FILE
+
+    recorded = json.loads(PRICES_FILE.read_text())
+    assert [region for region in recorded["regions"] if region_problem(region)] == []
+    assert "no price for <region>" in recorded["otherRegions"] and "2026-12-06" in recorded["otherRegions"]

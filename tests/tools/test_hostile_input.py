@@ -14,7 +14,7 @@ import yaml
 from components.config.base import ConfigError
 from components.config.stack_files import StackFileError, read_stack_file, stacks_sharing_iam
 from components.stack_config.loading import parse_stack_config
-from tests.conftest import REPO, planned
+from tests.conftest import REPO, fixture_file, planned
 from tools.plan import main as plan_main
 from tools.plan import plan_stack, repository_problems, write_plan
 from tools.preflight import main as preflight_main
@@ -130,7 +130,7 @@ def test_an_output_directory_that_is_a_symlink_is_refused(capsys, tmp_path: Path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / "out").symlink_to(elsewhere)
-    assert plan_main(["dev", "--out", str(tmp_path / "out")]) == 2
+    assert plan_main(["dev", "--config-file", str(fixture_file("dev")), "--out", str(tmp_path / "out")]) == 2
     assert "is a symlink" in capsys.readouterr().err
     assert list(elsewhere.iterdir()) == []
 

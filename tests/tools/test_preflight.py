@@ -33,7 +33,7 @@ import pytest
 import yaml
 
 from components.config.provider_settings import AwsSettings
-from tests.conftest import REPO, RSA_2048_PUBLIC_KEY
+from tests.conftest import REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan_fixture
 from tools.aws_session import stack_clients
 from tools.plan import plan_stack
 from tools.preflight import exit_code, main
@@ -159,7 +159,7 @@ def in_account(session: boto3.Session, account_id: str) -> boto3.Session:
 # --- stack files and runs --------------------------------------------------------------------------
 def prod_values(workload_accounts: bool = False, emulated: bool = True) -> dict[str, Any]:
     """The prod stack file's config; `emulated`: its management account (and ARNs there) is moto's."""
-    text = (REPO / "Pulumi.prod.yaml").read_text()
+    text = fixture_file("prod").read_text()
     management = yaml.safe_load(text)["config"]["tkg-aws:managementCluster"]["accountId"]
     values = yaml.safe_load(text.replace(management, EMULATED_ACCOUNT) if emulated else text)["config"]
     if not workload_accounts:
@@ -236,7 +236,7 @@ def test_an_account_prepared_by_tanzu_fails_naming_the_role_and_key_pair_and_the
     assert "created by CloudFormation stack tkg-cloud-vmware-com" in role["details"]
     assert "set tkg-aws:iam.adopted: true" in role["whatToDo"]
     assert "pulumi import --file build/plan/prod/import.json" in role["whatToDo"]
-    assert 'README "Adopting an account prepared by tanzu or clusterawsadm"' in role["whatToDo"]
+    assert "(docs/adoption.md)" in role["whatToDo"]
     key_pair = row(rows, "existing key pair tkg-prod")
     assert key_pair["status"] == "fail"
     assert "tkg-aws:keyPair.adopted" in key_pair["whatToDo"] and "import.json" in key_pair["whatToDo"]
@@ -482,7 +482,7 @@ def test_the_stack_s_own_aws_settings_decide_the_identity(account, tmp_path):
 # --- permissions ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_aws_type_the_stacks_plan_has_the_actions_creating_it(stack):
-    run = plan_stack(stack)
+    run = plan_fixture(stack)
     planned = {r.type for target in targets(run) for r in aws_resources(target)}
     assert planned - set(ACTIONS_BY_TYPE) == set()
 

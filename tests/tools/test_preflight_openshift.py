@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from components.stack_config.loading import parse_config
-from tests.conftest import REPO
+from tests.conftest import REPO, fixture_file
 from tests.tools import test_preflight as moto_server
 from tools.aws_session import stack_clients
 from tools.plan import plan_stack
@@ -45,8 +45,8 @@ MANAGEMENT = types.SimpleNamespace(name="management")
 
 
 def stack_values() -> dict[str, Any]:
-    """Pulumi.openshift.yaml's config, in moto's account."""
-    text = (REPO / "Pulumi.openshift.yaml").read_text().replace("444444444444", EMULATED_ACCOUNT)
+    """The openshift fixture's config, in moto's account."""
+    text = fixture_file("openshift").read_text().replace("444444444444", EMULATED_ACCOUNT)
     values = yaml.safe_load(text)["config"]
     ignition = values["tkg-aws:openshift"]["ignition"]
     values["tkg-aws:openshift"]["ignition"] = {role: str(REPO / path) for role, path in ignition.items()}

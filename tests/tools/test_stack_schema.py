@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from tests.conftest import fixture_file
 from tools.stack_schema import EDITOR_LINE, SCHEMA_PATH, main, schema_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def test_every_shipped_stack_file_is_valid_and_points_editors_at_the_schema(
 
 
 def _dev() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text())
+    return yaml.safe_load(fixture_file("dev").read_text())
 
 
 def _with(key: str, change: Any) -> dict[str, Any]:

@@ -340,11 +340,9 @@ def test_vsphere_settings_the_provider_does_not_take_are_refused_by_name() -> No
     )
 
 
-def test_the_readme_names_every_key_of_the_vsphere_section() -> None:
+def test_the_config_table_names_every_key_of_the_vsphere_section() -> None:
     rows = "\n".join(
-        line
-        for line in (REPO / "README.md").read_text().split("\n## Config", 1)[1].splitlines()
-        if line.startswith("| `vsphere.")
+        line for line in (REPO / "docs" / "configuration.md").read_text().splitlines() if line.startswith("| `vsphere.")
     )
     models = [
         VsphereConfig,

@@ -1,4 +1,4 @@
-"""The README's config table documents every key the config models accept."""
+"""docs/configuration.md's config table documents every key the config models accept."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ SECTIONS: dict[str, type[BaseModel]] = {
 
 
 def config_section() -> str:
-    text = (REPO / "README.md").read_text()
-    return text.split("## Config", 1)[1].split("\n## ", 1)[0]
+    text = (REPO / "docs" / "configuration.md").read_text()
+    return text.split("\n## ", 1)[0]
 
 
 def aliases(model: type[BaseModel]) -> list[str]:
