@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_aws as aws
 
-from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
+from components.config.rules import MANAGEMENT_PROVIDER_NAME
+from components.naming import CAPA_TAG_PREFIXES
 
 if TYPE_CHECKING:
     from components.stack_config.models import StackConfig
