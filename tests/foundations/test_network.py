@@ -13,7 +13,7 @@ import json
 import pytest
 
 from components.config.base import ConfigError
-from components.foundations.network import ignored_by_provider
+from components.foundations.network_tags import ignored_by_provider
 from tests.conftest import plan, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plan_data
