@@ -22,6 +22,9 @@ def default_tags(environment: str, tags: dict[str, str]) -> dict[str, str]:
     return {ENVIRONMENT_TAG: environment, MANAGED_BY_TAG: PROJECT, **tags}
 
 
+MANAGEMENT_IAM_SET = "iam"
+"""Logical name of the management account's TKG IAM set (tkg-aws:iam:ClusterIam), in users' URNs."""
+
 NAME_TAG = "Name"
 """What the AWS console shows as a resource's name: `<environment>-<what>[-<AZ>]` on the network."""
 
