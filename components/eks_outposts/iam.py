@@ -23,6 +23,7 @@ import pulumi_aws as aws
 
 from components.eks_outposts import policies
 from components.naming import MANAGEMENT_IAM_SET
+from components.policies.grammar import Document
 
 # Where iam.eksLocalClusterRole put the role: a child of a TKG IAM set, named `<set>-eks-local-cluster`.
 FORMER_PARENT_TYPE = "tkg-aws:iam:ClusterIam"
@@ -144,7 +145,7 @@ class LocalClusterIam(pulumi.ComponentResource):
         )
 
     def _role(
-        self, logical: str, role_name: str, trust: dict, aliases: list[pulumi.Alias] | None = None
+        self, logical: str, role_name: str, trust: Document, aliases: list[pulumi.Alias] | None = None
     ) -> aws.iam.Role:
         args = self._args
         return aws.iam.Role(

@@ -307,7 +307,7 @@ def empty_default_security_group(at: Scope, vpc_id: pulumi.Output[str]) -> None:
 
 def new_subnets(at: Scope, vpc_id: pulumi.Output[str], plan: list[PlannedSubnet]) -> Subnets:
     """Every planned subnet, named after its tier and AZ; the regional ones tagged for the clusters."""
-    subnets = {}
+    subnets: dict[tuple[SubnetTier, str], aws.ec2.Subnet] = {}
     for planned in plan:
         tier, az = planned.key
         subnets[planned.key] = subnet = aws.ec2.Subnet(
@@ -337,7 +337,8 @@ def nat_gateways(
     at: Scope, public_subnets: Mapping[str, aws.ec2.Subnet], internet_gateway: aws.ec2.InternetGateway
 ) -> NatGateways:
     """A NAT gateway with its Elastic IP in every AZ of `network.natGateways`' choice."""
-    addresses, gateways = {}, {}
+    addresses: dict[str, aws.ec2.Eip] = {}
+    gateways: dict[str, aws.ec2.NatGateway] = {}
     for az in at.args.nat_azs:
         # The Elastic IP is the stack's egress address that partners allowlist.
         addresses[az] = aws.ec2.Eip(at.name("nat", az), domain="vpc", tags=at.name_tag("nat", az), opts=at.protected())
@@ -407,14 +408,15 @@ def outpost_route_table(at: Scope, vpc_id: pulumi.Output[str], az: str, nat: Nat
     )
     default_route(at, at.name("outpost", az, "default"), table, nat.serving(az))
     gateway = at.args.local_gateway
-    for cidr in gateway.destination_cidrs if gateway is not None else ():
-        aws.ec2.Route(
-            at.name("outpost", az, "local-gateway", cidr),
-            route_table_id=table.id,
-            destination_cidr_block=cidr,
-            local_gateway_id=gateway.local_gateway_id,
-            opts=at.opts(),
-        )
+    if gateway is not None:
+        for cidr in gateway.destination_cidrs:
+            aws.ec2.Route(
+                at.name("outpost", az, "local-gateway", cidr),
+                route_table_id=table.id,
+                destination_cidr_block=cidr,
+                local_gateway_id=gateway.local_gateway_id,
+                opts=at.opts(),
+            )
     return table
 
 
