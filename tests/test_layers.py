@@ -59,3 +59,16 @@ def test_platforms_and_foundations_never_import_the_stack_config_at_run_time(pla
     )
     assert upward == []
     assert files(platform), platform
+
+
+def test_platforms_use_each_other_one_way_only() -> None:
+    """TKG's legacy iam.eksLocalClusterRole is built by the EKS platform's role code, so TKG imports
+    the EKS platform; the EKS platform imports no other platform at run time, so no cycle can form."""
+    sideways = {
+        (platform, layer_of(module))
+        for platform in PLATFORMS
+        for path in files(platform)
+        for module in runtime_imports(path)
+        if layer_of(module) in PLATFORMS and layer_of(module) != platform
+    }
+    assert sideways == {("tkg", "eks_outposts")}

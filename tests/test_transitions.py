@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import copy
 import json
+from types import SimpleNamespace
 from typing import Any
 
+import pulumi
+import pulumi_aws as aws
 import pytest
 
 from components.config.base import ConfigError
-from components.policies.grammar import iam_size
-from tests.conftest import REPO, plan, stack_file
+from components.policies.grammar import aws_managed_policy_arn, iam_size
+from components.policies.trust import ec2_trust_policy
+from tests.conftest import REGION, REPO, plan, stack_file
 from tests.transitions import AZ_LIST_INPUTS, Change, Transition
 from tools.mocks import Registration
 from tools.plan import kubernetes_objects, resources_document
-from tools.program import ProgramRun
+from tools.program import ProgramRun, run_program
 
 IDENTITY = "kubernetes:infrastructure.cluster.x-k8s.io/{}:AWSClusterRoleIdentity"
 CLUSTER_RESOURCE_SET = "kubernetes:addons.cluster.x-k8s.io/{}:ClusterResourceSet"
@@ -296,6 +300,78 @@ def test_a_renamed_account_must_name_its_identity_and_not_reuse_a_current_name()
             "finding it (got none)"
         ),
     ]
+
+
+# --- the EKS local cluster role of iam.eksLocalClusterRole -------------------------------------------
+def registered_in_the_iam_set(name, role_name, beside, set_name, opts):
+    """How the role was registered while TKG's IAM set built it: a child of the set, named after it,
+    with the set's options (tkg/iam.py ClusterIam before the EKS platform's code built the role)."""
+    args = beside.args
+
+    def named(protect: bool) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=beside, protect=protect, delete_before_replace=True, retain_on_delete=args.retain_on_delete
+        )
+
+    role = aws.iam.Role(
+        f"{set_name}-eks-local-cluster",
+        name=role_name,
+        path=args.path,
+        permissions_boundary=args.permissions_boundary,
+        assume_role_policy=pulumi.Output.json_dumps(ec2_trust_policy()),
+        opts=named(args.protect),
+    )
+    policy = aws_managed_policy_arn(args.partition, "AmazonEKSLocalOutpostClusterPolicy")
+    aws.iam.RolePolicyAttachment(
+        f"{set_name}-eks-local-cluster-aws-AmazonEKSLocalOutpostClusterPolicy",
+        role=role.name,
+        policy_arn=policy,
+        opts=named(False),
+    )
+    return SimpleNamespace(cluster_role=role)
+
+
+def with_legacy_eks_role(raw: dict[str, Any], **iam: Any) -> dict[str, Any]:
+    raw["iam"] = {**raw.get("iam", {}), "eksLocalClusterRole": "edge-eks-cluster", **iam}
+    return raw
+
+
+@pytest.mark.parametrize("iam", [{}, {"adopted": True, "protect": False}])
+def test_the_legacy_eks_role_built_by_the_eks_platform_keeps_every_account_s_role_through_aliases(
+    monkeypatch: pytest.MonkeyPatch, iam: dict[str, Any]
+) -> None:
+    raw = with_legacy_eks_role(prod(), **iam)
+    monkeypatch.setattr("components.tkg.platform.eks_local_cluster_role", registered_in_the_iam_set)
+    monkeypatch.setattr("components.tkg.workload_accounts.eks_local_cluster_role", registered_in_the_iam_set)
+    before = run_program(copy.deepcopy(raw), REGION, "test", project_dir=REPO)
+    monkeypatch.undo()
+    change = Transition(before, planned(raw))
+    role_urn = "urn:pulumi:test::tkg-aws::tkg-aws:iam:ClusterIam$aws:iam/role:Role::{}-eks-local-cluster"
+    assert {role_urn.format(account) for account in ("iam", "lob-dev", "lob-prod")} <= set(before.registrations)
+    aliased = change.of_kind("aliased")
+    assert sorted(c.name.removesuffix("-AmazonEKSLocalOutpostClusterPolicy") for c in aliased) == sorted(
+        f"{prefix}eks-local-cluster" for prefix in ("", "lob-dev-", "lob-prod-") for _ in range(2)
+    )
+    # The role and its attachment move under the EKS platform's component; nothing else of theirs changes.
+    assert {c.changes for c in aliased} == {("parent",)}
+    assert {c.name for c in change.of_kind("added")} == {"eks-local", "lob-dev-eks-local", "lob-prod-eks-local"}
+    assert change.of_kind("removed", "replaced", "changed") == [] and change.dangers() == []
+    roles = [planned(raw).registrations[c.urn] for c in aliased if c.type == "aws:iam/role:Role"]
+    assert {r.options.get("protect", False) for r in roles} == {iam.get("protect", True)}
+    assert planned(raw).outputs["iam"] == before.outputs["iam"]
+
+
+def test_moving_from_iam_eks_local_cluster_role_to_the_eks_local_cluster_section_keeps_the_role() -> None:
+    legacy = with_legacy_eks_role(dev(), eksLocalClusterRole="edge-outpost-eks-local-cluster")
+    platform = dev()
+    platform["eksLocalCluster"] = copy.deepcopy(stack_file("outposts")[0]["eksLocalCluster"])
+    change = transition(legacy, platform)
+    kept = [c for c in change.changes if "eks-local-cluster" in c.name]
+    assert sorted((c.kind, c.type) for c in kept) == [
+        ("same", "aws:iam/role:Role"),
+        ("same", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+    ]
+    assert change.of_kind("removed", "replaced", "changed", "aliased") == []
 
 
 # --- API versions ----------------------------------------------------------------------------------

@@ -14,16 +14,12 @@ from typing import TYPE_CHECKING
 from pydantic.alias_generators import to_camel
 
 from components.config.validators import NAMESPACE, render_directory_problem, shown
-from components.naming import DEFAULT_TAG_KEYS
+from components.naming import CAPA_ROLE_TAG, CAPA_TAG_PREFIXES, DEFAULT_TAG_KEYS, LOAD_BALANCER_ROLE_TAG, NAME_TAG
 
 if TYPE_CHECKING:
     from components.config.models import KeyPairConfig, ManagementClusterConfig, NetworkConfig
     from components.config.provider_settings import KubernetesSettings
 
-# Key prefixes of the tags CAPA writes on the subnets of a VPC it does not own (its default feature
-# gate TagUnmanagedNetworkResources) for clusters of its own: the management provider ignores them
-# (components/foundations/accounts.py), and tags of ours under them are aws.ec2.Tag resources.
-CAPA_TAG_PREFIXES = ("kubernetes.io/cluster/", "kubernetes.io/role/")
 VPC_MIN_PREFIX = 16  # AWS's largest VPC and subnet
 SUBNET_MAX_PREFIX = 28  # AWS's smallest subnet
 # An internet-facing load balancer (CAPA's API server ELB/NLB) needs a /27 with 8 free addresses.
@@ -159,8 +155,8 @@ def default_tags(tags: object) -> list[str]:
 
 TAGS_PER_RESOURCE_MAX = 50  # EC2 and IAM, counting the provider's default tags
 # The tags of a subnet besides the default tags and the clusters': Name, CAPA's role and the load
-# balancer role (components/foundations/network.py).
-SUBNET_OWN_TAGS = ("Name", "sigs.k8s.io/cluster-api-provider-aws/role", "kubernetes.io/role/<elb|internal-elb>")
+# balancer role of its tier (components/foundations/network.py).
+SUBNET_OWN_TAGS = (NAME_TAG, CAPA_ROLE_TAG, "|".join(LOAD_BALANCER_ROLE_TAG.values()))
 
 
 def tag_count(tags: dict[str, str], network: NetworkConfig | None, openshift_cluster: bool = False) -> list[str]:

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from pydantic import ValidationInfo
 
 from components.config import instance_types
-from components.naming import DEFAULT_TAG_KEYS, PROJECT
+from components.naming import DEFAULT_TAG_KEYS, NAME_TAG, PROJECT
 
 NAMESPACE = PROJECT
 # What the offline plan reads for a `secure:` value.
@@ -61,7 +61,7 @@ INSTANCE_SIZE = re.compile(r"(nano|micro|small|medium|large|xlarge|[1-9]\d*xlarg
 
 ROLE_BASE_NAMES = ("control-plane", "controllers", "nodes")
 # Tag keys the program sets itself on every resource (default tags) or on the network (Name).
-OWN_TAG_KEYS = (*DEFAULT_TAG_KEYS, "name")
+OWN_TAG_KEYS = tuple(key.lower() for key in (*DEFAULT_TAG_KEYS, NAME_TAG))
 # The most of a value an error message repeats: a pasted file must not fill the terminal or a CI log.
 SHOWN_CHARACTERS = 200
 SHOWN_LINE_CHARACTERS = 1000

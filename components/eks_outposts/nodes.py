@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.eks_outposts import bootstrap
+from components.naming import cluster_tag
 
 ROOT_DEVICE = "/dev/xvda"  # the root device of the EKS-optimized Amazon Linux images
 
@@ -73,7 +74,7 @@ class SelfManagedNodes(pulumi.ComponentResource):
             tags=[
                 aws.autoscaling.GroupTagArgs(key="Name", value=f"{args.cluster_name}-node", propagate_at_launch=True),
                 aws.autoscaling.GroupTagArgs(
-                    key=f"kubernetes.io/cluster/{args.cluster_name}", value="owned", propagate_at_launch=True
+                    key=cluster_tag(args.cluster_name), value="owned", propagate_at_launch=True
                 ),
             ],
             opts=pulumi.ResourceOptions(parent=self, provider=args.group_provider, depends_on=list(args.launch_after)),

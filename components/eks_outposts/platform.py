@@ -21,7 +21,7 @@ from components.eks_outposts import bootstrap
 from components.eks_outposts.access import ClusterAccess, ClusterAccessArgs
 from components.eks_outposts.cluster import LocalCluster, LocalClusterArgs
 from components.eks_outposts.config import EksLocalClusterConfig, NodesConfig
-from components.eks_outposts.iam import LocalClusterIam, LocalClusterIamArgs
+from components.eks_outposts.iam import MANAGEMENT_NAME, LocalClusterIam, LocalClusterIamArgs
 from components.eks_outposts.nodes import SelfManagedNodes, SelfManagedNodesArgs
 from components.foundations.accounts import AccountProviders
 from components.foundations.network import LocalGatewayRoutes, NetworkArgs
@@ -70,7 +70,7 @@ def eks_outposts_platform(
     assert cluster_config is not None
     subnet_ids = _outpost_subnet_ids(cluster_config, network)
     iam = LocalClusterIam(
-        "eks-local",
+        MANAGEMENT_NAME,
         LocalClusterIamArgs(
             cluster_role_name=cluster_config.cluster_role_name,
             node_role_name=cluster_config.node_role_name,

@@ -31,10 +31,8 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
     if cluster is None or not region:
         return []
     from components.config.models import ManagementClusterConfig, NetworkConfig
-    from components.tkg.config import IamConfig
 
     network = _parsed(raw.get("network", {}), NetworkConfig, region)
-    iam = _parsed(raw.get("iam", {}), IamConfig, region)
     management = _parsed(raw.get("managementCluster"), ManagementClusterConfig, region)
     problems = _region(cluster, region)
     problems += _outpost_account(cluster, management.account_id if management else None)
@@ -47,13 +45,23 @@ def eks_local_cluster(raw: dict[str, Any], region: str) -> list[str]:
     problems += unique_cidrs(f"{KEY}.apiAccessCidrs", cluster.api_access_cidrs)
     if network is not None:
         problems += network_problems(cluster, network, region)
-    if iam is not None and iam.eks_local_cluster_role:
-        problems.append(
+    problems += _legacy_role_key(raw.get("iam"))
+    return problems
+
+
+def _legacy_role_key(iam: Any) -> list[str]:
+    """TKG's iam.eksLocalClusterRole builds this platform's cluster role (tkg/eks_local_cluster_role.py);
+    with the section here the role is the section's. Read raw: the iam section is TKG's to parse."""
+    legacy = iam.get("eksLocalClusterRole") if isinstance(iam, dict) else None
+    if not legacy:
+        return []
+    return [
+        (
             f"{NAMESPACE}:iam.eksLocalClusterRole: the local cluster role now belongs to eksLocalCluster, "
             "which keeps the existing role (one role name, one resource); remove iam.eksLocalClusterRole "
-            f"(got {iam.eks_local_cluster_role!r})"
+            f"(got {legacy!r})"
         )
-    return problems
+    ]
 
 
 def _parsed(value: Any, model: Any, region: str) -> Any:

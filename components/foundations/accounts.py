@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_aws as aws
 
-from components.config.rules import CAPA_TAG_PREFIXES, MANAGEMENT_PROVIDER_NAME
+from components.config.rules import MANAGEMENT_PROVIDER_NAME
+from components.naming import CAPA_TAG_PREFIXES
 
 if TYPE_CHECKING:
     from components.stack_config.models import StackConfig
@@ -70,9 +71,9 @@ def management_provider(config: StackConfig, wait_for: list[aws.Provider]) -> aw
         region=config.region,
         default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags),
         allowed_account_ids=[config.management_cluster.account_id],
-        # CAPA tags the network's subnets for its own clusters; those tags are CAPA's, ours under
-        # the same prefixes are aws.ec2.Tag resources (components/foundations/network.py). Workload providers
-        # hold no network and keep every tag.
+        # CAPA tags the network's subnets for its own clusters; those tags are CAPA's, ours under the
+        # same prefixes are aws.ec2.Tag resources (components/foundations/network_tags.py). Workload
+        # providers hold no network and keep every tag.
         ignore_tags=aws.ProviderIgnoreTagsArgs(key_prefixes=list(CAPA_TAG_PREFIXES)),
         **config.aws.provider_args(),
         opts=pulumi.ResourceOptions(depends_on=wait_for),

@@ -7,13 +7,15 @@ route leaves through its AZ's NAT gateway (or the single one); the VPC's default
 adopted and emptied; an S3 gateway endpoint on every route table; and interface endpoints in the
 private subnets behind a security group that admits HTTPS from the VPC only.
 
-Tags CAPA and the Kubernetes AWS cloud provider read: subnets get the load balancer role and
-`kubernetes.io/cluster/<name>=shared` for each cluster, route tables the cluster tags (the cloud
-provider's route controller looks for them), subnets also CAPA's public/private role. CAPA writes
-tags under the same `kubernetes.io/cluster/` and `kubernetes.io/role/` prefixes for clusters of its
-own, so the management provider ignores those prefixes (CAPA_TAG_PREFIXES): a subnet's own `tags`
-hold only keys outside them, and ours under them are separate `aws.ec2.Tag` resources, one per
-resource and key, which the ignore does not hide. An existing VPC gets only such Tag resources.
+It is built in steps (`new_network`), each a function that takes what earlier steps made and returns
+what it makes: the VPC, the subnets keyed by (tier, AZ), the NAT gateways, the route tables keyed as
+the subnet plan keys them; `NewNetwork` holds them and names the `network` output. An existing VPC
+(existing_vpc.py) gets only the tags its subnets need, and the same output group.
+
+Subnets and route tables carry the tags CAPA and the Kubernetes AWS cloud provider read
+(network_tags.py): the load balancer role and CAPA's subnet role, `kubernetes.io/cluster/<name>=shared`
+for each cluster; those under CAPA's prefixes are separate `aws.ec2.Tag` resources, because the
+management provider ignores the prefixes for CAPA's sake.
 
 Every per-AZ resource is named after its AZ, never after a list position, and its inputs depend on
 its own AZ only: adding an AZ or reordering the list creates the new AZ's resources and leaves every
@@ -40,43 +42,19 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config.models import ExistingVpcConfig
-from components.config.rules import CAPA_TAG_PREFIXES
-from components.foundations.subnet_plan import OutpostSubnet, PlannedSubnet, of_tier, subnet_plan
+from components.foundations.existing_vpc import tag_existing_vpc
+from components.foundations.network_tags import kubernetes_route_table_tags, kubernetes_subnet_tags, tag_resource
+from components.foundations.subnet_plan import OutpostSubnet, PlannedSubnet, subnet_plan
+from components.foundations.subnet_plan import Tier as SubnetTier  # public, private or outpost
+from components.naming import CAPA_ROLE_TAG, name_tag
 
 if TYPE_CHECKING:
     from components.stack_config.models import StackConfig
 
 NatMode = Literal["none", "single", "onePerAz"]
-Tier = Literal["public", "private"]
 
 ANYWHERE = "0.0.0.0/0"
 HTTPS = 443
-# Tags read by the Kubernetes AWS cloud provider (load balancer placement, cluster ownership)
-# and by CAPA (subnet role); reference/network.md "Tags".
-LOAD_BALANCER_ROLE_TAG: dict[Tier, str] = {
-    "public": "kubernetes.io/role/elb",
-    "private": "kubernetes.io/role/internal-elb",
-}
-CAPA_ROLE_TAG = "sigs.k8s.io/cluster-api-provider-aws/role"
-
-
-def cluster_tag(cluster_name: str) -> str:
-    return f"kubernetes.io/cluster/{cluster_name}"
-
-
-def kubernetes_subnet_tags(tier: Tier, cluster_names: tuple[str, ...]) -> dict[str, str]:
-    """The tags the cloud provider needs on a subnet of `tier` shared by `cluster_names`."""
-    return {LOAD_BALANCER_ROLE_TAG[tier]: "1", **kubernetes_route_table_tags(cluster_names)}
-
-
-def kubernetes_route_table_tags(cluster_names: tuple[str, ...]) -> dict[str, str]:
-    """The cluster tags the cloud provider's route controller needs on a route table."""
-    return {cluster_tag(name): "shared" for name in cluster_names}
-
-
-def ignored_by_provider(key: str) -> bool:
-    """Whether the management provider ignores a tag key (one CAPA also writes)."""
-    return key.startswith(CAPA_TAG_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -200,317 +178,370 @@ class Network(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:network:Network", name, None, opts)
-        self._prefix, self._args = name, args
         if args.existing_vpc is not None:
-            self.outputs = self._tag_existing_vpc(args.existing_vpc)
+            self.outputs = tag_existing_vpc(
+                name, args.existing_vpc, args.availability_zones, args.cluster_names, parent=self
+            )
         else:
-            self.outputs = self._build_vpc()
+            self.outputs = new_network(Scope(self, name, args)).outputs(args.availability_zones)
         self.register_outputs(self.outputs)
 
-    # --- helpers ---------------------------------------------------------------------------------
-    def _opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
 
-    def _protected(self, **kwargs: Any) -> pulumi.ResourceOptions:
+# --- what the steps share and hand each other ----------------------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    """Where every step registers: under the component, named `<prefix>-...`, tagged per environment."""
+
+    parent: pulumi.Resource
+    prefix: str
+    args: NetworkArgs
+
+    def name(self, *parts: str) -> str:
+        return "-".join((self.prefix, *parts))
+
+    def name_tag(self, *parts: str) -> dict[str, str]:
+        return name_tag(self.args.environment, *parts)
+
+    def opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self.parent, **kwargs)
+
+    def protected(self, **kwargs: Any) -> pulumi.ResourceOptions:
         """Options of what running clusters stand on: their interfaces sit in it, their egress leaves by it."""
-        return self._opts(protect=self._args.protect, **kwargs)
+        return self.opts(protect=self.args.protect, **kwargs)
 
-    def _tag(self, name: str, resource_id: pulumi.Input[str], tags: dict[str, str]) -> None:
-        """One aws.ec2.Tag per key: a tag under a prefix the provider ignores stays visible and ours."""
-        for key, value in tags.items():
-            aws.ec2.Tag(f"{name}-{key}", resource_id=resource_id, key=key, value=value, opts=self._opts())
 
-    def _name_tag(self, *parts: str) -> dict[str, str]:
-        return {"Name": "-".join((self._args.environment, *parts))}
+@dataclass(frozen=True)
+class Subnets:
+    """The VPC's subnets keyed by (tier, AZ), as the subnet plan keys them."""
 
-    # --- a new VPC -------------------------------------------------------------------------------
-    def _build_vpc(self) -> dict[str, Any]:
-        args = self._args
-        self.vpc = aws.ec2.Vpc(
-            f"{self._prefix}-vpc",
-            cidr_block=args.cidr,
-            enable_dns_support=True,
-            # CAPA nodes and private-DNS endpoints need DNS names (EKS on Outposts fails without).
-            enable_dns_hostnames=True,
-            tags=self._name_tag("vpc"),
-            opts=self._protected(),
-        )
-        self._empty_default_security_group()
-        self.public_subnets = self._subnets("public")
-        self.private_subnets = self._subnets("private")
-        self.outpost_subnets = self._outpost_subnets()
-        route_tables = {"public": self._public_routing()}
-        nat_gateways = self._nat_gateways()
-        for az, table in self._private_routing(nat_gateways).items():
-            route_tables[f"private-{az}"] = table
-        for az, table in self._outpost_routing(nat_gateways).items():
-            route_tables[f"outpost-{az}"] = table
-        if args.s3_gateway_endpoint:
-            self._s3_gateway_endpoint(route_tables)
-        if args.interface_endpoints:
-            self._interface_endpoints()
+    by_key: Mapping[tuple[SubnetTier, str], aws.ec2.Subnet]
+
+    def of_tier(self, tier: SubnetTier) -> dict[str, aws.ec2.Subnet]:
+        """One tier's subnets by AZ, in AZ order."""
+        return {az: subnet for (t, az), subnet in sorted(self.by_key.items()) if t == tier}
+
+
+@dataclass(frozen=True)
+class NatGateways:
+    """The NAT gateways and their Elastic IPs by AZ, and the gateway each AZ's private traffic leaves by."""
+
+    gateways: Mapping[str, aws.ec2.NatGateway]
+    addresses: Mapping[str, aws.ec2.Eip]
+    egress_az: Mapping[str, str | None]
+    """AZ -> the AZ whose gateway carries its private subnets to the internet; None without NAT."""
+
+    def serving(self, az: str) -> aws.ec2.NatGateway | None:
+        nat_az = self.egress_az[az]
+        return None if nat_az is None else self.gateways[nat_az]
+
+
+@dataclass(frozen=True)
+class NewNetwork:
+    """A new VPC: what the `network` output names, and the route tables by the subnet plan's keys."""
+
+    vpc: aws.ec2.Vpc
+    subnets: Subnets
+    nat: NatGateways
+    route_tables: Mapping[str, aws.ec2.RouteTable]
+    """`public`, `private-<az>`, `outpost-<az>` (PlannedSubnet.route_table)."""
+
+    def outputs(self, availability_zones: tuple[str, ...]) -> dict[str, Any]:
         outputs = {
             "vpcId": self.vpc.id,
-            "availabilityZones": list(args.availability_zones),
-            "publicSubnetIds": {az: s.id for az, s in sorted(self.public_subnets.items())},
-            "privateSubnetIds": {az: s.id for az, s in sorted(self.private_subnets.items())},
-            "natGatewayPublicIps": {az: eip.public_ip for az, eip in sorted(self.nat_ips.items())},
+            "availabilityZones": list(availability_zones),
+            "publicSubnetIds": {az: s.id for az, s in self.subnets.of_tier("public").items()},
+            "privateSubnetIds": {az: s.id for az, s in self.subnets.of_tier("private").items()},
+            "natGatewayPublicIps": {az: eip.public_ip for az, eip in sorted(self.nat.addresses.items())},
             # What 01_vpc.yaml outputs, for routes users add (peering, transit gateway, on-premises).
-            "publicRouteTableId": route_tables["public"].id,
+            "publicRouteTableId": self.route_tables["public"].id,
             "privateRouteTableIds": {
                 key.removeprefix("private-"): table.id
-                for key, table in sorted(route_tables.items())
+                for key, table in sorted(self.route_tables.items())
                 if key.startswith("private-")
             },
         }
-        if self.outpost_subnets:
-            outputs["outpostSubnetIds"] = {az: s.id for az, s in sorted(self.outpost_subnets.items())}
+        outposts = self.subnets.of_tier("outpost")
+        if outposts:
+            outputs["outpostSubnetIds"] = {az: s.id for az, s in outposts.items()}
         return outputs
 
-    def _empty_default_security_group(self) -> None:
-        # Adopted with no rules, the default group loses AWS's "all from members, all out" rules:
-        # whatever lands in it for want of a group (an ENI, an endpoint) can neither talk nor listen.
-        aws.ec2.DefaultSecurityGroup(
-            f"{self._prefix}-default",
-            vpc_id=self.vpc.id,
-            ingress=[],
-            egress=[],
-            tags=self._name_tag("default"),
-            opts=self._opts(),
+
+# --- a new VPC, step by step ---------------------------------------------------------------------------
+def new_network(at: Scope) -> NewNetwork:
+    """Every resource of a new VPC; each step takes what earlier steps made and returns what it makes."""
+    args, plan = at.args, at.args.subnet_plan
+    vpc = new_vpc(at)
+    empty_default_security_group(at, vpc.id)
+    subnets = new_subnets(at, vpc.id, plan)
+    internet_gateway = new_internet_gateway(at, vpc.id)
+    nat = nat_gateways(at, subnets.of_tier("public"), internet_gateway)
+    tables = route_tables(at, vpc.id, plan, internet_gateway, nat)
+    associate_route_tables(at, plan, subnets, tables)
+    if args.local_gateway is not None and subnets.of_tier("outpost"):
+        associate_local_gateway(at, vpc.id, args.local_gateway)
+    s3_gateway = s3_gateway_endpoint(at, vpc.id, tables) if args.s3_gateway_endpoint else None
+    if args.interface_endpoints:
+        interface_endpoints(at, vpc.id, subnets.of_tier("private"), s3_gateway)
+    return NewNetwork(vpc, subnets, nat, tables)
+
+
+def new_vpc(at: Scope) -> aws.ec2.Vpc:
+    return aws.ec2.Vpc(
+        at.name("vpc"),
+        cidr_block=at.args.cidr,
+        enable_dns_support=True,
+        # CAPA nodes and private-DNS endpoints need DNS names (EKS on Outposts fails without).
+        enable_dns_hostnames=True,
+        tags=at.name_tag("vpc"),
+        opts=at.protected(),
+    )
+
+
+def empty_default_security_group(at: Scope, vpc_id: pulumi.Output[str]) -> None:
+    # Adopted with no rules, the default group loses AWS's "all from members, all out" rules:
+    # whatever lands in it for want of a group (an ENI, an endpoint) can neither talk nor listen.
+    aws.ec2.DefaultSecurityGroup(
+        at.name("default"), vpc_id=vpc_id, ingress=[], egress=[], tags=at.name_tag("default"), opts=at.opts()
+    )
+
+
+def new_subnets(at: Scope, vpc_id: pulumi.Output[str], plan: list[PlannedSubnet]) -> Subnets:
+    """Every planned subnet, named after its tier and AZ; the regional ones tagged for the clusters."""
+    subnets: dict[tuple[SubnetTier, str], aws.ec2.Subnet] = {}
+    for planned in plan:
+        tier, az = planned.key
+        subnets[planned.key] = subnet = aws.ec2.Subnet(
+            at.name(tier, az),
+            vpc_id=vpc_id,
+            availability_zone=az,
+            # An Outpost subnet sits on the rack the ARN names, in the Outpost's parent AZ.
+            outpost_arn=planned.outpost_arn,
+            cidr_block=planned.cidr,
+            map_public_ip_on_launch=at.args.map_public_ip_on_launch if tier == "public" else False,
+            tags=at.name_tag(tier, az) if tier == "outpost" else {**at.name_tag(tier, az), CAPA_ROLE_TAG: tier},
+            # A changed CIDR stays in the AZ's slot and so overlaps the old subnet, which AWS
+            # refuses while the old one exists: the old subnet has to go first.
+            opts=at.protected(delete_before_replace=True),
         )
+        if tier != "outpost":
+            tag_resource(at.name(tier, az), subnet.id, kubernetes_subnet_tags(tier, at.args.cluster_names), at.parent)
+    return Subnets(subnets)
 
-    def _subnets(self, tier: Tier) -> dict[str, aws.ec2.Subnet]:
-        args, subnets = self._args, {}
-        for planned in of_tier(args.subnet_plan, tier):
-            az = planned.availability_zone
-            subnets[az] = aws.ec2.Subnet(
-                f"{self._prefix}-{tier}-{az}",
-                vpc_id=self.vpc.id,
-                availability_zone=az,
-                cidr_block=planned.cidr,
-                map_public_ip_on_launch=args.map_public_ip_on_launch if tier == "public" else False,
-                tags={**self._name_tag(tier, az), CAPA_ROLE_TAG: tier},
-                # A changed CIDR stays in the AZ's slot and so overlaps the old subnet, which AWS
-                # refuses while the old one exists: the old subnet has to go first.
-                opts=self._protected(delete_before_replace=True),
-            )
-            self._tag(f"{self._prefix}-{tier}-{az}", subnets[az].id, kubernetes_subnet_tags(tier, args.cluster_names))
-        return subnets
 
-    def _outpost_subnets(self) -> dict[str, aws.ec2.Subnet]:
-        """Private subnets on an Outpost rack: the Outpost ARN and its parent AZ place them there."""
-        subnets = {}
-        for planned in of_tier(self._args.subnet_plan, "outpost"):
-            az = planned.availability_zone
-            subnets[az] = aws.ec2.Subnet(
-                f"{self._prefix}-outpost-{az}",
-                vpc_id=self.vpc.id,
-                availability_zone=az,
-                outpost_arn=planned.outpost_arn,
-                cidr_block=planned.cidr,
-                map_public_ip_on_launch=False,
-                tags=self._name_tag("outpost", az),
-                # As for the regional subnets: a new CIDR overlaps the old one until it is gone.
-                opts=self._protected(delete_before_replace=True),
-            )
-        return subnets
+def new_internet_gateway(at: Scope, vpc_id: pulumi.Output[str]) -> aws.ec2.InternetGateway:
+    # Attached inline (vpc_id): one per VPC, replaced only with the VPC.
+    return aws.ec2.InternetGateway(at.name("igw"), vpc_id=vpc_id, tags=at.name_tag("igw"), opts=at.opts())
 
-    def _outpost_routing(self, nat_gateways: dict[str, aws.ec2.NatGateway]) -> dict[str, aws.ec2.RouteTable]:
-        """One route table per Outpost subnet: regional egress by the parent AZ's NAT gateway, and
-        the on-premises networks by the local gateway, which the regional subnets must not get."""
-        tables, gateway = {}, self._args.local_gateway
-        if gateway is not None and self.outpost_subnets:
-            aws.ec2.LocalGatewayRouteTableVpcAssociation(
-                f"{self._prefix}-local-gateway",
-                local_gateway_route_table_id=gateway.route_table_id,
-                vpc_id=self.vpc.id,
-                tags=self._name_tag("local-gateway"),
-                opts=self._opts(),
-            )
-        for az, subnet in self.outpost_subnets.items():
-            tables[az] = aws.ec2.RouteTable(
-                f"{self._prefix}-outpost-{az}",
-                vpc_id=self.vpc.id,
-                tags=self._name_tag("outpost", az),
-                opts=self._protected(),
-            )
-            self._associate(f"{self._prefix}-outpost-{az}", subnet, tables[az])
-            nat_az = self._args.nat_az_for(az)
-            if nat_az is not None:
-                aws.ec2.Route(
-                    f"{self._prefix}-outpost-{az}-default",
-                    route_table_id=tables[az].id,
-                    destination_cidr_block=ANYWHERE,
-                    nat_gateway_id=nat_gateways[nat_az].id,
-                    opts=self._opts(),
-                )
-            for cidr in gateway.destination_cidrs if gateway is not None else ():
-                aws.ec2.Route(
-                    f"{self._prefix}-outpost-{az}-local-gateway-{cidr}",
-                    route_table_id=tables[az].id,
-                    destination_cidr_block=cidr,
-                    local_gateway_id=gateway.local_gateway_id,
-                    opts=self._opts(),
-                )
-        return tables
 
-    def _public_routing(self) -> aws.ec2.RouteTable:
-        # The internet gateway is attached inline (vpc_id): one per VPC, replaced only with the VPC.
-        self.internet_gateway = aws.ec2.InternetGateway(
-            f"{self._prefix}-igw", vpc_id=self.vpc.id, tags=self._name_tag("igw"), opts=self._opts()
+def nat_gateways(
+    at: Scope, public_subnets: Mapping[str, aws.ec2.Subnet], internet_gateway: aws.ec2.InternetGateway
+) -> NatGateways:
+    """A NAT gateway with its Elastic IP in every AZ of `network.natGateways`' choice."""
+    addresses: dict[str, aws.ec2.Eip] = {}
+    gateways: dict[str, aws.ec2.NatGateway] = {}
+    for az in at.args.nat_azs:
+        # The Elastic IP is the stack's egress address that partners allowlist.
+        addresses[az] = aws.ec2.Eip(at.name("nat", az), domain="vpc", tags=at.name_tag("nat", az), opts=at.protected())
+        gateways[az] = aws.ec2.NatGateway(
+            at.name("nat", az),
+            allocation_id=addresses[az].allocation_id,
+            subnet_id=public_subnets[az].id,
+            tags=at.name_tag("nat", az),
+            # A NAT gateway only reaches the internet once the VPC has its internet gateway.
+            opts=at.protected(depends_on=[internet_gateway]),
         )
-        table = aws.ec2.RouteTable(
-            f"{self._prefix}-public", vpc_id=self.vpc.id, tags=self._name_tag("public"), opts=self._protected()
-        )
-        self._tag(f"{self._prefix}-public-route-table", table.id, kubernetes_route_table_tags(self._args.cluster_names))
+    egress_az = {az: at.args.nat_az_for(az) for az in at.args.availability_zones}
+    return NatGateways(gateways, addresses, egress_az)
+
+
+def route_tables(
+    at: Scope,
+    vpc_id: pulumi.Output[str],
+    plan: list[PlannedSubnet],
+    internet_gateway: aws.ec2.InternetGateway,
+    nat: NatGateways,
+) -> dict[str, aws.ec2.RouteTable]:
+    """The route tables the planned subnets join, by the plan's keys, each with its routes."""
+    tables = {"public": public_route_table(at, vpc_id, internet_gateway)}
+    for planned in plan:
+        if planned.tier == "private":
+            tables[planned.route_table] = private_route_table(at, vpc_id, planned.availability_zone, nat)
+        elif planned.tier == "outpost":
+            tables[planned.route_table] = outpost_route_table(at, vpc_id, planned.availability_zone, nat)
+    return tables
+
+
+def public_route_table(
+    at: Scope, vpc_id: pulumi.Output[str], internet_gateway: aws.ec2.InternetGateway
+) -> aws.ec2.RouteTable:
+    """One table for every public subnet, its default route to the internet gateway."""
+    table = aws.ec2.RouteTable(at.name("public"), vpc_id=vpc_id, tags=at.name_tag("public"), opts=at.protected())
+    tag_resource(
+        at.name("public", "route-table"), table.id, kubernetes_route_table_tags(at.args.cluster_names), at.parent
+    )
+    aws.ec2.Route(
+        at.name("public", "default"),
+        route_table_id=table.id,
+        destination_cidr_block=ANYWHERE,
+        gateway_id=internet_gateway.id,
+        opts=at.opts(),
+    )
+    return table
+
+
+def private_route_table(at: Scope, vpc_id: pulumi.Output[str], az: str, nat: NatGateways) -> aws.ec2.RouteTable:
+    """The table of one AZ's private subnet: its default route leaves by the NAT gateway serving the AZ."""
+    table = aws.ec2.RouteTable(
+        at.name("private", az), vpc_id=vpc_id, tags=at.name_tag("private", az), opts=at.protected()
+    )
+    cluster_tags = kubernetes_route_table_tags(at.args.cluster_names)
+    tag_resource(at.name("private", az, "route-table"), table.id, cluster_tags, at.parent)
+    default_route(at, at.name("private", az, "default"), table, nat.serving(az))
+    return table
+
+
+def outpost_route_table(at: Scope, vpc_id: pulumi.Output[str], az: str, nat: NatGateways) -> aws.ec2.RouteTable:
+    """A table of its own for an Outpost subnet: regional egress by the parent AZ's NAT gateway, and
+    the on-premises networks by the local gateway, which the regional subnets must not get."""
+    table = aws.ec2.RouteTable(
+        at.name("outpost", az), vpc_id=vpc_id, tags=at.name_tag("outpost", az), opts=at.protected()
+    )
+    default_route(at, at.name("outpost", az, "default"), table, nat.serving(az))
+    gateway = at.args.local_gateway
+    if gateway is not None:
+        for cidr in gateway.destination_cidrs:
+            aws.ec2.Route(
+                at.name("outpost", az, "local-gateway", cidr),
+                route_table_id=table.id,
+                destination_cidr_block=cidr,
+                local_gateway_id=gateway.local_gateway_id,
+                opts=at.opts(),
+            )
+    return table
+
+
+def default_route(at: Scope, name: str, table: aws.ec2.RouteTable, nat: aws.ec2.NatGateway | None) -> None:
+    """The route to the internet through `nat`; none without a NAT gateway."""
+    if nat is not None:
         aws.ec2.Route(
-            f"{self._prefix}-public-default",
-            route_table_id=table.id,
-            destination_cidr_block=ANYWHERE,
-            gateway_id=self.internet_gateway.id,
-            opts=self._opts(),
+            name, route_table_id=table.id, destination_cidr_block=ANYWHERE, nat_gateway_id=nat.id, opts=at.opts()
         )
-        for az, subnet in self.public_subnets.items():
-            self._associate(f"{self._prefix}-public-{az}", subnet, table)
-        return table
 
-    def _associate(self, name: str, subnet: aws.ec2.Subnet, table: aws.ec2.RouteTable) -> None:
+
+def associate_route_tables(
+    at: Scope, plan: list[PlannedSubnet], subnets: Subnets, tables: Mapping[str, aws.ec2.RouteTable]
+) -> None:
+    """Every planned subnet joins the table its plan names."""
+    for planned in plan:
         # A subnet takes one explicit association; a replacement that keeps the subnet (a provider
         # change, `pulumi up --replace`) would ask AWS for a second one, so the old one goes first.
         aws.ec2.RouteTableAssociation(
-            name, subnet_id=subnet.id, route_table_id=table.id, opts=self._opts(delete_before_replace=True)
+            at.name(*planned.key),
+            subnet_id=subnets.by_key[planned.key].id,
+            route_table_id=tables[planned.route_table].id,
+            opts=at.opts(delete_before_replace=True),
         )
 
-    def _nat_gateways(self) -> dict[str, aws.ec2.NatGateway]:
-        self.nat_ips: dict[str, aws.ec2.Eip] = {}
-        gateways = {}
-        for az in self._args.nat_azs:
-            # The Elastic IP is the stack's egress address that partners allowlist.
-            self.nat_ips[az] = aws.ec2.Eip(
-                f"{self._prefix}-nat-{az}", domain="vpc", tags=self._name_tag("nat", az), opts=self._protected()
-            )
-            gateways[az] = aws.ec2.NatGateway(
-                f"{self._prefix}-nat-{az}",
-                allocation_id=self.nat_ips[az].allocation_id,
-                subnet_id=self.public_subnets[az].id,
-                tags=self._name_tag("nat", az),
-                # A NAT gateway only reaches the internet once the VPC has its internet gateway.
-                opts=self._protected(depends_on=[self.internet_gateway]),
-            )
-        return gateways
 
-    def _private_routing(self, nat_gateways: dict[str, aws.ec2.NatGateway]) -> dict[str, aws.ec2.RouteTable]:
-        tables = {}
-        for az, subnet in self.private_subnets.items():
-            tables[az] = aws.ec2.RouteTable(
-                f"{self._prefix}-private-{az}",
-                vpc_id=self.vpc.id,
-                tags=self._name_tag("private", az),
-                opts=self._protected(),
-            )
-            cluster_tags = kubernetes_route_table_tags(self._args.cluster_names)
-            self._tag(f"{self._prefix}-private-{az}-route-table", tables[az].id, cluster_tags)
-            self._associate(f"{self._prefix}-private-{az}", subnet, tables[az])
-            nat_az = self._args.nat_az_for(az)
-            if nat_az is not None:
-                aws.ec2.Route(
-                    f"{self._prefix}-private-{az}-default",
-                    route_table_id=tables[az].id,
-                    destination_cidr_block=ANYWHERE,
-                    nat_gateway_id=nat_gateways[nat_az].id,
-                    opts=self._opts(),
-                )
-        return tables
+def associate_local_gateway(at: Scope, vpc_id: pulumi.Output[str], gateway: LocalGatewayRoutes) -> None:
+    """The VPC joins the local gateway's route table, so on-premises traffic finds its way back."""
+    aws.ec2.LocalGatewayRouteTableVpcAssociation(
+        at.name("local-gateway"),
+        local_gateway_route_table_id=gateway.route_table_id,
+        vpc_id=vpc_id,
+        tags=at.name_tag("local-gateway"),
+        opts=at.opts(),
+    )
 
-    # --- VPC endpoints -----------------------------------------------------------------------------
-    def _s3_gateway_endpoint(self, route_tables: dict[str, aws.ec2.RouteTable]) -> None:
-        # Route tables join through one association each rather than the endpoint's route_table_ids,
-        # so a new AZ adds an association and leaves the endpoint's inputs as they were.
-        self.s3_gateway = aws.ec2.VpcEndpoint(
-            f"{self._prefix}-s3-gateway",
-            vpc_id=self.vpc.id,
-            service_name=self._args.service_name("s3"),
-            vpc_endpoint_type="Gateway",
-            tags=self._name_tag("s3-gateway"),
-            opts=self._opts(),
+
+# --- VPC endpoints -----------------------------------------------------------------------------------
+def s3_gateway_endpoint(
+    at: Scope, vpc_id: pulumi.Output[str], tables: Mapping[str, aws.ec2.RouteTable]
+) -> aws.ec2.VpcEndpoint:
+    """The S3 gateway endpoint, on every route table."""
+    # Route tables join through one association each rather than the endpoint's route_table_ids,
+    # so a new AZ adds an association and leaves the endpoint's inputs as they were.
+    endpoint = aws.ec2.VpcEndpoint(
+        at.name("s3-gateway"),
+        vpc_id=vpc_id,
+        service_name=at.args.service_name("s3"),
+        vpc_endpoint_type="Gateway",
+        tags=at.name_tag("s3-gateway"),
+        opts=at.opts(),
+    )
+    for key, table in tables.items():
+        aws.ec2.VpcEndpointRouteTableAssociation(
+            at.name("s3-gateway", key),
+            vpc_endpoint_id=endpoint.id,
+            route_table_id=table.id,
+            # Each association adds the S3 prefix-list route to its table, and a table holds one
+            # route per destination: the old association has to go before its replacement.
+            opts=at.opts(delete_before_replace=True),
         )
-        for key, table in route_tables.items():
-            aws.ec2.VpcEndpointRouteTableAssociation(
-                f"{self._prefix}-s3-gateway-{key}",
-                vpc_endpoint_id=self.s3_gateway.id,
-                route_table_id=table.id,
-                # Each association adds the S3 prefix-list route to its table, and a table holds one
-                # route per destination: the old association has to go before its replacement.
-                opts=self._opts(delete_before_replace=True),
-            )
+    return endpoint
 
-    def _interface_endpoints(self) -> None:
-        group = self._endpoint_security_group()
-        # The subnets are set on the endpoint itself, sorted by AZ: adding an AZ is an in-place update
-        # of this list. Subnet associations as resources of their own would each wait on the
-        # provider's per-endpoint lock and its one-minute settle, one after another, which makes
-        # them the longest chain of a first `pulumi up`.
-        subnet_ids = [subnet.id for _, subnet in sorted(self.private_subnets.items())]
-        for service in self._args.interface_endpoints:
-            aws.ec2.VpcEndpoint(
-                f"{self._prefix}-{service}-endpoint",
-                vpc_id=self.vpc.id,
-                service_name=self._args.service_name(service),
-                vpc_endpoint_type="Interface",
-                private_dns_enabled=True,
-                subnet_ids=subnet_ids,
-                security_group_ids=[group.id],
-                dns_options=self._s3_interface_dns(service),
-                tags=self._name_tag(service, "endpoint"),
-                # Private DNS names of a service can exist once per VPC: a replacement would clash.
-                opts=self._opts(delete_before_replace=True, depends_on=self._s3_interface_dependencies(service)),
-            )
 
-    def _s3_interface_dns(self, service: str) -> aws.ec2.VpcEndpointDnsOptionsArgs | None:
-        """S3 alone has gateway and interface endpoints; keep in-VPC traffic on the free gateway.
-
-        Config requires the gateway endpoint beside an S3 interface endpoint: AWS refuses private
-        DNS for S3 otherwise, and the provider drops an explicit `false` for this option.
-        """
-        if service != "s3":
-            return None
-        return aws.ec2.VpcEndpointDnsOptionsArgs(private_dns_only_for_inbound_resolver_endpoint=True)
-
-    def _s3_interface_dependencies(self, service: str) -> list[pulumi.Resource]:
-        # AWS accepts the inbound-only DNS option only once the S3 gateway endpoint exists.
-        return [self.s3_gateway] if service == "s3" and self._args.s3_gateway_endpoint else []
-
-    def _endpoint_security_group(self) -> aws.ec2.SecurityGroup:
-        # No egress rules: the endpoints only answer, and security groups are stateful.
-        group = aws.ec2.SecurityGroup(
-            f"{self._prefix}-endpoints",
-            vpc_id=self.vpc.id,
-            description="HTTPS from inside the VPC to its interface endpoints",
-            tags=self._name_tag("endpoints"),
-            opts=self._opts(),
+def interface_endpoints(
+    at: Scope,
+    vpc_id: pulumi.Output[str],
+    private_subnets: Mapping[str, aws.ec2.Subnet],
+    s3_gateway: aws.ec2.VpcEndpoint | None,
+) -> None:
+    """network.vpcEndpoints.interface in the private subnets, behind a group admitting HTTPS from the VPC."""
+    group = endpoint_security_group(at, vpc_id)
+    # The subnets are set on the endpoint itself, sorted by AZ: adding an AZ is an in-place update
+    # of this list. Subnet associations as resources of their own would each wait on the
+    # provider's per-endpoint lock and its one-minute settle, one after another, which makes
+    # them the longest chain of a first `pulumi up`.
+    subnet_ids = [subnet.id for _, subnet in sorted(private_subnets.items())]
+    for service in at.args.interface_endpoints:
+        aws.ec2.VpcEndpoint(
+            at.name(service, "endpoint"),
+            vpc_id=vpc_id,
+            service_name=at.args.service_name(service),
+            vpc_endpoint_type="Interface",
+            private_dns_enabled=True,
+            subnet_ids=subnet_ids,
+            security_group_ids=[group.id],
+            dns_options=s3_interface_dns(service),
+            tags=at.name_tag(service, "endpoint"),
+            # Private DNS names of a service can exist once per VPC: a replacement would clash.
+            # AWS accepts S3's inbound-only DNS option only once the S3 gateway endpoint exists.
+            opts=at.opts(
+                delete_before_replace=True,
+                depends_on=[s3_gateway] if service == "s3" and s3_gateway is not None else [],
+            ),
         )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{self._prefix}-endpoints-https",
-            security_group_id=group.id,
-            description="HTTPS from the VPC",
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            cidr_ipv4=self._args.cidr,
-            opts=self._opts(),
-        )
-        return group
 
-    # --- an existing VPC ---------------------------------------------------------------------------
-    def _tag_existing_vpc(self, vpc: ExistingVpcConfig) -> dict[str, Any]:
-        cluster_names = self._args.cluster_names
-        for tier, subnet_ids in (("public", vpc.public_subnet_ids), ("private", vpc.private_subnet_ids)):
-            for az, subnet_id in sorted(subnet_ids.items()):
-                self._tag(f"{self._prefix}-{tier}-{az}", subnet_id, kubernetes_subnet_tags(tier, cluster_names))
-        return {
-            "vpcId": vpc.vpc_id,
-            "availabilityZones": list(self._args.availability_zones),
-            "publicSubnetIds": dict(sorted(vpc.public_subnet_ids.items())),
-            "privateSubnetIds": dict(sorted(vpc.private_subnet_ids.items())),
-            "natGatewayPublicIps": {},
-        }
+
+def s3_interface_dns(service: str) -> aws.ec2.VpcEndpointDnsOptionsArgs | None:
+    """S3 alone has gateway and interface endpoints; keep in-VPC traffic on the free gateway.
+
+    Config requires the gateway endpoint beside an S3 interface endpoint: AWS refuses private
+    DNS for S3 otherwise, and the provider drops an explicit `false` for this option.
+    """
+    if service != "s3":
+        return None
+    return aws.ec2.VpcEndpointDnsOptionsArgs(private_dns_only_for_inbound_resolver_endpoint=True)
+
+
+def endpoint_security_group(at: Scope, vpc_id: pulumi.Output[str]) -> aws.ec2.SecurityGroup:
+    # No egress rules: the endpoints only answer, and security groups are stateful.
+    group = aws.ec2.SecurityGroup(
+        at.name("endpoints"),
+        vpc_id=vpc_id,
+        description="HTTPS from inside the VPC to its interface endpoints",
+        tags=at.name_tag("endpoints"),
+        opts=at.opts(),
+    )
+    aws.vpc.SecurityGroupIngressRule(
+        at.name("endpoints", "https"),
+        security_group_id=group.id,
+        description="HTTPS from the VPC",
+        ip_protocol="tcp",
+        from_port=HTTPS,
+        to_port=HTTPS,
+        cidr_ipv4=at.args.cidr,
+        opts=at.opts(),
+    )
+    return group

@@ -18,6 +18,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import NAME_TAG, cluster_tag
+
 CNAME_TTL = 10  # the templates' value for partitions without alias records
 
 
@@ -59,7 +61,7 @@ class ClusterDns(pulumi.ComponentResource):
             name=args.cluster_domain,
             comment=f"OpenShift cluster {args.infra_id}: api and api-int for the VPC",
             vpcs=[aws.route53.ZoneVpcArgs(vpc_id=args.vpc_id)],
-            tags={"Name": f"{args.infra_id}-int", f"kubernetes.io/cluster/{args.infra_id}": "owned"},
+            tags={NAME_TAG: f"{args.infra_id}-int", cluster_tag(args.infra_id): "owned"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         for record in ("api", "api-int"):

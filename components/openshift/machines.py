@@ -26,6 +26,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import cluster_tag
+
 # After the first boot, the machine-config operator owns what these were for.
 IGNORED_AFTER_INSTALL = ["ami", "userData"]
 BOOTSTRAP = "bootstrap"
@@ -116,7 +118,7 @@ class ClusterMachines(pulumi.ComponentResource):
         aws.ec2.Tag(
             f"{self._name}-{machine.name}-cluster",
             resource_id=instance.id,
-            key=f"kubernetes.io/cluster/{infra_id}",
+            key=cluster_tag(infra_id),
             value="shared",
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import cluster_tag
+
 
 @dataclass(frozen=True, kw_only=True)
 class SharedSubnetTagsArgs:
@@ -29,7 +31,7 @@ class SharedSubnetTags(pulumi.ComponentResource):
             aws.ec2.Tag(
                 f"{name}-{key}",
                 resource_id=subnet_id,
-                key=f"kubernetes.io/cluster/{args.infra_id}",
+                key=cluster_tag(args.infra_id),
                 value="shared",
                 opts=pulumi.ResourceOptions(parent=self),
             )

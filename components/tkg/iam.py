@@ -4,9 +4,10 @@ Creates what `tanzu mc permissions aws set` (TKG) or `clusterawsadm bootstrap ia
 create-cloudformation-stack` (CAPA) create, as plain IAM resources: the roles `control-plane`,
 `nodes` and `controllers` (plus the name suffix) trusting EC2, an instance profile of the same name
 for each, the three customer managed policies and their five attachments (policies/template.py),
-the inline policy TKG adds, the user's extra policy attachments, and optionally the
-EKS-on-Outposts local cluster role. The same component builds a workload account's set
-through that account's provider, with extra trust statements on the controllers role.
+the inline policy TKG adds and the user's extra policy attachments. The same component builds a
+workload account's set through that account's provider, with extra trust statements on the
+controllers role. The EKS local cluster role iam.eksLocalClusterRole asks for beside each set is the
+EKS platform's (eks_local_cluster_role.py).
 
 Replacement and deletion: the names are fixed (clusters and TKG refer to them by name), so a second
 copy cannot exist next to the first, and every named resource is deleted before its replacement is
@@ -29,7 +30,7 @@ import pulumi_aws as aws
 from pydantic.alias_generators import to_camel
 
 from components.policies import trust
-from components.policies.grammar import Profile, Statement, aws_managed_policy_arn
+from components.policies.grammar import Profile, Statement
 from components.tkg.config import IamConfig
 from components.tkg.policies import template
 from components.tkg.policies.tanzu import INLINE_POLICY_NAME
@@ -53,8 +54,6 @@ class ClusterIamArgs:
     """Role base name -> further managed policy ARNs to attach. Default: none."""
     protect: bool = True
     """Protect roles, instance profiles and managed policies. Default: true."""
-    eks_local_cluster_role: str | None = None
-    """Name of the EKS-on-Outposts local cluster role to create beside the set. Default: none."""
     controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
     """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
     controllers_max_session_duration: int | None = None
@@ -88,7 +87,6 @@ class ClusterIamArgs:
             permissions_boundary=iam.permissions_boundary,
             extra_policy_arns=iam.extra_policy_arns.by_role(),
             protect=iam.protect,
-            eks_local_cluster_role=iam.eks_local_cluster_role_name,
             controllers_trust_statements=controllers_trust_statements,
             retain_on_delete=retain_on_delete,
         )
@@ -103,10 +101,13 @@ class ClusterIam(pulumi.ComponentResource):
     inline_policies: dict[str, aws.iam.RolePolicy]
     attachments: dict[str, aws.iam.RolePolicyAttachment]
     """Keyed `<role>/<policy base name or ARN>`."""
+    args: ClusterIamArgs
+    """What the set was built from: path, boundary, protection and retention apply beside it too."""
 
     def __init__(self, name: str, args: ClusterIamArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tkg-aws:iam:ClusterIam", name, None, opts)
         self._name, self._args = name, args
+        self.args = args
         self.attachments = {}
         documents = template.managed_policies(args.profile, args.name_suffix, args.allow_assume_role)
         self.policies = {base: self._managed_policy(base, doc) for base, doc in documents.items()}
@@ -120,8 +121,6 @@ class ClusterIam(pulumi.ComponentResource):
                 self._attach(role, arn, arn)
         inline = template.inline_policies(args.profile, args.tmc_permissions)
         self.inline_policies = {role: self._inline_policy(role, doc) for role, doc in inline.items()}
-        if args.eks_local_cluster_role:
-            self._eks_local_cluster_role()
         self.register_outputs(self.outputs())
 
     def role_arn(self, base: str) -> pulumi.Output[str]:
@@ -196,14 +195,6 @@ class ClusterIam(pulumi.ComponentResource):
             policy=json.dumps(document),
             opts=self._named(protect=False),
         )
-
-    def _eks_local_cluster_role(self) -> None:
-        """The cluster service role of EKS local clusters on Outposts, trusted by EC2, named outside
-        the set's suffix: the set's control plane and controllers may pass every role `*<suffix>`."""
-        base = template.EKS_LOCAL_CLUSTER_ROLE
-        self.roles[base] = self._role(base, self._args.eks_local_cluster_role)
-        arn = aws_managed_policy_arn(self._args.partition, template.EKS_LOCAL_CLUSTER_POLICY)
-        self._attach(base, arn, arn)
 
 
 @dataclass(frozen=True)

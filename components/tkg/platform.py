@@ -19,10 +19,13 @@ import pulumi_kubernetes as k8s
 
 from components.config.base import ConfigError
 from components.config.validators import NAMESPACE, principal_of
+from components.eks_outposts.iam import MANAGEMENT_NAME
 from components.foundations.accounts import AccountProviders
 from components.foundations.key_pairs import KeyPairs
+from components.naming import MANAGEMENT_IAM_SET
 from components.tkg import cluster_config
 from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal, grant_documents
+from components.tkg.eks_local_cluster_role import eks_local_cluster_role, with_eks_local_cluster_role
 from components.tkg.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
 from components.tkg.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
 from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
@@ -49,6 +52,11 @@ def tkg_platform(
     outputs: dict[str, Any] = {}
     iam = management_iam(config, in_management, retain=config.iam.adopted or bool(iam_shared_with))
     outputs["iam"] = iam.outputs()
+    role_name = config.iam.eks_local_cluster_role_name
+    if role_name is not None and isinstance(iam, ClusterIam):  # config refuses the key with iam.ownedByStack
+        # The very resource an eksLocalCluster section would have: moving to the platform keeps it.
+        role = eks_local_cluster_role(MANAGEMENT_NAME, role_name, iam, MANAGEMENT_IAM_SET, in_management)
+        outputs["iam"] = with_eks_local_cluster_role(outputs["iam"], role)
     if config.workload_accounts:
         outputs["workloadAccounts"] = workload_accounts(config, providers, iam, key_pair, in_management, kubernetes)
     outputs["tkgClusterConfig"] = variables = tkg_cluster_config(config, network)
@@ -68,7 +76,7 @@ def management_iam(config: StackConfig, in_management: pulumi.ResourceOptions, r
         account = config.management_cluster.account_id
         return ExistingIamSet(account, config.partition, config.iam.suffix, config.iam.path)
     args = ClusterIamArgs.from_config(config.iam, config.partition, retain_on_delete=retain)
-    return ClusterIam("iam", args, opts=in_management)
+    return ClusterIam(MANAGEMENT_IAM_SET, args, opts=in_management)
 
 
 def workload_accounts(

@@ -3,7 +3,8 @@
 The manual way runs `tanzu mc permissions aws set` in every secondary account, then edits the
 controllers role's trust by hand. Here, per account, through the account's pinned provider
 (components/foundations/accounts.py): the account's ClusterIam, whose controllers role also trusts the
-management CAPA principal(s), and optionally the stack's key pair. With `adopted` the account's
+management CAPA principal(s), optionally the stack's key pair, and with iam.eksLocalClusterRole the
+EKS local cluster role beside the set (eks_local_cluster_role.py). With `adopted` the account's
 set came from tanzu or clusterawsadm and stays in the account when it leaves the stack.
 
 The account's roles are protected unless `protect: false` (default iam.protect), so one account
@@ -25,6 +26,7 @@ import pulumi_aws as aws
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.tkg import cluster_config
 from components.tkg.config import WorkloadAccountConfig
+from components.tkg.eks_local_cluster_role import eks_local_cluster_role
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from components.tkg.policies.cross_account import management_trust_statements
 from components.tkg.rules import ROLE_CHAINING_MAX_SECONDS
@@ -58,6 +60,8 @@ class WorkloadAccountArgs:
     """The stack's public key, imported here; None: no key pair in this account."""
     retain_on_delete: bool = False
     """The account's set came from tanzu or clusterawsadm: it stays when the account leaves the stack."""
+    eks_local_cluster_role: str | None = None
+    """Name of the EKS local cluster role beside the account's set (iam.eksLocalClusterRole). Default: none."""
 
     @classmethod
     def from_config(
@@ -94,6 +98,7 @@ class WorkloadAccountArgs:
             key_name=config.key_pair_name,
             public_key=public_key if account.key_pair else None,
             retain_on_delete=account.adopted,
+            eks_local_cluster_role=config.iam.eks_local_cluster_role_name,
         )
 
 
@@ -122,6 +127,8 @@ class WorkloadAccount(pulumi.ComponentResource):
                 key_name=args.key_name, public_key=args.public_key, retain_on_delete=args.retain_on_delete
             )
             self.key_pairs = KeyPairs(name, key_pair, opts=in_account)
+        if args.eks_local_cluster_role is not None:
+            eks_local_cluster_role(f"{name}-eks-local", args.eks_local_cluster_role, self.iam, name, in_account)
         self.register_outputs(self.outputs())
 
     @property

@@ -10,11 +10,14 @@ from __future__ import annotations
 import ipaddress
 import json
 
+import pulumi
 import pytest
 
 from components.config.base import ConfigError
-from components.foundations.network import ignored_by_provider
-from tests.conftest import plan, stack_file
+from components.foundations.network import NetworkArgs, Scope, new_network
+from components.foundations.network_tags import ignored_by_provider
+from components.foundations.subnet_plan import OutpostSubnet
+from tests.conftest import plan, register, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plan_data
 
@@ -473,6 +476,45 @@ def test_existing_vpc_tags_keep_their_names_when_a_subnet_is_added(dev_raw):
     more_private = {"us-west-2c": "subnet-0bbbbbbbbbbbbbbb3", **PRIVATE_SUBNET_IDS}
     added = unchanged_and_new(before, plan(existing_vpc_raw(dev_raw, privateSubnetIds=more_private)))
     assert len(added) == 3 and all("us-west-2c" in t.name for t in added)
+
+
+# --- the steps -------------------------------------------------------------------------------------
+def test_each_planned_subnet_joins_the_route_table_its_plan_names_through_what_the_steps_return():
+    outpost = OutpostSubnet(
+        "us-west-2a", "10.0.192.0/22", "arn:aws:outposts:us-west-2:123456789012:outpost/op-0123456789abcdef0"
+    )
+    cidrs = {"us-west-2a": ("10.0.224.0/22", "10.0.0.0/19"), "us-west-2b": ("10.0.228.0/22", "10.0.32.0/19")}
+    args = NetworkArgs(
+        environment="t",
+        region="us-west-2",
+        cidr="10.0.0.0/16",
+        availability_zones=("us-west-2b", "us-west-2a"),
+        subnet_cidrs=cidrs,
+        nat_gateways="onePerAz",
+        outpost_subnets=(outpost,),
+    )
+    ids: dict[str, str] = {}
+
+    def build():
+        made = new_network(Scope(pulumi.ComponentResource("test:index:Holder", "n"), "n", args))
+        keyed = {f"{tier} {az}": subnet.id for (tier, az), subnet in made.subnets.by_key.items()}
+        keyed |= {f"table {key}": table.id for key, table in made.route_tables.items()}
+        return pulumi.Output.all(**keyed).apply(ids.update)
+
+    registrations = register(build)
+    assert sorted(ids) == [
+        "outpost us-west-2a",
+        "private us-west-2a",
+        "private us-west-2b",
+        "public us-west-2a",
+        "public us-west-2b",
+        "table outpost-us-west-2a",
+        "table private-us-west-2a",
+        "table private-us-west-2b",
+        "table public",
+    ]
+    joined = {(r.inputs["subnetId"], r.inputs["routeTableId"]) for r in registrations.values() if r.type == ASSOCIATION}
+    assert joined == {(ids[" ".join(p.key)], ids[f"table {p.route_table}"]) for p in args.subnet_plan}
 
 
 # --- golden ----------------------------------------------------------------------------------------

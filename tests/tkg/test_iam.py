@@ -224,7 +224,13 @@ def test_eks_local_cluster_role_trusts_ec2_with_the_outposts_policy(region, part
     run = plan(raw, region=region)
     eks = role(run, "eks-local-cluster")
     assert document(eks, "assumeRolePolicy")["Statement"][0]["Principal"] == {"Service": ["ec2.amazonaws.com"]}
-    assert eks.options == {"protect": True, "deleteBeforeReplace": True}
+    assert {k: v for k, v in eks.options.items() if k != "aliases"} == {"protect": True, "deleteBeforeReplace": True}
+    # Built by the EKS platform's role code, as the eksLocalCluster section builds it: the same resource.
+    assert (
+        eks.urn == "urn:pulumi:test::tkg-aws::tkg-aws:eksOutposts:LocalClusterIam$aws:iam/role:Role::eks-local-cluster"
+    )
+    (iam_set,) = run.of_type("tkg-aws:iam:ClusterIam")
+    assert not [r.name for r in run.registrations.values() if r.parent == iam_set.urn and "eks" in r.name]
     managed = f"arn:{partition}:iam::aws:policy/AmazonEKSLocalOutpostClusterPolicy"
     assert ("eks-local-cluster", managed) in attached(run)
     assert len(run.of_type(ROLE)) == 4 and len(run.of_type(PROFILE)) == 3

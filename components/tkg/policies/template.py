@@ -22,10 +22,6 @@ ATTACHMENTS = {
 }
 """Role base name -> base names of the managed policies attached to it."""
 
-EKS_LOCAL_CLUSTER_ROLE = "eks-local-cluster"
-EKS_LOCAL_CLUSTER_POLICY = "AmazonEKSLocalOutpostClusterPolicy"
-"""AWS-managed policy of the EKS-on-Outposts local cluster role."""
-
 
 def managed_policies(profile: Profile, suffix: str, allow_assume_role: bool = True) -> dict[str, Document]:
     """Managed policy documents by base name."""
