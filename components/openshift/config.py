@@ -9,7 +9,6 @@ Field rules are here (full ASCII matches); rules across keys are in rules.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
@@ -82,7 +81,7 @@ def instance_type(value: str) -> str:
     return value
 
 
-def at_least(vcpus: int, memory_gib: int, role: str) -> Callable[[str], str]:
+def at_least(vcpus: int, memory_gib: int, role: str) -> AfterValidator:
     """A validator: the type meets OpenShift's minimum for `role` (a type known by name only passes)."""
 
     def check_minimum(value: str) -> str:
