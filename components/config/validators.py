@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -522,8 +522,13 @@ def ssh_rsa_public_key(value: str | None) -> str | None:
     return value
 
 
-def principal_of(arn: str) -> tuple[str, str]:
+def principal_of(arn: str) -> tuple[Literal["role", "user"], str]:
     """('role' | 'user', name) of an IAM ARN; the name is the last segment after any path."""
     resource = arn.split(":", 5)[5]
     kind, _, path_and_name = resource.partition("/")
-    return kind, path_and_name.rsplit("/", 1)[-1]
+    name = path_and_name.rsplit("/", 1)[-1]
+    if kind == "role":
+        return "role", name
+    if kind == "user":
+        return "user", name
+    raise ValueError(f"not the ARN of an IAM role or user: {arn}")

@@ -62,7 +62,7 @@ class AssumeWorkloadRoles(pulumi.ComponentResource):
         ]
         self.register_outputs({"policyArns": [p.arn for p in self.policies]})
 
-    def _policy(self, name: str, args: AssumeWorkloadRolesArgs, number: int, document: dict) -> aws.iam.Policy:
+    def _policy(self, name: str, args: AssumeWorkloadRolesArgs, number: int, document: Document) -> aws.iam.Policy:
         return aws.iam.Policy(
             f"{name}-{number}",
             name=numbered_name(args.policy_name, number),

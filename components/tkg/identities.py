@@ -86,7 +86,9 @@ class ClusterIdentities(pulumi.ComponentResource):
         self.identities = {
             target.account_name: self._identity(name, args.api_version, target) for target in args.targets
         }
-        self.register_outputs({"identityNames": {k: v.metadata["name"] for k, v in self.identities.items()}})
+        # CustomResource sets its `metadata` output when registered but does not declare it.
+        names = {k: v.metadata["name"] for k, v in self.identities.items()}  # type: ignore[attr-defined]
+        self.register_outputs({"identityNames": names})
 
     def _identity(self, name: str, api_version: str, target: IdentityTarget) -> k8s.apiextensions.CustomResource:
         # Known at preview even before the role exists, so the object's name never shows as unknown;

@@ -81,7 +81,7 @@ def workload_accounts(
 ) -> dict[str, Any]:
     """Every workload account, the management side's permission to enter them, and the identities
     that tell CAPA how; returns the `workloadAccounts` output keyed by account name."""
-    principals = config.management_cluster.capa_principal_arns or [
+    principals: list[pulumi.Input[str]] = list(config.management_cluster.capa_principal_arns) or [
         iam.role_arn(base) for base in capa_roles(config.iam.profile)
     ]
     # First: a grant beyond IAM's quota is refused before thousands of accounts are built for nothing.
