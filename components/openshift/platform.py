@@ -11,8 +11,9 @@ built here from the config, and nowhere else.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -87,27 +88,31 @@ def cluster_infrastructure(
     """What the six templates create for the cluster `infra_id`."""
     openshift = _section(config)
     in_management = pulumi.ResourceOptions(providers=[providers.management])
-    SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, where), opts=in_management)
-    lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, where), opts=in_management)
+    SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, infra_id, where), opts=in_management)
+    lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, infra_id, where), opts=in_management)
     dns = ClusterDns(
         "openshift-dns",
-        dns_args(config, where, lbs),
+        dns_args(config, infra_id, where, lbs),
         # The zone's `owned` tag is under a prefix the management provider ignores.
         opts=pulumi.ResourceOptions(providers=[providers.exact_tags()]),
     )
     groups = ClusterSecurityGroups(
-        "openshift-security-groups", security_groups_args(openshift, where), opts=in_management
+        "openshift-security-groups", security_groups_args(openshift, infra_id, where), opts=in_management
     )
     bucket_args = ignition_bucket_args(config, deployer(config, providers), infra_id)
     bucket = IgnitionBucket("openshift-ignition", bucket_args, opts=in_management)
-    iam = MachineIam("openshift-iam", machine_iam_args(config, bucket_args, bucket.key.arn), opts=in_management)
+    iam = MachineIam(
+        "openshift-iam", machine_iam_args(config, infra_id, bucket_args, bucket.key.arn), opts=in_management
+    )
     outputs: dict[str, Any] = {**dns.outputs, **lbs.outputs, **groups.outputs, **iam.outputs, **bucket.outputs}
     if openshift.machines:
         grant = [iam.policies["bootstrap"]] if "bootstrap" in iam.policies else []
         bootstrap_needs = [*bucket.guards, bucket.key, *grant]
         machines = ClusterMachines(
             "openshift-machines",
-            machines_args(openshift, where, lbs, groups, iam, BootstrapSource(bucket_args.location, bootstrap_needs)),
+            machines_args(
+                openshift, infra_id, where, lbs, groups, iam, BootstrapSource(bucket_args.location, bootstrap_needs)
+            ),
             opts=in_management,
         )
         outputs["machines"] = machines.outputs
@@ -136,16 +141,16 @@ def _section(config: StackConfig) -> OpenShiftConfig:
 
 
 # --- Args, from config -----------------------------------------------------------------------------
-def subnet_tags_args(openshift: OpenShiftConfig, where: Placement) -> SharedSubnetTagsArgs:
+def subnet_tags_args(openshift: OpenShiftConfig, infra_id: str, where: Placement) -> SharedSubnetTagsArgs:
     subnets = {f"public-{az}": s for az, s in where.public_subnets.items()}
     subnets |= {f"private-{az}": s for az, s in where.private_subnets.items()}
-    return SharedSubnetTagsArgs(infra_id=openshift.infra_id, subnet_ids=subnets)
+    return SharedSubnetTagsArgs(infra_id=infra_id, subnet_ids=subnets)
 
 
-def load_balancers_args(openshift: OpenShiftConfig, where: Placement) -> ApiLoadBalancersArgs:
+def load_balancers_args(openshift: OpenShiftConfig, infra_id: str, where: Placement) -> ApiLoadBalancersArgs:
     public = openshift.public_hosted_zone_id is not None
     return ApiLoadBalancersArgs(
-        infra_id=openshift.infra_id,
+        infra_id=infra_id,
         vpc_id=where.vpc_id,
         private_subnet_ids=where.lb_subnets("private"),
         public_subnet_ids=where.lb_subnets("public") if public else (),
@@ -154,33 +159,32 @@ def load_balancers_args(openshift: OpenShiftConfig, where: Placement) -> ApiLoad
     )
 
 
-def dns_args(config: StackConfig, where: Placement, lbs: ApiLoadBalancers) -> ClusterDnsArgs:
+def dns_args(config: StackConfig, infra_id: str, where: Placement, lbs: ApiLoadBalancers) -> ClusterDnsArgs:
     openshift = _section(config)
 
-    def target(key: str) -> LoadBalancerTarget | None:
-        lb = lbs.load_balancers.get(key)
-        return None if lb is None else LoadBalancerTarget(dns_name=lb.dns_name, zone_id=lb.zone_id)
+    def target(lb: aws.lb.LoadBalancer) -> LoadBalancerTarget:
+        return LoadBalancerTarget(dns_name=lb.dns_name, zone_id=lb.zone_id)
+
+    external = lbs.load_balancers.get("ext")
 
     return ClusterDnsArgs(
         cluster_domain=openshift.cluster_domain,
-        infra_id=openshift.infra_id,
+        infra_id=infra_id,
         vpc_id=where.vpc_id,
-        internal_api=target("int"),  # type: ignore[arg-type]
-        external_api=target("ext"),
+        internal_api=target(lbs.load_balancers["int"]),
+        external_api=None if external is None else target(external),
         public_zone_id=openshift.public_hosted_zone_id,
         alias_records=config.partition not in CNAME_PARTITIONS,
         protect=openshift.protect,
     )
 
 
-def security_groups_args(openshift: OpenShiftConfig, where: Placement) -> ClusterSecurityGroupsArgs:
+def security_groups_args(openshift: OpenShiftConfig, infra_id: str, where: Placement) -> ClusterSecurityGroupsArgs:
     rules = ports.cluster_rules(where.machine_network)
     if openshift.bootstrap.enabled:
         sources = [str(c) for c in openshift.bootstrap.allowed_cidrs] or [where.machine_network]
         rules += ports.bootstrap_rules(sources)
-    return ClusterSecurityGroupsArgs(
-        infra_id=openshift.infra_id, vpc_id=where.vpc_id, rules=rules, protect=openshift.protect
-    )
+    return ClusterSecurityGroupsArgs(infra_id=infra_id, vpc_id=where.vpc_id, rules=rules, protect=openshift.protect)
 
 
 def ignition_bucket_args(config: StackConfig, deployer_arn: pulumi.Input[str], infra_id: str) -> IgnitionBucketArgs:
@@ -199,11 +203,15 @@ def ignition_bucket_args(config: StackConfig, deployer_arn: pulumi.Input[str], i
     )
 
 
-def machine_iam_args(config: StackConfig, bucket: IgnitionBucketArgs, key_arn: pulumi.Input[str]) -> MachineIamArgs:
+def machine_iam_args(
+    config: StackConfig, infra_id: str, bucket: IgnitionBucketArgs, key_arn: pulumi.Input[str]
+) -> MachineIamArgs:
     openshift = _section(config)
-    roles: list[MachineRole] = ["master", "worker"] + (["bootstrap"] if openshift.bootstrap.enabled else [])
+    roles: list[MachineRole] = ["master", "worker"]
+    if openshift.bootstrap.enabled:
+        roles.append("bootstrap")
     return MachineIamArgs(
-        infra_id=openshift.infra_id or "",
+        infra_id=infra_id,
         roles=roles,
         ignition=IgnitionGrant(bucket.object_arn, bucket.account_id, key_arn, bucket.s3_service),
         partition=config.partition,
@@ -223,27 +231,37 @@ class BootstrapSource:
 
 def machines_args(
     openshift: OpenShiftConfig,
+    infra_id: str,
     where: Placement,
     lbs: ApiLoadBalancers,
     groups: ClusterSecurityGroups,
     iam: MachineIam,
     bootstrap: BootstrapSource,
 ) -> ClusterMachinesArgs:
-    api_targets = {key: listener.port for key, listener in LISTENERS.items() if key in lbs.target_groups}
+    api_targets: dict[str, int] = {
+        key: listener.port for key, listener in LISTENERS.items() if key in lbs.target_groups
+    }
     machines = [
         *_bootstrap(openshift, where, groups, iam, bootstrap, api_targets),
         *_control_plane(openshift, where, groups, iam, api_targets),
         *_compute(openshift, where, groups, iam),
     ]
     return ClusterMachinesArgs(
-        infra_id=openshift.infra_id or "",
+        infra_id=infra_id,
         ami=openshift.rhcos_ami or "",
         machines=machines,
         target_group_arns={key: tg.arn for key, tg in lbs.target_groups.items()},
     )
 
 
-def _bootstrap(openshift, where, groups, iam, source: BootstrapSource, api_targets) -> list[Machine]:
+def _bootstrap(
+    openshift: OpenShiftConfig,
+    where: Placement,
+    groups: ClusterSecurityGroups,
+    iam: MachineIam,
+    source: BootstrapSource,
+    api_targets: Mapping[str, int],
+) -> list[Machine]:
     if not openshift.bootstrap.enabled:
         return []
     az = where.control_plane_azs[0]
@@ -275,7 +293,13 @@ def _bootstrap(openshift, where, groups, iam, source: BootstrapSource, api_targe
     ]
 
 
-def _control_plane(openshift, where, groups, iam, api_targets) -> list[Machine]:
+def _control_plane(
+    openshift: OpenShiftConfig,
+    where: Placement,
+    groups: ClusterSecurityGroups,
+    iam: MachineIam,
+    api_targets: Mapping[str, int],
+) -> list[Machine]:
     control_plane = openshift.control_plane
     return [
         Machine(
@@ -296,7 +320,9 @@ def _control_plane(openshift, where, groups, iam, api_targets) -> list[Machine]:
     ]
 
 
-def _compute(openshift, where, groups, iam) -> list[Machine]:
+def _compute(
+    openshift: OpenShiftConfig, where: Placement, groups: ClusterSecurityGroups, iam: MachineIam
+) -> list[Machine]:
     compute = openshift.compute
     replicas = compute.replicas or {az: 1 for az in sorted(where.private_subnets)}
     return [
@@ -317,8 +343,8 @@ def _compute(openshift, where, groups, iam) -> list[Machine]:
     ]
 
 
-def _ignition_text(openshift: OpenShiftConfig, role: str) -> str:
-    source = openshift.ignition.source(role)  # type: ignore[arg-type]
+def _ignition_text(openshift: OpenShiftConfig, role: Literal["master", "worker"]) -> str:
+    source = openshift.ignition.source(role)
     return source.read_text() if source is not None else ""
 
 
