@@ -16,6 +16,7 @@ The provider and the map were children of the first node group; aliases keep the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -37,7 +38,7 @@ def former_urn(child_type: str, name: str) -> str:
     return f"urn:pulumi:{stack}::{project}::{FORMER_PARENT_TYPE}${child_type}::{name}"
 
 
-def storage_class() -> dict:
+def storage_class() -> dict[str, Any]:
     """The gp2 StorageClass of the EKS user guide for Outposts (gp3 is not offered there)."""
     return {
         "apiVersion": "storage.k8s.io/v1",
@@ -54,7 +55,7 @@ def storage_class() -> dict:
     }
 
 
-def disconnected_admin_binding(user: str) -> dict:
+def disconnected_admin_binding(user: str) -> dict[str, Any]:
     """cluster-admin for the x.509 user whose client certificate operators keep for disconnects."""
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.eks_outposts import policies
+from components.policies.grammar import Document
 
 # Where iam.eksLocalClusterRole put the role: a child of the TKG IAM set named `iam`.
 FORMER_PARENT_TYPE = "tkg-aws:iam:ClusterIam"
@@ -91,7 +92,7 @@ class LocalClusterIam(pulumi.ComponentResource):
             aliases=list(aliases or []),
         )
 
-    def _role(self, logical: str, role_name: str, trust: dict, aliases: list[str] | None = None) -> aws.iam.Role:
+    def _role(self, logical: str, role_name: str, trust: Document, aliases: list[str] | None = None) -> aws.iam.Role:
         args = self._args
         return aws.iam.Role(
             logical,

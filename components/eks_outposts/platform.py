@@ -196,13 +196,11 @@ def _disconnected_outputs(
             sort_keys=True,
         )
     )
+    running = aws.ec2.GetInstancesFilterArgs(name="instance-state-name", values=["running"])
     instances = aws.ec2.get_instances_output(
-        filters=[
-            aws.ec2.GetInstancesFilterArgs(
-                name="tag:Name", values=[cluster.name.apply(lambda n: f"{n}-control-plane-*")]
-            ),
-            aws.ec2.GetInstancesFilterArgs(name="instance-state-name", values=["running"]),
-        ],
+        filters=cluster.name.apply(
+            lambda n: [aws.ec2.GetInstancesFilterArgs(name="tag:Name", values=[f"{n}-control-plane-*"]), running]
+        ),
         opts=pulumi.InvokeOutputOptions(provider=providers.management),
     )
     hosts = pulumi.Output.all(cluster.endpoint, instances.private_ips).apply(
