@@ -344,7 +344,9 @@ class Network(pulumi.ComponentResource):
                     nat_gateway_id=nat_gateways[nat_az].id,
                     opts=self._opts(),
                 )
-            for cidr in gateway.destination_cidrs if gateway is not None else ():
+            if gateway is None:
+                continue
+            for cidr in gateway.destination_cidrs:
                 aws.ec2.Route(
                     f"{self._prefix}-outpost-{az}-local-gateway-{cidr}",
                     route_table_id=tables[az].id,
@@ -504,7 +506,11 @@ class Network(pulumi.ComponentResource):
     # --- an existing VPC ---------------------------------------------------------------------------
     def _tag_existing_vpc(self, vpc: ExistingVpcConfig) -> dict[str, Any]:
         cluster_names = self._args.cluster_names
-        for tier, subnet_ids in (("public", vpc.public_subnet_ids), ("private", vpc.private_subnet_ids)):
+        tiers: tuple[tuple[Tier, dict[str, str]], ...] = (
+            ("public", vpc.public_subnet_ids),
+            ("private", vpc.private_subnet_ids),
+        )
+        for tier, subnet_ids in tiers:
             for az, subnet_id in sorted(subnet_ids.items()):
                 self._tag(f"{self._prefix}-{tier}-{az}", subnet_id, kubernetes_subnet_tags(tier, cluster_names))
         return {
