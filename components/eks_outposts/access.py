@@ -22,6 +22,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.eks_outposts import bootstrap
+from components.eks_outposts.nodes import SelfManagedNodes
 from components.naming import MANAGED_BY
 
 # The Amazon EBS CSI driver's chart (kubernetes-sigs/aws-ebs-csi-driver), version pinned.
@@ -29,7 +30,7 @@ EBS_CSI_CHART = "aws-ebs-csi-driver"
 EBS_CSI_CHART_VERSION = "2.31.0"
 EBS_CSI_REPOSITORY = "https://kubernetes-sigs.github.io/aws-ebs-csi-driver"
 EBS_CSI_NAMESPACE = "kube-system"
-FORMER_PARENT_TYPE = "tkg-aws:eksOutposts:SelfManagedNodes"
+FORMER_PARENT_TYPE = SelfManagedNodes.TYPE_TOKEN
 
 
 def former_urn(child_type: str, name: str) -> str:
@@ -78,6 +79,8 @@ class ClusterAccessArgs:
 
 
 class ClusterAccess(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:eksOutposts:ClusterAccess"
+
     provider: k8s.Provider
     """Creates what the cluster does not hold yet; a namesake already there is an error."""
     auth_provider: k8s.Provider
@@ -85,7 +88,7 @@ class ClusterAccess(pulumi.ComponentResource):
     aws_auth: k8s.core.v1.ConfigMap
 
     def __init__(self, name: str, args: ClusterAccessArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:eksOutposts:ClusterAccess", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         provider_name = f"{args.former_name}-cluster"
         self.auth_provider = k8s.Provider(
             provider_name,

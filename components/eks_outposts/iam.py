@@ -18,7 +18,8 @@ import pulumi_aws as aws
 from components.eks_outposts import policies
 from components.policies.grammar import Document
 
-# Where iam.eksLocalClusterRole put the role: a child of the TKG IAM set named `iam`.
+# Where iam.eksLocalClusterRole put the role: a child of the TKG IAM set named `iam` (ClusterIam's
+# token, written out: a platform imports no other; tests/test_type_tokens.py checks they agree).
 FORMER_PARENT_TYPE = "tkg-aws:iam:ClusterIam"
 FORMER_ROLE_NAME = "iam-eks-local-cluster"
 
@@ -42,6 +43,8 @@ class LocalClusterIamArgs:
 
 
 class LocalClusterIam(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:eksOutposts:LocalClusterIam"
+
     cluster_role: aws.iam.Role
     node_role: aws.iam.Role
     node_instance_profile: aws.iam.InstanceProfile
@@ -49,7 +52,7 @@ class LocalClusterIam(pulumi.ComponentResource):
     node_policy_attachments: list[aws.iam.RolePolicyAttachment]
 
     def __init__(self, name: str, args: LocalClusterIamArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:eksOutposts:LocalClusterIam", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.cluster_role = self._role(
             f"{name}-cluster",

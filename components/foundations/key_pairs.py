@@ -65,6 +65,8 @@ def unused_key_pair_note(config: StackConfig) -> list[str]:
 class KeyPairs(pulumi.ComponentResource):
     """One account's EC2 key pair, imported or generated."""
 
+    TYPE_TOKEN = "tkg-aws:key_pairs:KeyPairs"
+
     key_pair: aws.ec2.KeyPair
     private_key: tls.PrivateKey | None
     """The generated key; None when a public key was given."""
@@ -74,7 +76,7 @@ class KeyPairs(pulumi.ComponentResource):
     """Secret PEM of the generated private key (what `aws ec2 create-key-pair` hands out); None if imported."""
 
     def __init__(self, name: str, args: KeyPairsArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:key_pairs:KeyPairs", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.private_key = None
         public_key: pulumi.Input[str] | None = args.public_key
         if public_key is None:

@@ -111,6 +111,8 @@ class GpuOperatorAddonArgs:
 
 
 class GpuOperatorAddon(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:gpu_operator:GpuOperatorAddon"
+
     helm_chart_proxy: k8s.apiextensions.CustomResource | None
     """The HelmChartProxy (helmChartProxy delivery)."""
     cluster_resource_set: k8s.apiextensions.CustomResource | None
@@ -121,7 +123,7 @@ class GpuOperatorAddon(pulumi.ComponentResource):
     """Plain values for the stack's `gpu` output."""
 
     def __init__(self, name: str, args: GpuOperatorAddonArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:gpu_operator:GpuOperatorAddon", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.helm_chart_proxy = None
         self.cluster_resource_set = None
         self.config_maps = []

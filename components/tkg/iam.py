@@ -97,6 +97,8 @@ class ClusterIamArgs:
 class ClusterIam(pulumi.ComponentResource):
     """The roles, instance profiles and policies of one account, keyed by base name."""
 
+    TYPE_TOKEN = "tkg-aws:iam:ClusterIam"
+
     roles: dict[str, aws.iam.Role]
     instance_profiles: dict[str, aws.iam.InstanceProfile]
     policies: dict[str, aws.iam.Policy]
@@ -105,7 +107,7 @@ class ClusterIam(pulumi.ComponentResource):
     """Keyed `<role>/<policy base name or ARN>`."""
 
     def __init__(self, name: str, args: ClusterIamArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:iam:ClusterIam", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.attachments = {}
         documents = template.managed_policies(args.profile, args.name_suffix, args.allow_assume_role)

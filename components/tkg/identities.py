@@ -78,11 +78,13 @@ class ClusterIdentitiesArgs:
 
 
 class ClusterIdentities(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:identities:ClusterIdentities"
+
     identities: dict[str, k8s.apiextensions.CustomResource]
     """AWSClusterRoleIdentity objects keyed by workload account name."""
 
     def __init__(self, name: str, args: ClusterIdentitiesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:identities:ClusterIdentities", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.identities = {
             target.account_name: self._identity(name, args.api_version, target) for target in args.targets
         }

@@ -98,15 +98,15 @@ class WorkloadAccountArgs:
 
 
 class WorkloadAccount(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:cross_account:WorkloadAccount"
+
     provider: aws.Provider
     iam: ClusterIam
     key_pairs: KeyPairs | None
 
     def __init__(self, name: str, args: WorkloadAccountArgs, opts: pulumi.ResourceOptions | None = None):
         former = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in args.former_names])
-        super().__init__(
-            "tkg-aws:cross_account:WorkloadAccount", name, None, pulumi.ResourceOptions.merge(opts, former)
-        )
+        super().__init__(self.TYPE_TOKEN, name, None, pulumi.ResourceOptions.merge(opts, former))
         self._args = args
         self.provider = args.provider
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])

@@ -46,8 +46,10 @@ class ClusterGpuOperatorArgs:
 
 
 class ClusterGpuOperator(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:vsphere:ClusterGpuOperator"
+
     def __init__(self, name: str, args: ClusterGpuOperatorArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:vsphere:ClusterGpuOperator", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.provider = self._cluster_provider(name, args)
         namespace_doc = gpu_objects.namespace(args.namespace)
         namespace = k8s.core.v1.Namespace(

@@ -13,12 +13,12 @@ import json
 import pytest
 
 from components.config.base import ConfigError
-from components.foundations.network import ignored_by_provider
+from components.foundations.network import Network, ignored_by_provider
 from tests.conftest import plan, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plan_data
 
-NETWORK = "tkg-aws:network:Network"
+NETWORK = Network.TYPE_TOKEN
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 IGW = "aws:ec2/internetGateway:InternetGateway"
