@@ -86,29 +86,6 @@ class GpuOperatorAddonArgs:
     base_cluster_config: pulumi.Input[dict[str, str]] = field(default_factory=dict)
     """TKG cluster-config variables of a cluster in the stack's VPC; GPU clusters add their own."""
 
-    @classmethod
-    def from_config(
-        cls, gpu: GpuConfig, base_cluster_config: pulumi.Input[dict[str, str]] | None = None
-    ) -> GpuOperatorAddonArgs:
-        manifests = tuple(
-            PinnedManifest(path=m.path, source=m.source, sha256=m.sha256, key=f"gpu.manifests[{i}]")
-            for i, m in enumerate(gpu.manifests)
-        )
-        return cls(
-            delivery=gpu.delivery,
-            chart_version=gpu.chart_version,
-            operator_namespace=gpu.namespace,
-            cluster_namespace=gpu.cluster_namespace,
-            cluster_selector=gpu.cluster_selector.render(),
-            driver_preinstalled=gpu.driver_preinstalled,
-            values=dict(gpu.values),
-            values_secret=gpu.values_secret,
-            manifests=manifests,
-            cluster_resource_set_api_version=gpu.cluster_resource_set_api_version,
-            worker_instance_type=gpu.worker_instance_type,
-            base_cluster_config=base_cluster_config or {},
-        )
-
 
 class GpuOperatorAddon(pulumi.ComponentResource):
     TYPE_TOKEN = "tkg-aws:gpu_operator:GpuOperatorAddon"

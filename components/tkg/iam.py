@@ -30,7 +30,6 @@ from pydantic.alias_generators import to_camel
 
 from components.policies import trust
 from components.policies.grammar import Profile, Statement, aws_managed_policy_arn
-from components.tkg.config import IamConfig
 from components.tkg.policies import template
 from components.tkg.policies.tanzu import INLINE_POLICY_NAME
 
@@ -70,28 +69,6 @@ class ClusterIamArgs:
         unknown = set(self.extra_policy_arns) - set(template.ROLES)
         if unknown:
             raise ValueError(f"extra_policy_arns: no such roles {sorted(unknown)}; roles are {template.ROLES}")
-
-    @classmethod
-    def from_config(
-        cls,
-        iam: IamConfig,
-        partition: str,
-        controllers_trust_statements: Sequence[pulumi.Input[Statement]] = (),
-        retain_on_delete: bool = False,
-    ) -> ClusterIamArgs:
-        return cls(
-            name_suffix=iam.suffix,
-            partition=partition,
-            profile=iam.profile,
-            tmc_permissions=iam.tmc_permissions,
-            path=iam.path,
-            permissions_boundary=iam.permissions_boundary,
-            extra_policy_arns=iam.extra_policy_arns.by_role(),
-            protect=iam.protect,
-            eks_local_cluster_role=iam.eks_local_cluster_role_name,
-            controllers_trust_statements=controllers_trust_statements,
-            retain_on_delete=retain_on_delete,
-        )
 
 
 class ClusterIam(pulumi.ComponentResource):

@@ -21,12 +21,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.models import ManagementClusterConfig
-from components.tkg.config import WorkloadAccountConfig
 from components.tkg.identity_objects import (
     GROUP,
     KIND,
     aws_cluster_role_identity,
-    default_session_name,
     identity_metadata,
 )
 
@@ -51,23 +49,6 @@ class IdentityTarget:
     """ARN of the account's controllers role: the identity's roleARN."""
     ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources the identity must wait for (trust policy holder, management AssumeRole policy)."""
-
-    @classmethod
-    def from_config(
-        cls, account: WorkloadAccountConfig, role_arn: pulumi.Input[str], ready: list[pulumi.Resource]
-    ) -> IdentityTarget:
-        identity = account.identity
-        return cls(
-            account_name=account.name,
-            former_account_names=tuple(account.former_names),
-            identity_name=account.identity_name,
-            allowed_namespaces=identity.allowed_namespaces.render(),
-            duration_seconds=identity.duration_seconds,
-            session_name=identity.session_name or default_session_name(account.identity_name),
-            external_id=identity.external_id_input,
-            role_arn=role_arn,
-            ready=ready,
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
