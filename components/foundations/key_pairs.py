@@ -38,12 +38,6 @@ class KeyPairsArgs:
     retain_on_delete: bool = False
     """Leave the key pair in the account when it leaves the stack (it existed before). Default: false."""
 
-    @classmethod
-    def from_config(cls, config: StackConfig) -> KeyPairsArgs:
-        """The management account's key pair, as keyPair says."""
-        key_pair = config.key_pair
-        return cls(key_name=config.key_pair_name, public_key=key_pair.public_key, retain_on_delete=key_pair.adopted)
-
 
 def uses_key_pair(config: StackConfig) -> bool:
     """Whether a platform of the stack launches machines with the EC2 key pair (TKG's do)."""
