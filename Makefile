@@ -45,10 +45,11 @@ preflight: $(RUN_BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
-## lint: ruff and actionlint, as CI runs them
+## lint: ruff, mypy (strict on components/, settings in pyproject.toml) and actionlint, as CI runs them
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/actionlint
 
 ## bench: offline-plan time, memory, largest IAM policies, managed policies per role for 1 to 500 workload accounts

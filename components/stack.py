@@ -16,7 +16,8 @@ import pulumi
 
 from components.eks_outposts.platform import eks_outposts_platform, outpost_network
 from components.foundations.accounts import AccountProviders, account_providers
-from components.foundations.key_pairs import KeyPairs, KeyPairsArgs, unused_key_pair_note, uses_key_pair
+from components.foundations.args import key_pairs_args
+from components.foundations.key_pairs import KeyPairs, unused_key_pair_note, uses_key_pair
 from components.foundations.management_cluster import management_cluster_provider
 from components.foundations.network import Network, NetworkArgs
 from components.openshift.platform import openshift_platform
@@ -41,7 +42,7 @@ def build(config: StackConfig, iam_shared_with: Sequence[str] = ()) -> dict[str,
         pulumi.log.info(note)
     key_pair = None
     if uses_key_pair(config):
-        key_pair = KeyPairs("key-pair", KeyPairsArgs.from_config(config), opts=in_management)
+        key_pair = KeyPairs("key-pair", key_pairs_args(config), opts=in_management)
         outputs["keyPair"] = key_pair.outputs()
         if key_pair.private_key_pem is not None:
             # Its own top-level output: a secret inside `keyPair` would make the whole group secret.

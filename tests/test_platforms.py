@@ -10,6 +10,7 @@ import json
 import pytest
 
 from components.config.base import ConfigError
+from components.foundations.key_pairs import KeyPairs
 from tests.conftest import REPO, plan, planned
 from tools.plan import summary
 from tools.program import run_program
@@ -49,7 +50,7 @@ def test_the_shipped_stacks_without_tkg_lose_only_their_unused_key_pair(stack: s
     t = Transition(before, after)
     assert sorted(c.type for c in t.of_kind("removed")) == [
         "aws:ec2/keyPair:KeyPair",
-        "tkg-aws:key_pairs:KeyPairs",
+        KeyPairs.TYPE_TOKEN,
         "tls:index/privateKey:PrivateKey",
     ]
     assert t.of_kind("added", "changed", "replaced") == []

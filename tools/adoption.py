@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.naming import PROJECT
+from components.tkg.iam import ClusterIam
 from components.tkg.policies import template
 from components.tkg.policies.tanzu import INLINE_POLICY_NAME
 from tools.program import ProgramRun
@@ -30,7 +31,7 @@ INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 KEY_PAIR = "aws:ec2/keyPair:KeyPair"
 AWS_PROVIDER = "pulumi:providers:aws"
-IAM_SET = "tkg-aws:iam:ClusterIam"
+IAM_SET = ClusterIam.TYPE_TOKEN
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 CATALOG = Path(__file__).resolve().parent / "data" / "instance_types.json"
 
@@ -43,13 +44,16 @@ class InstanceType:
 
 
 @cache
-def _rows() -> dict[str, list | None]:
-    return json.loads(CATALOG.read_text())["types"]
+def _rows() -> dict[str, list[Any] | None]:
+    """Each type's row (vCPUs, memory, architectures, GPUs, GPU manufacturer, burstable), None for a name only."""
+    rows: dict[str, list[Any] | None] = json.loads(CATALOG.read_text())["types"]
+    return rows
 
 
 def source() -> str:
     """Where the catalog comes from, for messages and the README."""
-    return json.loads(CATALOG.read_text())["source"]
+    text: str = json.loads(CATALOG.read_text())["source"]
+    return text
 
 
 def family_of(name: str) -> str:

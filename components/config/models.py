@@ -11,7 +11,7 @@ platform's rules.py; components/stack_config/ assembles StackConfig and reads an
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -34,8 +34,8 @@ ENGINE_NAMESPACE = "pulumi"
 
 # --- defaults (the only place they are written) -------------------------------------------------
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
-DEFAULT_NAT_GATEWAYS = "single"
-DEFAULT_IDENTITY_API_VERSION = "v1beta2"
+DEFAULT_NAT_GATEWAYS: Final = "single"
+DEFAULT_IDENTITY_API_VERSION: Final = "v1beta2"
 
 
 # --- network -------------------------------------------------------------------------------------

@@ -18,15 +18,20 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, TypeVar
 
 import pulumi
 import pulumi_aws as aws
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
 
 from components.config import validators as check
 from components.config.validators import SECRET_PLACEHOLDER
+
+# A settings model, as `_validated` returns it.
+M = TypeVar("M", bound=BaseModel)
 
 # Settings this program sets on every provider itself, and where the user says what they mean.
 REFUSED_AWS_KEYS = {
@@ -112,7 +117,7 @@ class AwsSettings(_Settings):
     _secret: frozenset[str] = PrivateAttr(default=frozenset())
     """Settings given with `pulumi config set --secret`, by Python name: they reach the provider as secrets."""
 
-    def provider_args(self, extra_assume_roles: list[aws.ProviderAssumeRoleArgs] = ()) -> dict[str, Any]:
+    def provider_args(self, extra_assume_roles: Sequence[aws.ProviderAssumeRoleArgs] = ()) -> dict[str, Any]:
         """Keyword arguments of aws.Provider for these settings; `extra_assume_roles` are assumed after
         the stack's own chain (a workload account's deploy role). Secrets travel as secrets."""
         args = {
@@ -228,8 +233,11 @@ def parse_vsphere_settings(
     return parsed or VsphereSettings(), problems
 
 
-def _accepted_aws_keys(values: dict[str, Any], secret_keys: set[str] | frozenset[str]) -> tuple[dict, list[str]]:
-    accepted, problems = {}, []
+def _accepted_aws_keys(
+    values: dict[str, Any], secret_keys: set[str] | frozenset[str]
+) -> tuple[dict[str, Any], list[str]]:
+    accepted: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in sorted(values.items()):
         shown = _show(value, f"aws:{name}" in secret_keys)
         if name in REFUSED_AWS_KEYS:
@@ -291,7 +299,9 @@ def _is_kubeconfig_text(value: str) -> bool:
     return "\n" in value or "clusters" in value or value.lstrip().startswith("{")
 
 
-def _validated(namespace: str, model: type[BaseModel], values: dict, secret_keys, problems: list[str]) -> Any:
+def _validated(
+    namespace: str, model: type[M], values: dict[str, Any], secret_keys: set[str] | frozenset[str], problems: list[str]
+) -> M | None:
     try:
         return model.model_validate(values)
     except ValidationError as err:
@@ -304,7 +314,7 @@ def _validated(namespace: str, model: type[BaseModel], values: dict, secret_keys
         return None
 
 
-def _message(e: dict) -> str:
+def _message(e: ErrorDetails) -> str:
     if e["type"] == "extra_forbidden":
         return (
             "not a setting this program passes to its providers (it honours the credentials chain, the network "

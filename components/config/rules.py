@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic.alias_generators import to_camel
 
@@ -17,7 +17,7 @@ from components.config.validators import NAMESPACE, render_directory_problem, sh
 from components.naming import CAPA_ROLE_TAG, CAPA_TAG_PREFIXES, DEFAULT_TAG_KEYS, LOAD_BALANCER_ROLE_TAG, NAME_TAG
 
 if TYPE_CHECKING:
-    from components.config.models import KeyPairConfig, ManagementClusterConfig, NetworkConfig
+    from components.config.models import ExistingVpcConfig, KeyPairConfig, ManagementClusterConfig, NetworkConfig
     from components.config.provider_settings import KubernetesSettings
 
 VPC_MIN_PREFIX = 16  # AWS's largest VPC and subnet
@@ -35,7 +35,7 @@ MANAGEMENT_PROVIDER_NAME = "management"
 
 def network_layout(network: NetworkConfig, region: str) -> list[str]:
     if network.existing_vpc is not None:
-        return _existing_vpc_conflicts(network)
+        return _existing_vpc_conflicts(network, network.existing_vpc)
     problems = []
     if "s3" in network.vpc_endpoints.interface and not network.vpc_endpoints.s3:
         problems.append(
@@ -113,7 +113,7 @@ def _overlaps(network: NetworkConfig, azs: list[str]) -> list[str]:
     return problems
 
 
-def _existing_vpc_conflicts(network: NetworkConfig) -> list[str]:
+def _existing_vpc_conflicts(network: NetworkConfig, vpc: ExistingVpcConfig) -> list[str]:
     # `protect` too: an existing VPC's resources are its owner's, the stack creates only tags.
     ignored = {
         "cidr",
@@ -128,7 +128,6 @@ def _existing_vpc_conflicts(network: NetworkConfig) -> list[str]:
         f"{NAMESPACE}:network.{to_camel(key)}: has no effect with network.existingVpc (the stack creates no network)"
         for key in sorted(ignored & network.model_fields_set)
     ]
-    vpc = network.existing_vpc
     if not vpc.public_subnet_ids and not vpc.private_subnet_ids:
         problems.append(f"{NAMESPACE}:network.existingVpc: give at least one public or private subnet")
     azs = set(vpc.public_subnet_ids) | set(vpc.private_subnet_ids)
@@ -217,7 +216,7 @@ def management_cluster(cluster: ManagementClusterConfig, needed: bool, kubernete
     return problems
 
 
-def plaintext_kubeconfig(cluster: dict | None) -> list[str]:
+def plaintext_kubeconfig(cluster: dict[str, Any] | None) -> list[str]:
     """A kubeconfig holds the cluster's credentials: never in a stack file in plaintext."""
     if not isinstance(cluster, dict) or not cluster.get("kubeconfig"):
         return []

@@ -10,6 +10,7 @@ never a path, so `Pulumi.<stack>.yaml` stays beside the program.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
 class _UniqueKeyLoader(yaml.SafeLoader):
     """PyYAML's safe loader, refusing a key given twice in one map (PyYAML keeps the last)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -127,8 +128,8 @@ def _mask_secure(value: Any) -> tuple[Any, bool]:
         pairs = {k: _mask_secure(v) for k, v in value.items()}
         return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
     if isinstance(value, list):
-        pairs = [_mask_secure(v) for v in value]
-        return [v for v, _ in pairs], any(s for _, s in pairs)
+        items = [_mask_secure(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
     return value, False
 
 

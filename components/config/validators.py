@@ -12,8 +12,9 @@ import ipaddress
 import json
 import re
 import unicodedata
+from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -26,6 +27,9 @@ from components.naming import DEFAULT_TAG_KEYS, NAME_TAG, PROJECT
 NAMESPACE = PROJECT
 # What the offline plan reads for a `secure:` value.
 SECRET_PLACEHOLDER = "[secret]"
+# The items of a list checked for repeats, and the values of a map keyed by availability zone.
+T = TypeVar("T", bound=Hashable)
+V = TypeVar("V")
 
 # Every pattern is matched whole (`fullmatch`: `$` would also match before a trailing newline) and
 # ASCII-only: STS, IAM and Kubernetes names are ASCII, and Python's \w and \d would admit any script.
@@ -187,7 +191,8 @@ def partition_of(region: str) -> str:
 
 
 def _region(info: ValidationInfo) -> str:
-    return (info.context or {}).get("region", "")
+    region: str = (info.context or {}).get("region", "")
+    return region
 
 
 # --- field rules ---------------------------------------------------------------------------------
@@ -341,8 +346,9 @@ def key_pair_name(value: str | None) -> str | None:
     return value
 
 
-def unique_items(values: list) -> list:
-    seen, repeated = set(), []
+def unique_items(values: list[T]) -> list[T]:
+    seen: set[T] = set()
+    repeated: list[T] = []
     for v in values:
         if v in seen and v not in repeated:
             repeated.append(v)
@@ -403,7 +409,7 @@ def availability_zones(values: list[str], info: ValidationInfo) -> list[str]:
     return values
 
 
-def az_keys_in_region(mapping: dict, info: ValidationInfo) -> dict:
+def az_keys_in_region(mapping: dict[str, V], info: ValidationInfo) -> dict[str, V]:
     region = _region(info)
     wrong = [az for az in mapping if not _az_in_region(az, region)]
     if wrong:
@@ -475,26 +481,6 @@ def label_map(labels: dict[str, str]) -> dict[str, str]:
     return labels
 
 
-def non_empty_selector(selector):
-    if selector.is_empty():
-        raise ValueError("an empty selector would match nothing in CAPI; give at least one label")
-    return selector
-
-
-def grants_namespaces(allowed):
-    """CAPA reads an absent field, an empty list and an empty selector as 'no namespace'."""
-    if allowed.all:
-        if allowed.list_ is not None or allowed.selector is not None:
-            raise ValueError("'all' cannot be combined with a list or a selector")
-        return allowed
-    if not allowed.list_ and (allowed.selector is None or allowed.selector.is_empty()):
-        raise ValueError(
-            "grants no namespace (CAPA reads an empty list or selector as none); "
-            "give namespaces, a non-empty selector, or 'all'"
-        )
-    return allowed
-
-
 def nvidia_instance_type(value: str) -> str:
     """An EC2 instance type with an NVIDIA GPU (the GPU operator drives only NVIDIA's)."""
     if not instance_types.exists(value):
@@ -537,8 +523,13 @@ def ssh_rsa_public_key(value: str | None) -> str | None:
     return value
 
 
-def principal_of(arn: str) -> tuple[str, str]:
+def principal_of(arn: str) -> tuple[Literal["role", "user"], str]:
     """('role' | 'user', name) of an IAM ARN; the name is the last segment after any path."""
     resource = arn.split(":", 5)[5]
     kind, _, path_and_name = resource.partition("/")
-    return kind, path_and_name.rsplit("/", 1)[-1]
+    name = path_and_name.rsplit("/", 1)[-1]
+    if kind == "role":
+        return "role", name
+    if kind == "user":
+        return "user", name
+    raise ValueError(f"not the ARN of an IAM role or user: {arn}")

@@ -16,11 +16,13 @@ The provider and the map were children of the first node group; aliases keep the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.eks_outposts import bootstrap
+from components.eks_outposts.nodes import SelfManagedNodes
 from components.naming import MANAGED_BY
 
 # The Amazon EBS CSI driver's chart (kubernetes-sigs/aws-ebs-csi-driver), version pinned.
@@ -28,7 +30,7 @@ EBS_CSI_CHART = "aws-ebs-csi-driver"
 EBS_CSI_CHART_VERSION = "2.31.0"
 EBS_CSI_REPOSITORY = "https://kubernetes-sigs.github.io/aws-ebs-csi-driver"
 EBS_CSI_NAMESPACE = "kube-system"
-FORMER_PARENT_TYPE = "tkg-aws:eksOutposts:SelfManagedNodes"
+FORMER_PARENT_TYPE = SelfManagedNodes.TYPE_TOKEN
 
 
 def former_urn(child_type: str, name: str) -> str:
@@ -37,7 +39,7 @@ def former_urn(child_type: str, name: str) -> str:
     return f"urn:pulumi:{stack}::{project}::{FORMER_PARENT_TYPE}${child_type}::{name}"
 
 
-def storage_class() -> dict:
+def storage_class() -> dict[str, Any]:
     """The gp2 StorageClass of the EKS user guide for Outposts (gp3 is not offered there)."""
     return {
         "apiVersion": "storage.k8s.io/v1",
@@ -54,7 +56,7 @@ def storage_class() -> dict:
     }
 
 
-def disconnected_admin_binding(user: str) -> dict:
+def disconnected_admin_binding(user: str) -> dict[str, Any]:
     """cluster-admin for the x.509 user whose client certificate operators keep for disconnects."""
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
@@ -77,6 +79,8 @@ class ClusterAccessArgs:
 
 
 class ClusterAccess(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:eksOutposts:ClusterAccess"
+
     provider: k8s.Provider
     """Creates what the cluster does not hold yet; a namesake already there is an error."""
     auth_provider: k8s.Provider
@@ -84,7 +88,7 @@ class ClusterAccess(pulumi.ComponentResource):
     aws_auth: k8s.core.v1.ConfigMap
 
     def __init__(self, name: str, args: ClusterAccessArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:eksOutposts:ClusterAccess", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         provider_name = f"{args.former_name}-cluster"
         self.auth_provider = k8s.Provider(
             provider_name,

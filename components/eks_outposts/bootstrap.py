@@ -98,7 +98,7 @@ def _bootstrap_script(join: Join, labels: dict[str, str]) -> str:
     )
 
 
-def node_config(join: Join, labels: dict[str, str] | None = None) -> dict:
+def node_config(join: Join, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """Amazon Linux 2023's nodeadm NodeConfig; enableOutpost needs the cluster id."""
     spec: dict[str, Any] = {
         "cluster": {
@@ -159,7 +159,7 @@ def kubeconfig(
     region: str,
     role_arn: str | None = None,
     env: dict[str, str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """What `aws eks update-kubeconfig` writes for a local cluster (tokens name the cluster id),
     authenticating as the stack's creator: `env` reaches the credentials the AWS provider starts
     from (a profile, a web identity), `--role-arn` the role it assumes last. Under CONFIG_MAP only
@@ -173,7 +173,9 @@ def kubeconfig(
     return _config(cluster_name, endpoint, certificate_authority, f"{cluster_name}-aws", {"exec": command})
 
 
-def disconnected_kubeconfig(*, cluster_name: str, endpoint: str, certificate_authority: str, user: str) -> dict:
+def disconnected_kubeconfig(
+    *, cluster_name: str, endpoint: str, certificate_authority: str, user: str
+) -> dict[str, Any]:
     """A kubeconfig that needs no AWS: the x.509 client certificate and key of `user`, read from
     files beside it (made by the operator and signed by the cluster beforehand; never in the stack).
     The endpoint's name resolves through the hosts lines while Route 53 is out of reach."""
@@ -181,7 +183,9 @@ def disconnected_kubeconfig(*, cluster_name: str, endpoint: str, certificate_aut
     return _config(cluster_name, endpoint, certificate_authority, f"{user}-x509", files)
 
 
-def _config(cluster_name: str, endpoint: str, certificate_authority: str, user: str, credentials: dict) -> dict:
+def _config(
+    cluster_name: str, endpoint: str, certificate_authority: str, user: str, credentials: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Config",

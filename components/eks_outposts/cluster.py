@@ -39,12 +39,14 @@ HTTPS = 443
 
 
 class LocalCluster(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:eksOutposts:LocalCluster"
+
     cluster: aws.eks.Cluster
     placement_group: aws.ec2.PlacementGroup | None
     api_access_rules: dict[str, aws.vpc.SecurityGroupIngressRule]
 
     def __init__(self, name: str, args: LocalClusterArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:eksOutposts:LocalCluster", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.placement_group = self._placement_group(name, args)
         placement = None
         if self.placement_group is not None:

@@ -11,7 +11,7 @@ import ipaddress
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -19,7 +19,7 @@ from components.config import validators as check
 from components.config.base import Cidr, Model
 
 FACTS = json.loads((Path(__file__).parent / "data" / "local_clusters.json").read_text())
-KUBERNETES_VERSIONS: dict[str, dict] = FACTS["kubernetesVersions"]["supported"]
+KUBERNETES_VERSIONS: dict[str, dict[str, Any]] = FACTS["kubernetesVersions"]["supported"]
 DEFAULT_KUBERNETES_VERSION: str = FACTS["kubernetesVersions"]["newest"]
 SUPPORTED_REGIONS: tuple[str, ...] = tuple(FACTS["regions"]["supported"])
 CONTROL_PLANE_SIZES: tuple[tuple[str, int], ...] = tuple(
@@ -29,7 +29,7 @@ OUTPOST_RACK_FAMILIES: tuple[str, ...] = tuple(FACTS["outpostRackFamilies"]["fam
 ADDRESSES: dict[str, int] = {k: v for k, v in FACTS["nodeAddresses"].items() if k != "source"}
 DEFAULT_CONTROL_PLANE_INSTANCE_TYPE = "m5.large"
 DEFAULT_NODE_INSTANCE_TYPE = "m5.xlarge"
-DEFAULT_AMI_FAMILY = "AmazonLinux2023"
+DEFAULT_AMI_FAMILY: Final = "AmazonLinux2023"
 DEFAULT_NODE_VOLUME_GIB = 40
 DEFAULT_IMDS_HOP_LIMIT = 1
 # The role iam.eksLocalClusterRole: true creates, outside TKG's iam:PassRole pattern `*<nameSuffix>`.

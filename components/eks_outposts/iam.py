@@ -25,7 +25,8 @@ from components.eks_outposts import policies
 from components.naming import MANAGEMENT_IAM_SET
 from components.policies.grammar import Document
 
-# Where iam.eksLocalClusterRole put the role: a child of a TKG IAM set, named `<set>-eks-local-cluster`.
+# Where iam.eksLocalClusterRole put the role: a child of a TKG IAM set, named `<set>-eks-local-cluster`
+# (ClusterIam's token, written out: tests/test_type_tokens.py checks they agree).
 FORMER_PARENT_TYPE = "tkg-aws:iam:ClusterIam"
 MANAGEMENT_NAME = "eks-local"
 """The local cluster's IAM in the management account, whether the platform or iam.eksLocalClusterRole asks."""
@@ -76,6 +77,8 @@ class NodeIam:
 
 
 class LocalClusterIam(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:eksOutposts:LocalClusterIam"
+
     cluster_role: aws.iam.Role
     cluster_policy_attachments: list[aws.iam.RolePolicyAttachment]
     nodes: NodeIam | None
@@ -88,7 +91,7 @@ class LocalClusterIam(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
         former_set: FormerIamSet = FormerIamSet(),
     ):
-        super().__init__("tkg-aws:eksOutposts:LocalClusterIam", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.cluster_role = self._role(
             f"{name}-cluster",

@@ -56,11 +56,13 @@ class SelfManagedNodesArgs:
 
 
 class SelfManagedNodes(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:eksOutposts:SelfManagedNodes"
+
     launch_template: aws.ec2.LaunchTemplate
     group: aws.autoscaling.Group
 
     def __init__(self, name: str, args: SelfManagedNodesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:eksOutposts:SelfManagedNodes", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.launch_template = self._launch_template(name, args)
         self.group = aws.autoscaling.Group(
             name,

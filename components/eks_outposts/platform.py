@@ -3,8 +3,9 @@
 `outpost_network` adds the Outpost subnet, the local-gateway routes and the interface endpoints a
 disconnected local cluster needs to the stack's network args (one endpoint set for every platform).
 `eks_outposts_platform` builds the roles, the cluster, what the stack applies inside it and the
-node groups, and returns the `eksLocalCluster` output group: among it the two kubeconfigs (IAM as
-the stack's creator; x.509 for disconnects) and the hosts lines of the control plane.
+node groups (their Args from args.py), and returns the `eksLocalCluster` output group: among it the
+two kubeconfigs (IAM as the stack's creator; x.509 for disconnects) and the hosts lines of the
+control plane.
 """
 
 from __future__ import annotations
@@ -18,11 +19,17 @@ import pulumi_aws as aws
 
 from components.config.provider_settings import AwsSettings
 from components.eks_outposts import bootstrap
-from components.eks_outposts.access import ClusterAccess, ClusterAccessArgs
-from components.eks_outposts.cluster import LocalCluster, LocalClusterArgs
-from components.eks_outposts.config import EksLocalClusterConfig, NodesConfig
-from components.eks_outposts.iam import MANAGEMENT_NAME, LocalClusterIam, LocalClusterIamArgs
-from components.eks_outposts.nodes import SelfManagedNodes, SelfManagedNodesArgs
+from components.eks_outposts.access import ClusterAccess
+from components.eks_outposts.args import (
+    cluster_access_args,
+    local_cluster_args,
+    local_cluster_iam_args,
+    node_group_args,
+)
+from components.eks_outposts.cluster import LocalCluster
+from components.eks_outposts.config import EksLocalClusterConfig
+from components.eks_outposts.iam import MANAGEMENT_NAME, LocalClusterIam
+from components.eks_outposts.nodes import SelfManagedNodes
 from components.foundations.accounts import AccountProviders
 from components.foundations.network import LocalGatewayRoutes, NetworkArgs
 from components.foundations.subnet_plan import OutpostSubnet
@@ -69,32 +76,11 @@ def eks_outposts_platform(
     cluster_config = config.eks_local_cluster
     assert cluster_config is not None
     subnet_ids = _outpost_subnet_ids(cluster_config, network)
-    iam = LocalClusterIam(
-        MANAGEMENT_NAME,
-        LocalClusterIamArgs(
-            cluster_role_name=cluster_config.cluster_role_name,
-            node_role_name=cluster_config.node_role_name,
-            partition=config.partition,
-            path=config.iam.path,
-            permissions_boundary=config.iam.permissions_boundary,
-            protect=cluster_config.protect,
-            ebs_csi_driver=cluster_config.ebs_csi_driver,
-        ),
-        opts=in_management,
-    )
+    iam = LocalClusterIam(MANAGEMENT_NAME, local_cluster_iam_args(config, cluster_config), opts=in_management)
+    vpc_cidr = _vpc_cidr(config, network, providers)
     local = LocalCluster(
         cluster_config.name,
-        LocalClusterArgs(
-            cluster_name=cluster_config.name,
-            kubernetes_version=cluster_config.kubernetes_version,
-            outpost_arn=cluster_config.outpost_arn,
-            control_plane_instance_type=cluster_config.control_plane_instance_type,
-            role_arn=iam.cluster_role.arn,
-            subnet_ids=list(subnet_ids.values()),
-            api_access=api_access_cidrs(cluster_config, _vpc_cidr(config, network, providers)),
-            spread_level=cluster_config.placement.spread_level if cluster_config.placement else None,
-            protect=cluster_config.protect,
-        ),
+        local_cluster_args(cluster_config, iam, list(subnet_ids.values()), vpc_cidr),
         # Without its policy the cluster stays CREATING: the attachment has to exist first.
         opts=pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(depends_on=[iam])),
     )
@@ -103,20 +89,14 @@ def eks_outposts_platform(
     first_group = f"{cluster_config.name}-nodes"
     access = ClusterAccess(
         f"{cluster_config.name}-access",
-        ClusterAccessArgs(
-            former_name=first_group,
-            kubeconfig=kubeconfig,
-            node_role_arn=iam.node_role.arn,
-            disconnected_admin=cluster_config.disconnected_admin,
-            ebs_csi_driver=cluster_config.ebs_csi_driver,
-        ),
+        cluster_access_args(cluster_config, first_group, kubeconfig, iam),
         # The API answers only once the rules let `pulumi up`'s machine in.
         opts=pulumi.ResourceOptions(depends_on=list(local.api_access_rules.values())),
     )
     groups = {
         key: SelfManagedNodes(
             first_group if not key else f"{first_group}-{key}",
-            _node_group_args(config, cluster_config, nodes, cluster, iam, subnet_ids, providers, access),
+            node_group_args(cluster_config, nodes, cluster, iam, list(subnet_ids.values()), providers, access),
             opts=in_management,
         )
         for key, nodes in cluster_config.all_node_groups.items()
@@ -136,17 +116,6 @@ def eks_outposts_platform(
         **_disconnected_outputs(cluster, cluster_config, providers),
     }
     return outputs, pulumi.Output.secret(kubeconfig)
-
-
-def api_access_cidrs(cluster: EksLocalClusterConfig, vpc_cidr: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
-    """Who reaches the API on 443, keyed by CIDR: the VPC (nodes, endpoints, in-VPC hosts), the
-    on-premises networks behind the local gateway, and the operators' networks; each once."""
-    found: dict[str, pulumi.Input[str]] = {"vpc": vpc_cidr}
-    gateway = cluster.local_gateway.destination_cidrs if cluster.local_gateway is not None else []
-    # AWS refuses a second rule for the same CIDR and port (InvalidPermission.Duplicate).
-    for cidr in [str(c) for c in [*gateway, *cluster.api_access_cidrs] if str(c) != vpc_cidr]:
-        found.setdefault(cidr, cidr)
-    return found
 
 
 def creator(aws_settings: AwsSettings) -> tuple[str | None, dict[str, str]]:
@@ -196,13 +165,11 @@ def _disconnected_outputs(
             sort_keys=True,
         )
     )
+    running = aws.ec2.GetInstancesFilterArgs(name="instance-state-name", values=["running"])
     instances = aws.ec2.get_instances_output(
-        filters=[
-            aws.ec2.GetInstancesFilterArgs(
-                name="tag:Name", values=[cluster.name.apply(lambda n: f"{n}-control-plane-*")]
-            ),
-            aws.ec2.GetInstancesFilterArgs(name="instance-state-name", values=["running"]),
-        ],
+        filters=cluster.name.apply(
+            lambda n: [aws.ec2.GetInstancesFilterArgs(name="tag:Name", values=[f"{n}-control-plane-*"]), running]
+        ),
         opts=pulumi.InvokeOutputOptions(provider=providers.management),
     )
     hosts = pulumi.Output.all(cluster.endpoint, instances.private_ips).apply(
@@ -216,42 +183,6 @@ def _vpc_cidr(config: StackConfig, network: dict[str, Any], providers: AccountPr
         return str(config.network.cidr)
     vpc = aws.ec2.get_vpc_output(id=network["vpcId"], opts=pulumi.InvokeOutputOptions(provider=providers.management))
     return vpc.cidr_block
-
-
-def _node_group_args(
-    config: StackConfig,
-    cluster_config: EksLocalClusterConfig,
-    nodes: NodesConfig,
-    cluster: aws.eks.Cluster,
-    iam: LocalClusterIam,
-    subnet_ids: dict[str, Any],
-    providers: AccountProviders,
-    access: ClusterAccess,
-) -> SelfManagedNodesArgs:
-    architecture, nvidia = bootstrap.node_image_variant(nodes.instance_type)
-    return SelfManagedNodesArgs(
-        cluster_name=cluster_config.name,
-        kubernetes_version=cluster_config.kubernetes_version,
-        ami_family=nodes.ami_family,
-        architecture=architecture,
-        nvidia=nvidia,
-        instance_type=nodes.instance_type,
-        desired_size=nodes.desired_size,
-        min_size=nodes.min_size,
-        max_size=nodes.max_size,
-        volume_type=nodes.volume_type,
-        volume_size=nodes.volume_size,
-        imds_hop_limit=nodes.imds_hop_limit,
-        subnet_ids=list(subnet_ids.values()),
-        instance_profile_arn=iam.node_instance_profile.arn,
-        endpoint=cluster.endpoint,
-        certificate_authority=cluster.certificate_authority.data,
-        cluster_id=cluster.cluster_id,
-        service_cidr=cluster.kubernetes_network_config.service_ipv4_cidr,
-        security_group_id=cluster.vpc_config.cluster_security_group_id,
-        group_provider=providers.exact_tags(),
-        launch_after=[access.aws_auth],
-    )
 
 
 def _outpost_subnet_ids(cluster: EksLocalClusterConfig, network: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 # Where each workload account's provider was registered before it moved here: inside its
 # WorkloadAccount component (components/tkg/workload_accounts.py). The alias keeps the provider, so no
-# resource of the account sees a provider change.
+# resource of the account sees a provider change. WorkloadAccount's token, written out: the foundations import
+# no platform (tests/test_type_tokens.py checks they agree).
 FORMER_WORKLOAD_PROVIDER_PARENT = "tkg-aws:cross_account:WorkloadAccount"
 EXACT_TAGS_PROVIDER_NAME = f"{MANAGEMENT_PROVIDER_NAME}-exact-tags"
 

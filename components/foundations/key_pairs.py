@@ -38,12 +38,6 @@ class KeyPairsArgs:
     retain_on_delete: bool = False
     """Leave the key pair in the account when it leaves the stack (it existed before). Default: false."""
 
-    @classmethod
-    def from_config(cls, config: StackConfig) -> KeyPairsArgs:
-        """The management account's key pair, as keyPair says."""
-        key_pair = config.key_pair
-        return cls(key_name=config.key_pair_name, public_key=key_pair.public_key, retain_on_delete=key_pair.adopted)
-
 
 def uses_key_pair(config: StackConfig) -> bool:
     """Whether a platform of the stack launches machines with the EC2 key pair (TKG's do)."""
@@ -65,6 +59,8 @@ def unused_key_pair_note(config: StackConfig) -> list[str]:
 class KeyPairs(pulumi.ComponentResource):
     """One account's EC2 key pair, imported or generated."""
 
+    TYPE_TOKEN = "tkg-aws:key_pairs:KeyPairs"
+
     key_pair: aws.ec2.KeyPair
     private_key: tls.PrivateKey | None
     """The generated key; None when a public key was given."""
@@ -74,7 +70,7 @@ class KeyPairs(pulumi.ComponentResource):
     """Secret PEM of the generated private key (what `aws ec2 create-key-pair` hands out); None if imported."""
 
     def __init__(self, name: str, args: KeyPairsArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:key_pairs:KeyPairs", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.private_key = None
         public_key: pulumi.Input[str] | None = args.public_key
         if public_key is None:

@@ -173,11 +173,13 @@ def unpinned_nat_gateway_note(args: NetworkArgs) -> str | None:
 class Network(pulumi.ComponentResource):
     """The VPC of the TKG clusters (or the tags of an existing one) and the `network` output group."""
 
+    TYPE_TOKEN = "tkg-aws:network:Network"
+
     outputs: dict[str, Any]
     """vpcId, availabilityZones, publicSubnetIds / privateSubnetIds / natGatewayPublicIps by AZ."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:network:Network", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         if args.existing_vpc is not None:
             self.outputs = tag_existing_vpc(
                 name, args.existing_vpc, args.availability_zones, args.cluster_names, parent=self

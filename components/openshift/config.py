@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr
 
@@ -34,7 +34,7 @@ DEFAULT_BOOTSTRAP_INSTANCE_TYPE = "m6i.xlarge"  # the docs' bootstrap minimum is
 DEFAULT_CONTROL_PLANE_INSTANCE_TYPE = "m6i.xlarge"  # the docs' suggestion (the template's m5.xlarge)
 DEFAULT_COMPUTE_INSTANCE_TYPE = "m6i.large"
 DEFAULT_ROOT_VOLUME_GIB = 120  # templates 05 and 06
-DEFAULT_ROOT_VOLUME_TYPE = "gp3"  # the templates' gp2 costs more for the same baseline
+DEFAULT_ROOT_VOLUME_TYPE: Final = "gp3"  # the templates' gp2 costs more for the same baseline
 CONTROL_PLANE_REPLICAS = 3  # etcd's quorum: OpenShift supports three control-plane machines
 
 
@@ -81,7 +81,7 @@ def instance_type(value: str) -> str:
     return value
 
 
-def at_least(vcpus: int, memory_gib: int, role: str):
+def at_least(vcpus: int, memory_gib: int, role: str) -> AfterValidator:
     """A validator: the type meets OpenShift's minimum for `role` (a type known by name only passes)."""
 
     def check_minimum(value: str) -> str:

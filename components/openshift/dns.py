@@ -50,11 +50,13 @@ class ClusterDnsArgs:
 
 
 class ClusterDns(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:ClusterDns"
+
     outputs: dict[str, Any]
     """privateHostedZoneId, apiServerDnsName (api-int), apiDnsName."""
 
     def __init__(self, name: str, args: ClusterDnsArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:ClusterDns", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.private_zone = aws.route53.Zone(
             f"{name}-private",

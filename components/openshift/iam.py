@@ -48,13 +48,15 @@ def instance_profile_name(infra_id: str, role: MachineRole) -> str:
 
 
 class MachineIam(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:MachineIam"
+
     roles: dict[MachineRole, aws.iam.Role]
     instance_profiles: dict[MachineRole, aws.iam.InstanceProfile]
     policies: dict[MachineRole, aws.iam.RolePolicy]
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: MachineIamArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:MachineIam", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.roles, self.instance_profiles, self.policies = {}, {}, {}
         for role in args.roles:

@@ -65,13 +65,15 @@ class IgnitionBucketArgs:
 
 
 class IgnitionBucket(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:IgnitionBucket"
+
     outputs: dict[str, Any]
     key: aws.kms.Key
     guards: list[pulumi.Resource]
     """What must exist before the bootstrap machine boots: the object, its key and the bucket policy."""
 
     def __init__(self, name: str, args: IgnitionBucketArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:IgnitionBucket", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.bucket = aws.s3.Bucket(
             name,

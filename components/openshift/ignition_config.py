@@ -31,7 +31,9 @@ def file_sha512(path: Path) -> str:
     return "sha512-" + hashlib.sha512(path.read_bytes()).hexdigest()
 
 
-def bootstrap_pointer(location: str, content_hash: str | None = None, proxy: dict[str, Any] | None = None) -> dict:
+def bootstrap_pointer(
+    location: str, content_hash: str | None = None, proxy: dict[str, Any] | None = None
+) -> dict[str, Any]:
     source: dict[str, Any] = {"source": location}
     if content_hash is not None:
         source["verification"] = {"hash": content_hash}

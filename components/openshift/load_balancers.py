@@ -66,12 +66,14 @@ class ApiLoadBalancersArgs:
 
 
 class ApiLoadBalancers(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:ApiLoadBalancers"
+
     load_balancers: dict[str, aws.lb.LoadBalancer]
     target_groups: dict[TargetGroupKey, aws.lb.TargetGroup]
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: ApiLoadBalancersArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:ApiLoadBalancers", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.load_balancers = {"int": self._load_balancer("int", args.private_subnet_ids)}
         if args.external:

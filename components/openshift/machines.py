@@ -66,11 +66,13 @@ class ClusterMachinesArgs:
 
 
 class ClusterMachines(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:ClusterMachines"
+
     instances: dict[str, aws.ec2.Instance]
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: ClusterMachinesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:ClusterMachines", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.instances = {machine.name: self._instance(machine) for machine in args.machines}
         for machine in args.machines:

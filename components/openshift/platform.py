@@ -5,68 +5,48 @@ part, from the config alone. With it, in the order of the six templates, in one 
 stack's network (or existing VPC) with the cluster's subnet tags; the API load balancers and target
 groups; the private zone and records; the security groups; the ignition bucket and key; the
 machine roles; and, with an RHCOS AMI, the machines registered in the target groups. Every Args is
-built here from the config, and nowhere else.
+built in args.py from the config, and nowhere else.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.foundations.accounts import AccountProviders
-from components.openshift import ignition_config, ports
-from components.openshift.config import OpenShiftConfig
-from components.openshift.dns import ClusterDns, ClusterDnsArgs, LoadBalancerTarget
-from components.openshift.iam import MachineIam, MachineIamArgs, role_arn, role_name
-from components.openshift.ignition import IgnitionBucket, IgnitionBucketArgs, bucket_name
-from components.openshift.load_balancers import LISTENERS, ApiLoadBalancers, ApiLoadBalancersArgs
-from components.openshift.machines import ClusterMachines, ClusterMachinesArgs, Machine
-from components.openshift.policies import IgnitionGrant, MachineRole
+from components.openshift import ignition_config
+from components.openshift.args import (
+    BootstrapSource,
+    Placement,
+    dns_args,
+    ignition_bucket_args,
+    load_balancers_args,
+    machine_iam_args,
+    machine_network,
+    machines_args,
+    openshift_section,
+    placement,
+    security_groups_args,
+    subnet_tags_args,
+)
+from components.openshift.dns import ClusterDns
+from components.openshift.iam import MachineIam
+from components.openshift.ignition import IgnitionBucket
+from components.openshift.load_balancers import ApiLoadBalancers
+from components.openshift.machines import ClusterMachines
 from components.openshift.report import openshift_notes
-from components.openshift.security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
-from components.openshift.subnet_tags import SharedSubnetTags, SharedSubnetTagsArgs
+from components.openshift.security_groups import ClusterSecurityGroups
+from components.openshift.subnet_tags import SharedSubnetTags
 
 if TYPE_CHECKING:
     from components.stack_config.models import StackConfig
 
-# Partitions whose Route 53 cannot alias a load balancer (the templates' CNAME note, PR #4043).
-CNAME_PARTITIONS = ("aws-us-gov", "aws-iso", "aws-iso-b")
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where the cluster's parts go, from the config and the stack's network outputs."""
-
-    vpc_id: pulumi.Input[str]
-    machine_network: str
-    control_plane_azs: tuple[str, ...]
-    """AZ of master-0, -1, -2."""
-    public_subnets: dict[str, pulumi.Input[str]]
-    private_subnets: dict[str, pulumi.Input[str]]
-
-    def lb_subnets(self, tier: str) -> list[pulumi.Input[str]]:
-        subnets = self.public_subnets if tier == "public" else self.private_subnets
-        return [subnets[az] for az in sorted(set(self.control_plane_azs)) if az in subnets]
-
-
-def placement(config: StackConfig, network: dict[str, Any]) -> Placement:
-    openshift = _section(config)
-    return Placement(
-        vpc_id=network["vpcId"],
-        machine_network=machine_network(config),
-        control_plane_azs=tuple(openshift.control_plane_azs(config.availability_zones)),
-        public_subnets=dict(network["publicSubnetIds"]),
-        private_subnets=dict(network["privateSubnetIds"]),
-    )
-
 
 def openshift_platform(config: StackConfig, providers: AccountProviders, network: dict[str, Any]) -> dict[str, Any]:
     """Build the platform; returns the `openshift` stack output group."""
-    openshift = _section(config)
+    openshift = openshift_section(config)
     where = placement(config, network)
     outputs: dict[str, Any] = {
         "installConfig": install_config(config),
@@ -85,29 +65,33 @@ def cluster_infrastructure(
     config: StackConfig, providers: AccountProviders, where: Placement, infra_id: str
 ) -> dict[str, Any]:
     """What the six templates create for the cluster `infra_id`."""
-    openshift = _section(config)
+    openshift = openshift_section(config)
     in_management = pulumi.ResourceOptions(providers=[providers.management])
-    SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, where), opts=in_management)
-    lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, where), opts=in_management)
+    SharedSubnetTags("openshift-subnet-tags", subnet_tags_args(openshift, infra_id, where), opts=in_management)
+    lbs = ApiLoadBalancers("openshift-api", load_balancers_args(openshift, infra_id, where), opts=in_management)
     dns = ClusterDns(
         "openshift-dns",
-        dns_args(config, where, lbs),
+        dns_args(config, infra_id, where, lbs),
         # The zone's `owned` tag is under a prefix the management provider ignores.
         opts=pulumi.ResourceOptions(providers=[providers.exact_tags()]),
     )
     groups = ClusterSecurityGroups(
-        "openshift-security-groups", security_groups_args(openshift, where), opts=in_management
+        "openshift-security-groups", security_groups_args(openshift, infra_id, where), opts=in_management
     )
     bucket_args = ignition_bucket_args(config, deployer(config, providers), infra_id)
     bucket = IgnitionBucket("openshift-ignition", bucket_args, opts=in_management)
-    iam = MachineIam("openshift-iam", machine_iam_args(config, bucket_args, bucket.key.arn), opts=in_management)
+    iam = MachineIam(
+        "openshift-iam", machine_iam_args(config, infra_id, bucket_args, bucket.key.arn), opts=in_management
+    )
     outputs: dict[str, Any] = {**dns.outputs, **lbs.outputs, **groups.outputs, **iam.outputs, **bucket.outputs}
     if openshift.machines:
         grant = [iam.policies["bootstrap"]] if "bootstrap" in iam.policies else []
         bootstrap_needs = [*bucket.guards, bucket.key, *grant]
         machines = ClusterMachines(
             "openshift-machines",
-            machines_args(openshift, where, lbs, groups, iam, BootstrapSource(bucket_args.location, bootstrap_needs)),
+            machines_args(
+                openshift, infra_id, where, lbs, groups, iam, BootstrapSource(bucket_args.location, bootstrap_needs)
+            ),
             opts=in_management,
         )
         outputs["machines"] = machines.outputs
@@ -116,7 +100,7 @@ def cluster_infrastructure(
 
 def deployer(config: StackConfig, providers: AccountProviders) -> pulumi.Input[str]:
     """openshift.deployerArn, or the role (or user) of whoever runs `pulumi up`."""
-    given = _section(config).deployer_arn
+    given = openshift_section(config).deployer_arn
     if given is not None:
         return given
     invoke = pulumi.InvokeOptions(provider=providers.management)
@@ -124,211 +108,9 @@ def deployer(config: StackConfig, providers: AccountProviders) -> pulumi.Input[s
     return aws.iam.get_session_context_output(arn=caller.arn, opts=invoke).issuer_arn
 
 
-def s3_service(region: str) -> str:
-    """S3's service name in `kms:ViaService`, with the partition's DNS suffix."""
-    return f"s3.{region}.amazonaws.com" + (".cn" if region.startswith("cn-") else "")
-
-
-def _section(config: StackConfig) -> OpenShiftConfig:
-    if config.openshift is None:
-        raise ValueError("the openshift platform needs the tkg-aws:openshift section")
-    return config.openshift
-
-
-# --- Args, from config -----------------------------------------------------------------------------
-def subnet_tags_args(openshift: OpenShiftConfig, where: Placement) -> SharedSubnetTagsArgs:
-    subnets = {f"public-{az}": s for az, s in where.public_subnets.items()}
-    subnets |= {f"private-{az}": s for az, s in where.private_subnets.items()}
-    return SharedSubnetTagsArgs(infra_id=openshift.infra_id, subnet_ids=subnets)
-
-
-def load_balancers_args(openshift: OpenShiftConfig, where: Placement) -> ApiLoadBalancersArgs:
-    public = openshift.public_hosted_zone_id is not None
-    return ApiLoadBalancersArgs(
-        infra_id=openshift.infra_id,
-        vpc_id=where.vpc_id,
-        private_subnet_ids=where.lb_subnets("private"),
-        public_subnet_ids=where.lb_subnets("public") if public else (),
-        external=public,
-        protect=openshift.protect,
-    )
-
-
-def dns_args(config: StackConfig, where: Placement, lbs: ApiLoadBalancers) -> ClusterDnsArgs:
-    openshift = _section(config)
-
-    def target(key: str) -> LoadBalancerTarget | None:
-        lb = lbs.load_balancers.get(key)
-        return None if lb is None else LoadBalancerTarget(dns_name=lb.dns_name, zone_id=lb.zone_id)
-
-    return ClusterDnsArgs(
-        cluster_domain=openshift.cluster_domain,
-        infra_id=openshift.infra_id,
-        vpc_id=where.vpc_id,
-        internal_api=target("int"),  # type: ignore[arg-type]
-        external_api=target("ext"),
-        public_zone_id=openshift.public_hosted_zone_id,
-        alias_records=config.partition not in CNAME_PARTITIONS,
-        protect=openshift.protect,
-    )
-
-
-def security_groups_args(openshift: OpenShiftConfig, where: Placement) -> ClusterSecurityGroupsArgs:
-    rules = ports.cluster_rules(where.machine_network)
-    if openshift.bootstrap.enabled:
-        sources = [str(c) for c in openshift.bootstrap.allowed_cidrs] or [where.machine_network]
-        rules += ports.bootstrap_rules(sources)
-    return ClusterSecurityGroupsArgs(
-        infra_id=openshift.infra_id, vpc_id=where.vpc_id, rules=rules, protect=openshift.protect
-    )
-
-
-def ignition_bucket_args(config: StackConfig, deployer_arn: pulumi.Input[str], infra_id: str) -> IgnitionBucketArgs:
-    openshift = _section(config)
-    account = config.management_cluster.account_id
-    upload = openshift.ignition.source("bootstrap") if openshift.bootstrap.enabled else None
-    return IgnitionBucketArgs(
-        bucket_name=bucket_name(infra_id, account),
-        partition=config.partition,
-        account_id=account,
-        s3_service=s3_service(config.region),
-        bootstrap_role_arn=role_arn(config.partition, account, config.iam.path, role_name(infra_id, "bootstrap")),
-        deployer_arn=deployer_arn,
-        bootstrap_ignition=upload,
-        protect=openshift.protect,
-    )
-
-
-def machine_iam_args(config: StackConfig, bucket: IgnitionBucketArgs, key_arn: pulumi.Input[str]) -> MachineIamArgs:
-    openshift = _section(config)
-    roles: list[MachineRole] = ["master", "worker"] + (["bootstrap"] if openshift.bootstrap.enabled else [])
-    return MachineIamArgs(
-        infra_id=openshift.infra_id or "",
-        roles=roles,
-        ignition=IgnitionGrant(bucket.object_arn, bucket.account_id, key_arn, bucket.s3_service),
-        partition=config.partition,
-        path=config.iam.path,
-        permissions_boundary=config.iam.permissions_boundary,
-        protect=openshift.protect,
-    )
-
-
-@dataclass(frozen=True)
-class BootstrapSource:
-    location: str
-    """s3://<bucket>/bootstrap.ign"""
-    needs: list[pulumi.Resource]
-    """The object, its key, the bucket's guards and the grants: what must exist before it boots."""
-
-
-def machines_args(
-    openshift: OpenShiftConfig,
-    where: Placement,
-    lbs: ApiLoadBalancers,
-    groups: ClusterSecurityGroups,
-    iam: MachineIam,
-    bootstrap: BootstrapSource,
-) -> ClusterMachinesArgs:
-    api_targets = {key: listener.port for key, listener in LISTENERS.items() if key in lbs.target_groups}
-    machines = [
-        *_bootstrap(openshift, where, groups, iam, bootstrap, api_targets),
-        *_control_plane(openshift, where, groups, iam, api_targets),
-        *_compute(openshift, where, groups, iam),
-    ]
-    return ClusterMachinesArgs(
-        infra_id=openshift.infra_id or "",
-        ami=openshift.rhcos_ami or "",
-        machines=machines,
-        target_group_arns={key: tg.arn for key, tg in lbs.target_groups.items()},
-    )
-
-
-def _bootstrap(openshift, where, groups, iam, source: BootstrapSource, api_targets) -> list[Machine]:
-    if not openshift.bootstrap.enabled:
-        return []
-    az = where.control_plane_azs[0]
-    bootstrap = openshift.bootstrap
-    subnets = where.public_subnets if bootstrap.public else where.private_subnets
-    file = openshift.ignition.source("bootstrap")
-    pointer = ignition_config.bootstrap_pointer(
-        source.location,
-        ignition_config.file_sha512(file) if file is not None else None,
-        ignition_config.ignition_proxy(openshift),
-    )
-    return [
-        Machine(
-            name="bootstrap",
-            availability_zone=az,
-            subnet_id=subnets[az],
-            instance_type=bootstrap.instance_type,
-            instance_profile=iam.instance_profiles["bootstrap"].name,
-            security_group_ids=[groups.groups["bootstrap"].id, groups.groups["master"].id],
-            user_data=json.dumps(pointer, sort_keys=True),
-            root_volume_size=openshift.control_plane.root_volume_size,
-            root_volume_type=openshift.control_plane.root_volume_type,
-            root_volume_iops=openshift.control_plane.root_volume_iops,
-            public_ip=bootstrap.public,
-            target_group_ports=api_targets,
-            replace_on_new_user_data=True,
-            depends_on=source.needs,
-        )
-    ]
-
-
-def _control_plane(openshift, where, groups, iam, api_targets) -> list[Machine]:
-    control_plane = openshift.control_plane
-    return [
-        Machine(
-            name=f"master-{i}",
-            availability_zone=az,
-            subnet_id=where.private_subnets[az],
-            instance_type=control_plane.instance_type,
-            instance_profile=iam.instance_profiles["master"].name,
-            security_group_ids=[groups.groups["master"].id],
-            user_data=_ignition_text(openshift, "master"),
-            root_volume_size=control_plane.root_volume_size,
-            root_volume_type=control_plane.root_volume_type,
-            root_volume_iops=control_plane.root_volume_iops,
-            target_group_ports=api_targets,
-            protect=openshift.protect,
-        )
-        for i, az in enumerate(where.control_plane_azs)
-    ]
-
-
-def _compute(openshift, where, groups, iam) -> list[Machine]:
-    compute = openshift.compute
-    replicas = compute.replicas or {az: 1 for az in sorted(where.private_subnets)}
-    return [
-        Machine(
-            name=f"worker-{az}-{n}",
-            availability_zone=az,
-            subnet_id=where.private_subnets[az],
-            instance_type=compute.instance_type,
-            instance_profile=iam.instance_profiles["worker"].name,
-            security_group_ids=[groups.groups["worker"].id],
-            user_data=_ignition_text(openshift, "worker"),
-            root_volume_size=compute.root_volume_size,
-            root_volume_type=compute.root_volume_type,
-            root_volume_iops=compute.root_volume_iops,
-        )
-        for az, count in sorted(replicas.items())
-        for n in range(count)
-    ]
-
-
-def _ignition_text(openshift: OpenShiftConfig, role: str) -> str:
-    source = openshift.ignition.source(role)  # type: ignore[arg-type]
-    return source.read_text() if source is not None else ""
-
-
 def install_config(config: StackConfig) -> dict[str, Any]:
     """install-config.yaml's part, from the config alone (no id of anything this stack creates)."""
-    openshift = _section(config)
+    openshift = openshift_section(config)
     vpc = config.network.existing_vpc
     private_azs = sorted(vpc.private_subnet_ids) if vpc is not None else config.availability_zones
     return ignition_config.install_config(openshift, config.region, machine_network(config), private_azs)
-
-
-def machine_network(config: StackConfig) -> str:
-    return str(_section(config).machine_network or config.network.cidr)

@@ -12,12 +12,12 @@ discovery through). Each rule becomes one rule resource, so changing one rule ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 Group = Literal["master", "worker", "bootstrap"]
 Protocol = Literal["tcp", "udp", "icmp", "50"]
 
-ESP = "50"  # IP protocol 50, no ports
+ESP: Final = "50"  # IP protocol 50, no ports
 SSH, API, MACHINE_CONFIG, JOURNAL_GATEWAY = 22, 6443, 22623, 19531
 # AWS's default quota of inbound (and of outbound) rules per security group (L-0EA8095F).
 RULES_PER_GROUP_QUOTA = 60

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -19,7 +19,7 @@ from components.config.validators import NAMESPACE
 from components.openshift.config import CONTROL_PLANE_REPLICAS, DNS_NAME_MAX, OpenShiftConfig
 
 KEY = f"{NAMESPACE}:openshift"
-ROLES = ("bootstrap", "master", "worker")
+ROLES: tuple[Literal["bootstrap", "master", "worker"], ...] = ("bootstrap", "master", "worker")
 # The longest name the program gives: api-int.<clusterName>.<baseDomain>.
 LONGEST_RECORD_PREFIX = "api-int."
 # EC2 takes at most 16 KB of user data before base64 encoding.

@@ -37,12 +37,14 @@ class ClusterSecurityGroupsArgs:
 
 
 class ClusterSecurityGroups(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:ClusterSecurityGroups"
+
     groups: dict[Group, aws.ec2.SecurityGroup]
     outputs: dict[str, Any]
     """securityGroupIds by group."""
 
     def __init__(self, name: str, args: ClusterSecurityGroupsArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:ClusterSecurityGroups", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         names = list(dict.fromkeys(rule.group for rule in args.rules))
         self.groups = {group: self._group(group) for group in names}

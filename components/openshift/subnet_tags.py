@@ -25,8 +25,10 @@ class SharedSubnetTagsArgs:
 
 
 class SharedSubnetTags(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:openshift:SharedSubnetTags"
+
     def __init__(self, name: str, args: SharedSubnetTagsArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:openshift:SharedSubnetTags", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         for key, subnet_id in sorted(args.subnet_ids.items()):
             aws.ec2.Tag(
                 f"{name}-{key}",

@@ -16,11 +16,13 @@ from components.package.sections import EksLocalClusterArgs
 class EksLocalCluster(PlatformComponent):
     """An EKS local cluster on an Outpost rack, and its nodes."""
 
+    TYPE_TOKEN = f"{PACKAGE_NAME}:index:EksLocalCluster"
+
     eks_local_cluster: pulumi.Output[EksLocalClusterOutputs]
     """Cluster name and id, private endpoint, CA, Outpost subnets, roles, node groups, kubeconfigs."""
     eks_local_cluster_kubeconfig: pulumi.Output[str]
     """The cluster's kubeconfig (a secret)."""
 
     def __init__(self, name: str, args: EksLocalClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{PACKAGE_NAME}:index:EksLocalCluster", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.publish(build_under(self, validated_config(args, platform="eksLocalCluster")))

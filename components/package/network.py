@@ -16,6 +16,8 @@ from components.stack import stack_network
 class Network(pulumi.ComponentResource):
     """A VPC with public and private subnets per AZ, NAT gateways and VPC endpoints, as the stack's `network`."""
 
+    TYPE_TOKEN = f"{PACKAGE_NAME}:index:Network"
+
     vpc_id: pulumi.Output[str]
     availability_zones: pulumi.Output[list[str]]
     """In the order of network.availabilityZones."""
@@ -31,7 +33,7 @@ class Network(pulumi.ComponentResource):
     """Keyed by AZ name; only when the stack creates the VPC."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{PACKAGE_NAME}:index:Network", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         config = validated_config(args, platform=None)
         with children_of(self):
             outputs = stack_network(config, account_providers(config)).outputs

@@ -17,9 +17,11 @@ class OpenShiftCluster(PlatformComponent):
     """The infrastructure of an OpenShift cluster with user-provisioned infrastructure
     (`openshift-install` consumes the `openshift.installConfig` output)."""
 
+    TYPE_TOKEN = f"{PACKAGE_NAME}:index:OpenShiftCluster"
+
     openshift: pulumi.Output[OpenShiftOutputs]
     """install-config values, DNS names, load balancers, security groups, roles, ignition bucket, machines."""
 
     def __init__(self, name: str, args: OpenShiftClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{PACKAGE_NAME}:index:OpenShiftCluster", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.publish(build_under(self, validated_config(args, platform="openshift")))

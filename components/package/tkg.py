@@ -18,6 +18,8 @@ class TkgAccount(PlatformComponent):
     """An AWS account prepared for TKG / CAPA management and workload clusters (`tanzu mc create`,
     `tanzu cluster create`), with the workload accounts CAPA enters from it."""
 
+    TYPE_TOKEN = f"{PACKAGE_NAME}:index:TkgAccount"
+
     iam: pulumi.Output[IamOutputs]
     """Role, instance profile and policy ARNs and names, keyed by role (controlPlane, nodes, controllers)."""
     workload_accounts: pulumi.Output[dict[str, WorkloadAccountOutputs]] | None
@@ -28,5 +30,5 @@ class TkgAccount(PlatformComponent):
     """The GPU operator add-on (with gpu.enabled)."""
 
     def __init__(self, name: str, args: TkgAccountArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{PACKAGE_NAME}:index:TkgAccount", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.publish(build_under(self, validated_config(args, platform="tkg")))

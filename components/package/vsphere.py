@@ -18,9 +18,11 @@ from components.package.sections import VsphereTkgServiceArgs
 class VsphereTkgService(PlatformComponent):
     """The TKG Service's namespaces, VM classes (vGPU included) and clusters on an enabled Supervisor."""
 
+    TYPE_TOKEN = f"{PACKAGE_NAME}:index:VsphereTkgService"
+
     vsphere: pulumi.Output[VsphereOutputs]
     """Supervisor id, VM classes, namespaces, clusters (pools, logins) and the steps left to do."""
 
     def __init__(self, name: str, args: VsphereTkgServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"{PACKAGE_NAME}:index:VsphereTkgService", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.publish(build_under(self, validated_config(args, platform="vsphere")))

@@ -9,9 +9,12 @@ the component, not this module, serialises the document (pulumi.Output.json_dump
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from components.policies.grammar import ALLOW, Document, Statement, document
+
+if TYPE_CHECKING:
+    import pulumi
 
 EC2_SERVICE = "ec2.amazonaws.com"
 ASSUME_ROLE = "sts:AssumeRole"
@@ -24,6 +27,8 @@ def assume_role_statement(kind: PrincipalKind, principals: Sequence[Any]) -> Sta
     return {"Effect": ALLOW, "Principal": {kind: list(principals)}, "Action": [ASSUME_ROLE]}
 
 
-def ec2_trust_policy(extra_statements: Sequence[Statement] = ()) -> Document:
-    """EC2 may assume the role; `extra_statements` follow (CAPA's `trustStatements`)."""
-    return document(assume_role_statement("Service", [EC2_SERVICE]), *extra_statements)
+def ec2_trust_policy(extra_statements: Sequence[pulumi.Input[Statement]] = ()) -> Document:
+    """EC2 may assume the role; `extra_statements` follow (CAPA's `trustStatements`), Outputs among them."""
+    policy = document(assume_role_statement("Service", [EC2_SERVICE]))
+    policy["Statement"] += extra_statements
+    return policy

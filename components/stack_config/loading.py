@@ -16,6 +16,7 @@ from typing import Any
 
 import pulumi
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from components.config import rules
 from components.config import validators as check
@@ -71,7 +72,10 @@ def parse_stack_config(
     tkg-aws keys are ours, aws:/kubernetes: keys reach the providers or are refused, pulumi: keys
     are the engine's; a key of any other namespace is a typo (`tkg_aws:network`) and an error.
     """
-    raw, unknown, provider_values, foreign = {}, {}, {}, {}
+    raw: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    provider_values: dict[str, Any] = {}
+    foreign: dict[str, Any] = {}
     secret_paths = {key.split(":", 1)[1] for key in secret_keys if key.startswith(f"{NAMESPACE}:")}
     for key, value in values.items():
         namespace, _, name = key.partition(":")
@@ -256,7 +260,7 @@ MISSING_HINTS = {
 }
 
 
-def _number_hint(path: str, e: dict) -> str:
+def _number_hint(path: str, e: ErrorDetails) -> str:
     """The command that stores an account id as text, for one that arrived as a number."""
     value = e.get("input")
     if isinstance(value, int) and not isinstance(value, bool) and path.endswith(("accountId", "AccountId")):
@@ -264,7 +268,7 @@ def _number_hint(path: str, e: dict) -> str:
     return ""
 
 
-def _path(loc: tuple) -> str:
+def _path(loc: tuple[int | str, ...]) -> str:
     """pydantic's error location as the user's key path, e.g. workloadAccounts[0].identity.name."""
     path = ""
     for part in loc:
@@ -296,7 +300,7 @@ TYPE_MESSAGES = {
 }
 
 
-def _message(e: dict) -> str:
+def _message(e: ErrorDetails) -> str:
     kind, msg = e["type"], e["msg"]
     if kind in TYPE_MESSAGES:
         return TYPE_MESSAGES[kind]

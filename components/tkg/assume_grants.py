@@ -49,11 +49,13 @@ class AssumeWorkloadRolesArgs:
 
 
 class AssumeWorkloadRoles(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:assume_grants:AssumeWorkloadRoles"
+
     policies: list[aws.iam.Policy]
     attachments: list[pulumi.CustomResource]
 
     def __init__(self, name: str, args: AssumeWorkloadRolesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:assume_grants:AssumeWorkloadRoles", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.policies = [self._policy(name, args, number, doc) for number, doc in enumerate(args.documents, start=1)]
         self.attachments = [
             self._attach(name, principal, number, policy)
@@ -62,7 +64,7 @@ class AssumeWorkloadRoles(pulumi.ComponentResource):
         ]
         self.register_outputs({"policyArns": [p.arn for p in self.policies]})
 
-    def _policy(self, name: str, args: AssumeWorkloadRolesArgs, number: int, document: dict) -> aws.iam.Policy:
+    def _policy(self, name: str, args: AssumeWorkloadRolesArgs, number: int, document: Document) -> aws.iam.Policy:
         return aws.iam.Policy(
             f"{name}-{number}",
             name=numbered_name(args.policy_name, number),

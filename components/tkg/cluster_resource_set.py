@@ -75,9 +75,10 @@ def _kind(text: str, where: str) -> str:
         parsed = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise ValueError(f"{where} is not valid YAML ({err.__class__.__name__})") from None
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("kind"), str):
+    kind = parsed.get("kind") if isinstance(parsed, dict) else None
+    if not isinstance(kind, str):
         raise ValueError(f"{where} is not a Kubernetes object (it has no kind)")
-    return parsed["kind"]
+    return kind
 
 
 def split_manifests(docs: list[Document], budget: int = DATA_BUDGET) -> dict[str, list[dict[str, str]]]:

@@ -9,7 +9,7 @@ StackConfig, beside the shared sections of components/config/models.py.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import pulumi
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_validator
@@ -41,7 +41,7 @@ DEFAULT_GPU_SELECTOR = {"gpu": "nvidia"}
 DEFAULT_GPU_INSTANCE_TYPE = "g4dn.xlarge"
 # v1beta1 is served by every CAPI release with ClusterResourceSet; v1beta2 only from CAPI 1.11,
 # newer than the CAPI of TKG 2.x management clusters.
-DEFAULT_CRS_API_VERSION = "v1beta1"
+DEFAULT_CRS_API_VERSION: Final = "v1beta1"
 
 
 # --- secrets -------------------------------------------------------------------------------------
@@ -139,6 +139,12 @@ class LabelSelector(Model):
         return rendered
 
 
+def non_empty_selector(selector: LabelSelector) -> LabelSelector:
+    if selector.is_empty():
+        raise ValueError("an empty selector would match nothing in CAPI; give at least one label")
+    return selector
+
+
 class AllowedNamespaces(Model):
     """Which namespaces may use an identity. CAPA reads absent, [] and {} selectors as *none*."""
 
@@ -166,6 +172,20 @@ class AllowedNamespaces(Model):
         return rendered
 
 
+def grants_namespaces(allowed: AllowedNamespaces) -> AllowedNamespaces:
+    """CAPA reads an absent field, an empty list and an empty selector as 'no namespace'."""
+    if allowed.all:
+        if allowed.list_ is not None or allowed.selector is not None:
+            raise ValueError("'all' cannot be combined with a list or a selector")
+        return allowed
+    if not allowed.list_ and (allowed.selector is None or allowed.selector.is_empty()):
+        raise ValueError(
+            "grants no namespace (CAPA reads an empty list or selector as none); "
+            "give namespaces, a non-empty selector, or 'all'"
+        )
+    return allowed
+
+
 class IdentityConfig(Model):
     name: DnsSubdomain | None = None
     """AWSClusterRoleIdentity name. Default: the account's name."""
@@ -174,7 +194,7 @@ class IdentityConfig(Model):
         BeforeValidator(
             AllowedNamespaces.from_config, json_schema_input_type=list[DnsLabel] | Literal["all"] | AllowedNamespaces
         ),
-        AfterValidator(check.grants_namespaces),
+        AfterValidator(grants_namespaces),
     ]
     """Required: a namespace list, a selector, or `all`."""
     duration_seconds: Annotated[int, Field(ge=900, le=43200)] = DEFAULT_IDENTITY_DURATION_SECONDS
@@ -260,7 +280,7 @@ class GpuConfig(Model):
     """Namespace of the operator in each workload cluster."""
     cluster_namespace: DnsLabel = DEFAULT_GPU_CLUSTER_NAMESPACE
     """Management-cluster namespace of the Cluster objects (CAPI selects within one namespace)."""
-    cluster_selector: Annotated[LabelSelector, AfterValidator(check.non_empty_selector)] = LabelSelector.model_validate(
+    cluster_selector: Annotated[LabelSelector, AfterValidator(non_empty_selector)] = LabelSelector.model_validate(
         {"matchLabels": DEFAULT_GPU_SELECTOR}
     )
     driver_preinstalled: bool = False

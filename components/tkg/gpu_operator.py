@@ -86,31 +86,10 @@ class GpuOperatorAddonArgs:
     base_cluster_config: pulumi.Input[dict[str, str]] = field(default_factory=dict)
     """TKG cluster-config variables of a cluster in the stack's VPC; GPU clusters add their own."""
 
-    @classmethod
-    def from_config(
-        cls, gpu: GpuConfig, base_cluster_config: pulumi.Input[dict[str, str]] | None = None
-    ) -> GpuOperatorAddonArgs:
-        manifests = tuple(
-            PinnedManifest(path=m.path, source=m.source, sha256=m.sha256, key=f"gpu.manifests[{i}]")
-            for i, m in enumerate(gpu.manifests)
-        )
-        return cls(
-            delivery=gpu.delivery,
-            chart_version=gpu.chart_version,
-            operator_namespace=gpu.namespace,
-            cluster_namespace=gpu.cluster_namespace,
-            cluster_selector=gpu.cluster_selector.render(),
-            driver_preinstalled=gpu.driver_preinstalled,
-            values=dict(gpu.values),
-            values_secret=gpu.values_secret,
-            manifests=manifests,
-            cluster_resource_set_api_version=gpu.cluster_resource_set_api_version,
-            worker_instance_type=gpu.worker_instance_type,
-            base_cluster_config=base_cluster_config or {},
-        )
-
 
 class GpuOperatorAddon(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:gpu_operator:GpuOperatorAddon"
+
     helm_chart_proxy: k8s.apiextensions.CustomResource | None
     """The HelmChartProxy (helmChartProxy delivery)."""
     cluster_resource_set: k8s.apiextensions.CustomResource | None
@@ -121,7 +100,7 @@ class GpuOperatorAddon(pulumi.ComponentResource):
     """Plain values for the stack's `gpu` output."""
 
     def __init__(self, name: str, args: GpuOperatorAddonArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:gpu_operator:GpuOperatorAddon", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.helm_chart_proxy = None
         self.cluster_resource_set = None
         self.config_maps = []

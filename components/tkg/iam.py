@@ -31,7 +31,6 @@ from pydantic.alias_generators import to_camel
 
 from components.policies import trust
 from components.policies.grammar import Profile, Statement
-from components.tkg.config import IamConfig
 from components.tkg.policies import template
 from components.tkg.policies.tanzu import INLINE_POLICY_NAME
 
@@ -70,30 +69,11 @@ class ClusterIamArgs:
         if unknown:
             raise ValueError(f"extra_policy_arns: no such roles {sorted(unknown)}; roles are {template.ROLES}")
 
-    @classmethod
-    def from_config(
-        cls,
-        iam: IamConfig,
-        partition: str,
-        controllers_trust_statements: Sequence[pulumi.Input[Statement]] = (),
-        retain_on_delete: bool = False,
-    ) -> ClusterIamArgs:
-        return cls(
-            name_suffix=iam.suffix,
-            partition=partition,
-            profile=iam.profile,
-            tmc_permissions=iam.tmc_permissions,
-            path=iam.path,
-            permissions_boundary=iam.permissions_boundary,
-            extra_policy_arns=iam.extra_policy_arns.by_role(),
-            protect=iam.protect,
-            controllers_trust_statements=controllers_trust_statements,
-            retain_on_delete=retain_on_delete,
-        )
-
 
 class ClusterIam(pulumi.ComponentResource):
     """The roles, instance profiles and policies of one account, keyed by base name."""
+
+    TYPE_TOKEN = "tkg-aws:iam:ClusterIam"
 
     roles: dict[str, aws.iam.Role]
     instance_profiles: dict[str, aws.iam.InstanceProfile]
@@ -105,7 +85,7 @@ class ClusterIam(pulumi.ComponentResource):
     """What the set was built from: path, boundary, protection and retention apply beside it too."""
 
     def __init__(self, name: str, args: ClusterIamArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:iam:ClusterIam", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self._name, self._args = name, args
         self.args = args
         self.attachments = {}

@@ -21,12 +21,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.config.models import ManagementClusterConfig
-from components.tkg.config import WorkloadAccountConfig
 from components.tkg.identity_objects import (
     GROUP,
     KIND,
     aws_cluster_role_identity,
-    default_session_name,
     identity_metadata,
 )
 
@@ -52,23 +50,6 @@ class IdentityTarget:
     ready: list[pulumi.Resource] = field(default_factory=list)
     """Resources the identity must wait for (trust policy holder, management AssumeRole policy)."""
 
-    @classmethod
-    def from_config(
-        cls, account: WorkloadAccountConfig, role_arn: pulumi.Input[str], ready: list[pulumi.Resource]
-    ) -> IdentityTarget:
-        identity = account.identity
-        return cls(
-            account_name=account.name,
-            former_account_names=tuple(account.former_names),
-            identity_name=account.identity_name,
-            allowed_namespaces=identity.allowed_namespaces.render(),
-            duration_seconds=identity.duration_seconds,
-            session_name=identity.session_name or default_session_name(account.identity_name),
-            external_id=identity.external_id_input,
-            role_arn=role_arn,
-            ready=ready,
-        )
-
 
 @dataclass(frozen=True, kw_only=True)
 class ClusterIdentitiesArgs:
@@ -78,15 +59,19 @@ class ClusterIdentitiesArgs:
 
 
 class ClusterIdentities(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:identities:ClusterIdentities"
+
     identities: dict[str, k8s.apiextensions.CustomResource]
     """AWSClusterRoleIdentity objects keyed by workload account name."""
 
     def __init__(self, name: str, args: ClusterIdentitiesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:identities:ClusterIdentities", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.identities = {
             target.account_name: self._identity(name, args.api_version, target) for target in args.targets
         }
-        self.register_outputs({"identityNames": {k: v.metadata["name"] for k, v in self.identities.items()}})
+        # CustomResource sets its `metadata` output when registered but does not declare it.
+        names = {k: v.metadata["name"] for k, v in self.identities.items()}  # type: ignore[attr-defined]
+        self.register_outputs({"identityNames": names})
 
     def _identity(self, name: str, api_version: str, target: IdentityTarget) -> k8s.apiextensions.CustomResource:
         # Known at preview even before the role exists, so the object's name never shows as unknown;

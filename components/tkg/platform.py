@@ -10,33 +10,36 @@ parents they had when the stack composed them directly, so no URN moved.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.config.base import ConfigError
-from components.config.validators import NAMESPACE, principal_of
 from components.eks_outposts.iam import MANAGEMENT_NAME
 from components.foundations.accounts import AccountProviders
 from components.foundations.key_pairs import KeyPairs
 from components.naming import MANAGEMENT_IAM_SET
 from components.tkg import cluster_config
-from components.tkg.assume_grants import AssumeWorkloadRoles, AssumeWorkloadRolesArgs, Principal, grant_documents
+from components.tkg.args import (
+    ManagementIam,
+    assume_workload_roles_args,
+    capa_roles,
+    cluster_iam_args,
+    gpu_operator_args,
+    identities_args,
+    identity_target,
+    workload_account_args,
+)
+from components.tkg.assume_grants import AssumeWorkloadRoles
 from components.tkg.eks_local_cluster_role import eks_local_cluster_role, with_eks_local_cluster_role
-from components.tkg.gpu_operator import GpuOperatorAddon, GpuOperatorAddonArgs
-from components.tkg.iam import ClusterIam, ClusterIamArgs, ExistingIamSet
-from components.tkg.identities import ClusterIdentities, ClusterIdentitiesArgs, IdentityTarget
-from components.tkg.policies.cross_account import assume_workload_roles_in_organization, controllers_role_arn
-from components.tkg.rules import IAM_POLICY_NAME_MAX, managed_policies_of
-from components.tkg.workload_accounts import WorkloadAccount, WorkloadAccountArgs
+from components.tkg.gpu_operator import GpuOperatorAddon
+from components.tkg.iam import ClusterIam, ExistingIamSet
+from components.tkg.identities import ClusterIdentities
+from components.tkg.workload_accounts import WorkloadAccount
 
 if TYPE_CHECKING:
     from components.stack_config.models import StackConfig
-
-ManagementIam = ClusterIam | ExistingIamSet
 
 
 def tkg_platform(
@@ -63,7 +66,7 @@ def tkg_platform(
     if config.gpu.enabled:
         gpu = GpuOperatorAddon(
             "gpu-operator",
-            GpuOperatorAddonArgs.from_config(config.gpu, variables),
+            gpu_operator_args(config.gpu, variables),
             opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
         )
         outputs["gpu"] = gpu.outputs
@@ -75,7 +78,7 @@ def management_iam(config: StackConfig, in_management: pulumi.ResourceOptions, r
     if config.iam.owned_by_stack is not None:
         account = config.management_cluster.account_id
         return ExistingIamSet(account, config.partition, config.iam.suffix, config.iam.path)
-    args = ClusterIamArgs.from_config(config.iam, config.partition, retain_on_delete=retain)
+    args = cluster_iam_args(config.iam, config.partition, retain_on_delete=retain)
     return ClusterIam(MANAGEMENT_IAM_SET, args, opts=in_management)
 
 
@@ -89,7 +92,7 @@ def workload_accounts(
 ) -> dict[str, Any]:
     """Every workload account, the management side's permission to enter them, and the identities
     that tell CAPA how; returns the `workloadAccounts` output keyed by account name."""
-    principals = config.management_cluster.capa_principal_arns or [
+    principals: list[pulumi.Input[str]] = list(config.management_cluster.capa_principal_arns) or [
         iam.role_arn(base) for base in capa_roles(config.iam.profile)
     ]
     # First: a grant beyond IAM's quota is refused before thousands of accounts are built for nothing.
@@ -97,7 +100,7 @@ def workload_accounts(
     accounts = {
         account.name: WorkloadAccount(
             account.name,
-            WorkloadAccountArgs.from_config(
+            workload_account_args(
                 account,
                 config,
                 providers.workload[account.name],
@@ -108,14 +111,12 @@ def workload_accounts(
         for account in config.workload_accounts
     }
     targets = [
-        IdentityTarget.from_config(
-            a, accounts[a.name].controllers_role.arn, [accounts[a.name].controllers_role, *assume]
-        )
+        identity_target(a, accounts[a.name].controllers_role.arn, [accounts[a.name].controllers_role, *assume])
         for a in config.workload_accounts
     ]
     ClusterIdentities(
         "management-cluster",
-        ClusterIdentitiesArgs(api_version=config.management_cluster.identity_api_version, targets=targets),
+        identities_args(config, targets),
         opts=pulumi.ResourceOptions(providers=[kubernetes]) if kubernetes else None,
     )
     return {name: account.outputs() for name, account in accounts.items()}
@@ -125,76 +126,8 @@ def grant_assume_workload_roles(
     config: StackConfig, iam: ManagementIam, in_management: pulumi.ResourceOptions
 ) -> list[pulumi.Resource]:
     """sts:AssumeRole on exactly the workload controllers roles, for exactly the principals they trust."""
-    role_arns = [
-        controllers_role_arn(config.partition, account.account_id, config.iam.path, config.iam.suffix)
-        for account in config.workload_accounts
-    ]
-    grant = config.management_cluster.workload_role_grant
-    scope = None
-    if grant.by_organization:
-        scope = assume_workload_roles_in_organization(
-            config.partition, config.iam.path, config.iam.suffix, grant.organization_id, grant.organization_paths
-        )
-    documents = grant_documents(role_arns, scope)
-    if config.management_cluster.capa_principal_arns:
-        principals = [
-            Principal(kind, name, f"{kind}-{name}")
-            for kind, name in map(principal_of, config.management_cluster.capa_principal_arns)
-        ]
-        others = dict.fromkeys((p.key for p in principals), 0)  # what else they hold is not ours to know
-    else:
-        principals = [Principal("role", iam.role_name(base), base) for base in capa_roles(config.iam.profile)]
-        others = {
-            base: managed_policies_of(config.iam.extra_policy_arns, ROLE_KEYS[base])
-            for base in capa_roles(config.iam.profile)
-        }
-    refuse_beyond_quota(config, len(documents), principals, others)
-    # The policy name carries the stack, so two stacks that share a CAPA principal each keep their own grant.
-    args = AssumeWorkloadRolesArgs(
-        policy_name=assume_policy_name(pulumi.get_stack()),
-        path=config.iam.path,
-        documents=documents,
-        principals=principals,
-    )
+    args = assume_workload_roles_args(config, iam)
     return [AssumeWorkloadRoles("management-assume-workload-controllers", args, opts=in_management)]
-
-
-# Template role base names -> their config keys (iam.extraPolicyArns.<key>).
-ROLE_KEYS = {"control-plane": "controlPlane", "controllers": "controllers", "nodes": "nodes"}
-
-
-def refuse_beyond_quota(
-    config: StackConfig, grant_policies: int, principals: Sequence[Principal], others: dict[str, int]
-) -> None:
-    """Refuse a grant IAM would not attach: more managed policies on a principal than its quota."""
-    grant = config.management_cluster.workload_role_grant
-    quota = grant.managed_policies_per_role
-    over = [(p, others[p.key]) for p in principals if grant_policies + others[p.key] > quota]
-    if not over:
-        return
-    accounts = len(config.workload_accounts)
-    where = f"{NAMESPACE}:managementCluster.workloadRoleGrant"
-    problems = []
-    for principal, held in over:
-        named = principal.name if isinstance(principal.name, str) else principal.key
-        default = "the default; " if quota == 10 else ""
-        problems.append(
-            f"{where}: the {accounts} workload accounts need {grant_policies} managed policies on the CAPA "
-            f"{principal.kind} {named}, which holds {held} more: above IAM's quota \"Managed policies per "
-            f'{principal.kind}" of {quota} ({default}20 at most); set organizationId or organizationPaths (one '
-            "statement for the organization's accounts), or raise the quota and set managedPoliciesPerRole "
-            f"(got {accounts} accounts)"
-        )
-    raise ConfigError(problems)
-
-
-def assume_policy_name(stack: str) -> str:
-    """`tkg-aws-<stack>-assume-workload-controllers`, within IAM's 128 characters for any stack name."""
-    name = f"tkg-aws-{stack}-assume-workload-controllers"
-    if len(name) <= IAM_POLICY_NAME_MAX:
-        return name
-    digest = hashlib.sha256(stack.encode()).hexdigest()[:8]
-    return f"tkg-aws-{stack[: IAM_POLICY_NAME_MAX - 46]}-{digest}-assume-workload-controllers"
 
 
 def tkg_cluster_config(config: StackConfig, network: dict[str, Any]) -> pulumi.Output[dict[str, str]]:
@@ -209,9 +142,3 @@ def tkg_cluster_config(config: StackConfig, network: dict[str, Any]) -> pulumi.O
             ssh_key_name=config.key_pair_name,
         )
     )
-
-
-def capa_roles(profile: str) -> list[str]:
-    """The management roles CAPA's controller may run as: the control-plane instance profile (TKG:
-    the controllers run on control-plane nodes), and under CAPA's template also the controllers role."""
-    return ["control-plane"] if profile == "tkg" else ["control-plane", "controllers"]

@@ -8,8 +8,9 @@ the other platforms. Lines read `tkg-aws:<key.path>: <problem> (got <value>)`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic.alias_generators import to_camel
 
@@ -85,6 +86,8 @@ def workload_accounts(accounts: list[WorkloadAccountConfig], partition: str) -> 
                 f"name; choose another (got {account.name!r})"
             )
         match = ROLE_ARN.fullmatch(account.deploy_role_arn)
+        if match is None:
+            continue  # not a role ARN: the field's own rule says so
         if match.group(2) != account.account_id:
             problems.append(
                 f"{NAMESPACE}:workloadAccounts[{i}].deployRoleArn: belongs to account {match.group(2)}, "
@@ -119,7 +122,9 @@ def managed_policies_of(extra: ExtraPolicyArns, role_key: str) -> int:
     return TEMPLATE_MANAGED_POLICIES[role_key] + len(getattr(extra, attr))
 
 
-def _duplicates(accounts: list, field: str, getter) -> list[str]:
+def _duplicates(
+    accounts: list[WorkloadAccountConfig], field: str, getter: Callable[[WorkloadAccountConfig], str]
+) -> list[str]:
     first: dict[str, int] = {}
     problems = []
     for i, account in enumerate(accounts):
@@ -133,7 +138,7 @@ def _duplicates(accounts: list, field: str, getter) -> list[str]:
     return problems
 
 
-def arn_partitions(raw: dict, partition: str) -> list[str]:
+def arn_partitions(raw: dict[str, Any], partition: str) -> list[str]:
     """Every ARN the user gives must be of the region's partition (aws, aws-us-gov, aws-cn)."""
     problems = []
     for path, arn in _user_arns(raw):
@@ -145,25 +150,30 @@ def arn_partitions(raw: dict, partition: str) -> list[str]:
     return problems
 
 
-def _user_arns(raw: dict) -> list[tuple[str, object]]:
-    def section(name: str) -> dict:
-        value = raw.get(name)
-        return value if isinstance(value, dict) else {}
+def _user_arns(raw: dict[str, Any]) -> list[tuple[str, object]]:
+    def section(name: str) -> dict[str, Any]:
+        return _map(raw.get(name))
 
-    def policies(prefix: str, owner: dict) -> list[tuple[str, object]]:
-        found = [(f"{prefix}permissionsBoundary", owner.get("permissionsBoundary"))]
-        extra = owner.get("extraPolicyArns") if isinstance(owner.get("extraPolicyArns"), dict) else {}
-        for role, arns in extra.items():
+    def policies(prefix: str, owner: dict[str, Any]) -> list[tuple[str, object]]:
+        found: list[tuple[str, object]] = [(f"{prefix}permissionsBoundary", owner.get("permissionsBoundary"))]
+        for role, arns in _map(owner.get("extraPolicyArns")).items():
             found += [(f"{prefix}extraPolicyArns.{role}[{i}]", a) for i, a in enumerate(arns or [])]
         return found
 
     found = policies("iam.", section("iam"))
     principals = section("managementCluster").get("capaPrincipalArns") or []
     found += [(f"managementCluster.capaPrincipalArns[{i}]", a) for i, a in enumerate(principals)]
-    accounts = raw.get("workloadAccounts") if isinstance(raw.get("workloadAccounts"), list) else []
+    accounts = raw.get("workloadAccounts")
+    if not isinstance(accounts, list):
+        accounts = []
     for i, account in enumerate(a for a in accounts if isinstance(a, dict)):
         found += policies(f"workloadAccounts[{i}].", account)
     return found
+
+
+def _map(value: object) -> dict[str, Any]:
+    """A section of the raw config, or nothing where it is not a map (its model reports that)."""
+    return value if isinstance(value, dict) else {}
 
 
 def managed_policy_counts(where: str, extra: ExtraPolicyArns) -> list[str]:
@@ -338,7 +348,7 @@ def workload_trust(cluster: ManagementClusterConfig, has_workload_accounts: bool
     return []
 
 
-def tkg_sections(raw: dict, tkg_enabled: bool) -> list[str]:
+def tkg_sections(raw: dict[str, Any], tkg_enabled: bool) -> list[str]:
     """With tkg.enabled false nothing of TKG is built, so its settings would be silently ignored."""
     if tkg_enabled:
         return []
@@ -347,7 +357,7 @@ def tkg_sections(raw: dict, tkg_enabled: bool) -> list[str]:
         for section in TKG_SECTIONS
         if section != "iam" and raw.get(section) not in (None, {}, [], {"enabled": False})
     ]
-    iam = raw.get("iam") if isinstance(raw.get("iam"), dict) else {}
+    iam = _map(raw.get("iam"))
     return problems + [
         f"{NAMESPACE}:iam.{key}: belongs to the TKG platform, which tkg.enabled: false turns off; only iam.path "
         f"and iam.permissionsBoundary apply to every platform's roles (got {iam[key]!r})"

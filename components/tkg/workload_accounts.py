@@ -18,21 +18,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from components.tkg import cluster_config
-from components.tkg.config import WorkloadAccountConfig
 from components.tkg.eks_local_cluster_role import eks_local_cluster_role
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from components.tkg.policies.cross_account import management_trust_statements
-from components.tkg.rules import ROLE_CHAINING_MAX_SECONDS
-
-if TYPE_CHECKING:
-    from components.stack_config.models import StackConfig
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,55 +58,17 @@ class WorkloadAccountArgs:
     eks_local_cluster_role: str | None = None
     """Name of the EKS local cluster role beside the account's set (iam.eksLocalClusterRole). Default: none."""
 
-    @classmethod
-    def from_config(
-        cls,
-        account: WorkloadAccountConfig,
-        config: StackConfig,
-        provider: aws.Provider,
-        capa_principal_arns: pulumi.Input[list[str]],
-        public_key: pulumi.Input[str] | None,
-    ) -> WorkloadAccountArgs:
-        duration = account.identity.duration_seconds
-        iam = dataclasses.replace(
-            ClusterIamArgs.from_config(config.iam, config.partition, retain_on_delete=account.adopted),
-            permissions_boundary=account.permissions_boundary,
-            # Its machines never enter another account: no sts:AssumeRole on the set's roles anywhere.
-            allow_assume_role=False,
-            extra_policy_arns=account.extra_policy_arns.by_role(),
-            protect=account.protected(config.iam),
-            # The identity's sessions may last as long as its durationSeconds asks (config allows more
-            # than STS's role-chaining hour only when CAPA runs as IAM users).
-            controllers_max_session_duration=duration if duration > ROLE_CHAINING_MAX_SECONDS else None,
-        )
-        return cls(
-            account_id=account.account_id,
-            identity_name=account.identity_name,
-            former_names=tuple(account.former_names),
-            provider=provider,
-            region=config.region,
-            partition=config.partition,
-            iam=iam,
-            capa_principal_arns=capa_principal_arns,
-            trust_external_id=account.identity.external_id_input,
-            availability_zones=config.availability_zones,
-            key_name=config.key_pair_name,
-            public_key=public_key if account.key_pair else None,
-            retain_on_delete=account.adopted,
-            eks_local_cluster_role=config.iam.eks_local_cluster_role_name,
-        )
-
 
 class WorkloadAccount(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:cross_account:WorkloadAccount"
+
     provider: aws.Provider
     iam: ClusterIam
     key_pairs: KeyPairs | None
 
     def __init__(self, name: str, args: WorkloadAccountArgs, opts: pulumi.ResourceOptions | None = None):
         former = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in args.former_names])
-        super().__init__(
-            "tkg-aws:cross_account:WorkloadAccount", name, None, pulumi.ResourceOptions.merge(opts, former)
-        )
+        super().__init__(self.TYPE_TOKEN, name, None, pulumi.ResourceOptions.merge(opts, former))
         self._args = args
         self.provider = args.provider
         in_account = pulumi.ResourceOptions(parent=self, providers=[self.provider])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_validator
 
@@ -40,7 +40,7 @@ DEFAULT_SERVICES_CIDR = "10.96.0.0/12"
 DEFAULT_PODS_CIDR = "192.168.0.0/16"
 DEFAULT_SERVICE_DOMAIN = "cluster.local"
 DEFAULT_GPU_OPERATOR_NAMESPACE = "gpu-operator"
-DEFAULT_CONTROL_PLANE_REPLICAS = 3
+DEFAULT_CONTROL_PLANE_REPLICAS: Final = 3
 # VMware's vGPU examples give GPU nodes these two volumes: the driver and CUDA images are large and
 # the OVA's node disk is 16 GB.
 GPU_VOLUME_CAPACITY = "50Gi"

@@ -11,6 +11,7 @@ secrets throughout (the provider's kubeconfig, the Secrets' data, the chart repo
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +46,10 @@ class ClusterGpuOperatorArgs:
 
 
 class ClusterGpuOperator(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:vsphere:ClusterGpuOperator"
+
     def __init__(self, name: str, args: ClusterGpuOperatorArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:vsphere:ClusterGpuOperator", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.provider = self._cluster_provider(name, args)
         namespace_doc = gpu_objects.namespace(args.namespace)
         namespace = k8s.core.v1.Namespace(
@@ -56,15 +59,14 @@ class ClusterGpuOperator(pulumi.ComponentResource):
         )
         in_namespace = pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[namespace])
         licence = self._licence(name, args, in_namespace)
+        docker_config: pulumi.Output[str] = pulumi.Output.secret(
+            pulumi.Output.from_input(args.ngc_api_key).apply(gpu_objects.docker_config_json)
+        )
         pull_secret = k8s.core.v1.Secret(
             f"{name}-ngc",
             metadata=self._metadata(args, gpu_objects.PULL_SECRET),
             type="kubernetes.io/dockerconfigjson",
-            string_data={
-                ".dockerconfigjson": pulumi.Output.secret(
-                    pulumi.Output.from_input(args.ngc_api_key).apply(gpu_objects.docker_config_json)
-                )
-            },
+            string_data={".dockerconfigjson": docker_config},
             opts=in_namespace,
         )
         self.release = self._chart(name, args, depends_on=[namespace, licence, pull_secret])
@@ -76,9 +78,10 @@ class ClusterGpuOperator(pulumi.ComponentResource):
         # An id derived from the cluster's: the read waits until the cluster object is created (Ready).
         secret_id = args.cluster.id.apply(lambda _: f"{args.cluster_namespace}/{secret_name}")
         secret = k8s.core.v1.Secret.get(f"{name}-kubeconfig", secret_id, opts=pulumi.ResourceOptions(parent=self))
+        kubeconfig: pulumi.Output[str] = pulumi.Output.secret(secret.data.apply(_kubeconfig_text))
         return k8s.Provider(
             f"{name}-cluster",
-            kubeconfig=pulumi.Output.secret(secret.data.apply(_kubeconfig_text)),
+            kubeconfig=kubeconfig,
             # One cluster whatever its kubeconfig: a rotated certificate updates the provider in place.
             cluster_identifier=f"{args.cluster_namespace}/{args.cluster_name}",
             enable_server_side_apply=True,
@@ -87,7 +90,7 @@ class ClusterGpuOperator(pulumi.ComponentResource):
 
     def _licence(self, name: str, args: ClusterGpuOperatorArgs, opts: pulumi.ResourceOptions) -> pulumi.Resource:
         """gridd.conf and the NLS token: a Secret, or a ConfigMap for charts before v25.10.0."""
-        files = pulumi.Output.secret(
+        files: pulumi.Output[dict[str, str]] = pulumi.Output.secret(
             pulumi.Output.from_input(args.licensing_token).apply(
                 lambda token: gpu_objects.licensing_data(args.gridd_conf, token)
             )
@@ -117,11 +120,11 @@ class ClusterGpuOperator(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _metadata(args: ClusterGpuOperatorArgs, object_name: str) -> dict[str, Any]:
+    def _metadata(args: ClusterGpuOperatorArgs, object_name: str) -> k8s.meta.v1.ObjectMetaArgsDict:
         return {"name": object_name, "namespace": args.namespace, "labels": dict(MANAGED_BY)}
 
 
-def _kubeconfig_text(data: dict[str, str] | None) -> str:
+def _kubeconfig_text(data: Mapping[str, str] | None) -> str:
     """The Secret's `value` key, base64 as every Secret's data."""
     encoded = (data or {}).get("value", "")
     return base64.b64decode(encoded).decode() if encoded else ""

@@ -34,11 +34,13 @@ class SupervisorNamespacesArgs:
 
 
 class SupervisorNamespaces(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:vsphere:SupervisorNamespaces"
+
     namespaces: dict[str, vsphere.Namespace]
     """By namespace name."""
 
     def __init__(self, name: str, args: SupervisorNamespacesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:vsphere:SupervisorNamespaces", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.namespaces = {ns.name: self._namespace(name, args, ns) for ns in args.namespaces}
         self.register_outputs({"names": sorted(self.namespaces)})
 

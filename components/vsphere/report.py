@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+from components.vsphere.args import cluster_spec
 from components.vsphere.cluster_objects import ClusterSpec
 from components.vsphere.config import VsphereConfig
-from components.vsphere.platform import cluster_spec, steps
+from components.vsphere.platform import steps
 
 # Kubernetes releases from which VKS ships Ubuntu in two versions (22.04 and 24.04): a selector that
 # does not pin os-version then matches two images and the TKR webhook refuses the cluster.

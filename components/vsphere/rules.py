@@ -182,10 +182,10 @@ def cluster_rules(config: VsphereConfig, key: str, cluster: ClusterConfig) -> li
 def bindings(config: VsphereConfig, key: str, cluster: ClusterConfig, namespace: NamespaceConfig) -> list[str]:
     """Every class and StorageClass a cluster names must be one its namespace can see."""
     index = config.namespaces.index(namespace)
-    classes = [(f"{key}.vmClass", cluster.vm_class)]
+    classes: list[tuple[str, str | None]] = [(f"{key}.vmClass", cluster.vm_class)]
     classes += [(f"{key}.controlPlane.vmClass", cluster.control_plane.vm_class)]
     classes += [(f"{key}.nodePools[{j}].vmClass", p.vm_class) for j, p in enumerate(cluster.node_pools)]
-    storage = [
+    storage: list[tuple[str, str | None]] = [
         (f"{key}.storageClass", cluster.storage_class),
         (f"{key}.controlPlane.storageClass", cluster.control_plane.storage_class),
     ]

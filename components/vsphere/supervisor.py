@@ -25,10 +25,12 @@ class SupervisorArgs:
 
 
 class Supervisor(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:vsphere:Supervisor"
+
     supervisor_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: SupervisorArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:vsphere:Supervisor", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         supervisor = vsphere.SupervisorV2(
             name,
             **{python_name(key): snake_keys(value) for key, value in args.spec.items()},

@@ -34,11 +34,13 @@ class TkgClustersArgs:
 
 
 class TkgClusters(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:vsphere:TkgClusters"
+
     clusters: dict[str, k8s.apiextensions.CustomResource]
     """By `<namespace>/<name>`."""
 
     def __init__(self, name: str, args: TkgClustersArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:vsphere:TkgClusters", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.clusters = {f"{spec.namespace}/{spec.name}": self._cluster(name, args, spec) for spec in args.clusters}
         self.register_outputs({"clusters": sorted(self.clusters)})
 

@@ -30,11 +30,13 @@ class VmClassesArgs:
 
 
 class VmClasses(pulumi.ComponentResource):
+    TYPE_TOKEN = "tkg-aws:vsphere:VmClasses"
+
     classes: dict[str, vsphere.VirtualMachineClass]
     """By class name."""
 
     def __init__(self, name: str, args: VmClassesArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("tkg-aws:vsphere:VmClasses", name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.classes = {c.name: self._vm_class(name, c) for c in args.classes}
         self.register_outputs({"names": sorted(self.classes)})
 

@@ -14,14 +14,14 @@ import pulumi
 import pytest
 
 from components.config.base import ConfigError
-from components.foundations.network import NetworkArgs, Scope, new_network
+from components.foundations.network import Network, NetworkArgs, Scope, new_network
 from components.foundations.network_tags import ignored_by_provider
 from components.foundations.subnet_plan import OutpostSubnet
 from tests.conftest import plan, register, stack_file
 from tools.mocks import Registration
 from tools.program import ProgramRun, plan_data
 
-NETWORK = "tkg-aws:network:Network"
+NETWORK = Network.TYPE_TOKEN
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 IGW = "aws:ec2/internetGateway:InternetGateway"

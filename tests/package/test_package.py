@@ -34,6 +34,7 @@ from pydantic import BaseModel
 
 from components import __version__
 from components.config.base import ConfigError
+from components.foundations.network import Network
 from components.package import COMPONENTS
 from components.package.building import PACKAGE_NAME
 from components.stack_config.loading import parse_config
@@ -345,7 +346,7 @@ def test_the_network_component_registers_the_stack_programs_network(provider: Co
     constructed = construct(provider, "Network", inputs, region)
     planned = stack_program(plan(raw, region, stack=STACK))
     registered = constructed.as_program_registered()
-    network = {urn for urn in planned if "tkg-aws:network:Network" in urn or urn.endswith("::management")}
+    network = {urn for urn in planned if Network.TYPE_TOKEN in urn or urn.endswith("::management")}
     assert set(registered) == network
     assert registered == {urn: planned[urn] for urn in network}
     assert constructed.state["vpcId"] == plan(raw, region, stack=STACK).outputs["network"]["vpcId"]

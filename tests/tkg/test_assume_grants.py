@@ -12,6 +12,7 @@ from bench.plan_accounts import accounts
 from components.config.base import ConfigError
 from components.policies.grammar import iam_size
 from components.stack_config.loading import parse_config
+from components.tkg.args import refuse_beyond_quota
 from components.tkg.assume_grants import (
     AssumeWorkloadRoles,
     AssumeWorkloadRolesArgs,
@@ -19,7 +20,6 @@ from components.tkg.assume_grants import (
     grant_documents,
     numbered_name,
 )
-from components.tkg.platform import refuse_beyond_quota
 from components.tkg.policies.cross_account import (
     assume_workload_roles_in_organization,
     assume_workload_roles_policies,

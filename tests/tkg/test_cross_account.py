@@ -9,6 +9,7 @@ import json
 import pytest
 
 from components.config.base import ConfigError
+from components.tkg.workload_accounts import WorkloadAccount
 from tests.conftest import plan
 from tools.mocks import MANAGEMENT_ACCOUNT_ID
 from tools.plan import kubernetes_objects, resources_document
@@ -51,18 +52,14 @@ def provider_account(run: ProgramRun, provider_urn: str) -> str:
 
 
 def controllers_role(run: ProgramRun, account: str):
-    roles = [
-        r for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", account) if r.type == "aws:iam/role:Role"
-    ]
+    roles = [r for r in descendants(run, WorkloadAccount.TYPE_TOKEN, account) if r.type == "aws:iam/role:Role"]
     return next(r for r in roles if r.inputs["name"] == f"controllers{SUFFIX}")
 
 
 @pytest.mark.parametrize("account", sorted(WORKLOAD_ACCOUNTS))
 def test_every_aws_resource_of_an_account_uses_that_accounts_provider(prod: ProgramRun, account: str) -> None:
     resources = [
-        r
-        for r in descendants(prod, "tkg-aws:cross_account:WorkloadAccount", account)
-        if r.custom and r.type.startswith("aws:")
+        r for r in descendants(prod, WorkloadAccount.TYPE_TOKEN, account) if r.custom and r.type.startswith("aws:")
     ]
     assert len(resources) >= 3 + 3 + 3 + 5, [r.name for r in resources]
     assert {provider_account(prod, r.provider) for r in resources} == {WORKLOAD_ACCOUNTS[account]}
@@ -128,9 +125,7 @@ def test_the_capa_profile_trusts_and_grants_both_management_roles_capa_may_run_a
     prod_raw["iam"] = {"profile": "capa"}
     run = plan(prod_raw, stack="prod")
     suffix = ".cluster-api-provider-aws.sigs.k8s.io"
-    roles = [
-        r for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-dev") if r.type == "aws:iam/role:Role"
-    ]
+    roles = [r for r in descendants(run, WorkloadAccount.TYPE_TOKEN, "lob-dev") if r.type == "aws:iam/role:Role"]
     (controllers,) = [r for r in roles if r.inputs["name"] == f"controllers{suffix}"]
     condition = json.loads(controllers.inputs["assumeRolePolicy"])["Statement"][1]["Condition"]
     assert condition["ArnEquals"]["aws:PrincipalArn"] == [
@@ -148,19 +143,13 @@ def test_a_workload_account_uses_its_own_boundary_and_extra_policies(prod_raw: d
         "nodes": ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
     }
     run = plan(prod_raw, stack="prod")
-    dev_roles = [
-        r for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-dev") if r.type == "aws:iam/role:Role"
-    ]
+    dev_roles = [r for r in descendants(run, WorkloadAccount.TYPE_TOKEN, "lob-dev") if r.type == "aws:iam/role:Role"]
     assert {r.inputs["permissionsBoundary"] for r in dev_roles} == {"arn:aws:iam::222222222222:policy/boundary"}
-    prod_roles = [
-        r
-        for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-prod")
-        if r.type == "aws:iam/role:Role"
-    ]
+    prod_roles = [r for r in descendants(run, WorkloadAccount.TYPE_TOKEN, "lob-prod") if r.type == "aws:iam/role:Role"]
     assert all("permissionsBoundary" not in r.inputs for r in prod_roles)
     attachments = [
         r.inputs["policyArn"]
-        for r in descendants(run, "tkg-aws:cross_account:WorkloadAccount", "lob-dev")
+        for r in descendants(run, WorkloadAccount.TYPE_TOKEN, "lob-dev")
         if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
     ]
     assert "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" in attachments

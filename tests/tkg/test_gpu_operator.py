@@ -20,12 +20,12 @@ from components.tkg.cluster_resource_set import (
     documents,
     split_manifests,
 )
-from components.tkg.gpu_operator import PinnedManifest, read_pinned
+from components.tkg.gpu_operator import GpuOperatorAddon, PinnedManifest, read_pinned
 from tests.conftest import plan
 from tools.plan import kubernetes_objects
 from tools.program import ProgramRun
 
-ADDON = "tkg-aws:gpu_operator:GpuOperatorAddon"
+ADDON = GpuOperatorAddon.TYPE_TOKEN
 HELM_CHART_PROXY = "kubernetes:addons.cluster.x-k8s.io/v1alpha1:HelmChartProxy"
 CLUSTER_RESOURCE_SET = "kubernetes:addons.cluster.x-k8s.io/v1beta1:ClusterResourceSet"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"

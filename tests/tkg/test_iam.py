@@ -127,7 +127,7 @@ def test_named_resources_are_protected_and_deleted_before_replacement(dev):
 
 
 def test_resources_are_children_of_the_component_on_the_management_provider(dev):
-    (component,) = dev.of_type("tkg-aws:iam:ClusterIam")
+    (component,) = dev.of_type(ClusterIam.TYPE_TOKEN)
     for type_token in (ROLE, PROFILE, POLICY, INLINE, ATTACHMENT):
         assert dev.of_type(type_token), type_token
         for registration in dev.of_type(type_token):

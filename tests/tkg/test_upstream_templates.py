@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from components.tkg.iam import ClusterIam
 from tests.conftest import DATA, GOLDEN, plan, stack_file
 from tests.upstream_differences import DIFFERENCES
 from tools.mocks import Registration
@@ -43,7 +44,7 @@ SET_FACTS = (
     "paths",
 )
 
-CLUSTER_IAM = "tkg-aws:iam:ClusterIam"
+CLUSTER_IAM = ClusterIam.TYPE_TOKEN
 ROLE = "aws:iam/role:Role"
 PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 POLICY = "aws:iam/policy:Policy"

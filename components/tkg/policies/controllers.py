@@ -176,9 +176,17 @@ def managed_policy(profile: Profile, suffix: str, allow_assume_role: bool = True
     any account; only the management account's controllers do that, a workload account's never."""
     capa = profile == "capa"
     if capa:
-        main = (EC2, EC2_SINCE_2_0, TAG, ELB, ELB_SINCE_2_0, AUTOSCALING, AUTOSCALING_SINCE_2_0)
+        main: tuple[tuple[str, ...], ...] = (
+            EC2,
+            EC2_SINCE_2_0,
+            TAG,
+            ELB,
+            ELB_SINCE_2_0,
+            AUTOSCALING,
+            AUTOSCALING_SINCE_2_0,
+        )
         main += (EC2_LAUNCH_TEMPLATES, EKS_SINCE_2_0)
-        groups = (AUTOSCALING_GROUPS_SINCE_2_0, AUTOSCALING_GROUPS)
+        groups: tuple[tuple[str, ...], ...] = (AUTOSCALING_GROUPS_SINCE_2_0, AUTOSCALING_GROUPS)
     else:
         main = (EC2, TAG, ELB, AUTOSCALING, EC2_LAUNCH_TEMPLATES)
         groups = (AUTOSCALING_GROUPS,)
