@@ -57,7 +57,7 @@ bench: $(BIN)/.installed
 
 ## schema: regenerate schema/stack-config.schema.json from the config models (a test checks it is current)
 schema: $(BIN)/.installed
-	$(BIN)/python -m tools.stack_schema
+	$(BIN)/python -m tools.generate.stack_schema
 
 ## lock: re-pin requirements*.txt from the ranges in requirements*.in (needs PyPI); see UPGRADE above
 lock: $(BIN)/.installed

@@ -29,7 +29,7 @@ CHILD = """
 import json, resource, sys, time
 from bench.plan_accounts import policy_sizes
 from components.config.base import ConfigError
-from tools.program import run_program
+from tools.plan.program import run_program
 raw = json.loads(sys.stdin.read())
 start = time.perf_counter()
 try:

@@ -15,9 +15,9 @@ from components.config.base import ConfigError
 from components.policies.grammar import iam_size
 from tests.conftest import REPO, plan, stack_file
 from tests.transitions import AZ_LIST_INPUTS, Change, Transition
-from tools.mocks import Registration
-from tools.plan import kubernetes_objects, resources_document
-from tools.program import ProgramRun
+from tools.plan.command import kubernetes_objects, resources_document
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun
 
 IDENTITY = "kubernetes:infrastructure.cluster.x-k8s.io/{}:AWSClusterRoleIdentity"
 CLUSTER_RESOURCE_SET = "kubernetes:addons.cluster.x-k8s.io/{}:ClusterResourceSet"
