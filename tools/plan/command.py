@@ -52,6 +52,7 @@ from tools.plan.adoption import collisions, import_document, provider_accounts, 
 from tools.plan.estimate import report as estimate_report
 from tools.plan.mocks import Registration
 from tools.plan.program import ProgramRun, plan_data, run_config
+from tools.plan.progress import Progress
 from tools.plan.tool_files import fill_main, placeholders, with_placeholders
 from tools.review.plan_diff import PlanError, compare, diff_with_diagrams, load_plan
 
@@ -290,8 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output directory (default: build/plan/STACK)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON (notes stay on stderr)")
     args = parser.parse_args(argv)
-    if sys.stderr.isatty():  # the plan takes seconds: say so on a terminal, stay quiet in CI and pipes
-        print(f"planning {args.stack} offline...", file=sys.stderr, flush=True)
+    progress = Progress()  # the plan takes seconds: say so on a terminal, stay quiet in CI and pipes
+    progress.say(f"planning {args.stack} offline...")
     try:
         run = plan_stack(args.stack, args.config_file)
     except StackFileError as err:
@@ -306,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {ConfigError(conflicts)}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     out_dir = args.out or ROOT_DIR / "build" / "plan" / args.stack
+    progress.say(f"writing {len(run.registrations)} resources, diagrams and tool files to {out_dir} ...")
     try:
         written = write_plan(run, out_dir)
     except OutputPathError as err:

@@ -41,7 +41,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from components import __version__
 from components.config.base import ConfigError
@@ -49,6 +49,7 @@ from components.config.stack_files import StackFileError, stack_files
 from components.stack_config.models import StackConfig
 from tools.plan.command import ROOT_DIR, plan_stack
 from tools.plan.program import ProgramRun
+from tools.plan.progress import Progress
 from tools.preflight.account import availability_zones, caller_identity, existing_vpc, region_enabled
 from tools.preflight.aws_session import (
     AWS_ERRORS,
@@ -156,16 +157,9 @@ def check_names() -> list[str]:
     return [check.name for check in ACCOUNT_CHECKS]
 
 
-class Progress:
-    """One line on stderr per check while it runs, only where a person watches (a terminal)."""
-
-    def __init__(self, stream: TextIO | None = None):
-        self._stream = stream if stream is not None else sys.stderr
-        self._shown = bool(getattr(self._stream, "isatty", lambda: False)())
-
-    def step(self, account: str, check: str) -> None:
-        if self._shown:
-            print(f"preflight: {account}: {check} ...", file=self._stream, flush=True)
+def show_step(progress: Progress, account: str, check: str) -> None:
+    """The check that runs now, on a terminal (tools/plan/progress.py)."""
+    progress.say(f"preflight: {account}: {check} ...")
 
 
 def preflight(run: ProgramRun, limits: CallLimits | None = None, progress: Progress | None = None) -> list[Row]:
@@ -174,7 +168,7 @@ def preflight(run: ProgramRun, limits: CallLimits | None = None, progress: Progr
     limits = limits or CallLimits()
     progress = progress or Progress()
     management, *workloads = targets(run)
-    progress.step(MANAGEMENT, "credentials")
+    show_step(progress, MANAGEMENT, "credentials")
     try:
         base, notes = stack_clients(config.aws, config.region, limits)
     except AccountAccessError as err:
@@ -198,7 +192,7 @@ def check_workload_account(
     assert account is not None
     # The session name the account's provider uses (components/foundations/accounts.py).
     session_name = account.deploy_session_name or f"tkg-aws-{account.name}"[:64]
-    progress.step(target.name, "deploy-role")
+    show_step(progress, target.name, "deploy-role")
     try:
         limits.check("AssumeRole")
         clients = base.assume_role(account.deploy_role_arn, session_name, account.deploy_external_id)
@@ -214,7 +208,7 @@ def check_workload_account(
 def check_account(
     target: Target, clients: AwsClients, config: StackConfig, limits: CallLimits, progress: Progress
 ) -> list[Row]:
-    progress.step(target.name, "identity")
+    show_step(progress, target.name, "identity")
     rows, identity = caller_identity(target, clients)
     rows = [dataclasses.replace(row, name="identity") for row in rows]
     if identity is None:
@@ -222,7 +216,7 @@ def check_account(
     context = CheckContext(target, clients, config, identity)
     for check in ACCOUNT_CHECKS:
         if check.applies(context):
-            progress.step(target.name, check.name)
+            show_step(progress, target.name, check.name)
             rows += run_check(check, context, limits)
     return rows
 

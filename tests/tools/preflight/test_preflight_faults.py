@@ -27,8 +27,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.tools.preflight.test_preflight import account, emulator, planned, prod_values, write_stack  # noqa: F401
+from tools.plan.progress import Progress
 from tools.preflight.aws_session import CallLimits
-from tools.preflight.command import Progress, exit_code, main
+from tools.preflight.command import exit_code, main
 from tools.preflight.command import preflight as run_preflight
 from tools.preflight.report import Row, allow_unchecked
 
