@@ -17,6 +17,7 @@ are drawn once, standing for the others (listed below the diagram).
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections import defaultdict
 from typing import Any
@@ -423,6 +424,12 @@ def merge_lines(variants: list[tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def _allows_assume(actions: list[str]) -> bool:
+    return _allows_assume_of(tuple(actions))
+
+
+@functools.lru_cache(maxsize=1024)
+def _allows_assume_of(actions: tuple[str, ...]) -> bool:
+    """Every account's policies repeat the same few action lists: each is matched once."""
     return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for action in ASSUME_ACTIONS for pattern in actions)
 
 

@@ -44,7 +44,8 @@ class ProgramRun:
     outputs: dict[str, Any]
 
     def of_type(self, type_token: str) -> list[Registration]:
-        return [r for urn, r in sorted(self.registrations.items()) if r.type == type_token]
+        # Filtered before sorted: the summary and the estimate ask for many types of a large plan.
+        return [r for _, r in sorted((u, r) for u, r in self.registrations.items() if r.type == type_token)]
 
     def named(self, type_token: str, name: str) -> Registration:
         matches = [r for r in self.of_type(type_token) if r.name == name]

@@ -18,6 +18,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ PLACEHOLDER_PATTERN = re.compile(r"<[^<>]+ from pulumi up>")
 # The ids the mocks make up (tools/plan/mocks.py): EC2's `<prefix>-0<16 hex>`, others' `<name>-<8 hex>`.
 # Ids that are names the program chose (IAM's, a named bucket's) are known offline and stay.
 EC2_ID = re.compile(r"([a-z]+(?:-[a-z]+)?)-0[0-9a-f]{16}")
+ID_TAIL = 8  # how many of an id's last characters index it (its hex digits, for the ids above)
 
 
 def placeholders(run: ProgramRun) -> dict[str, str]:
@@ -47,14 +49,40 @@ def placeholders(run: ProgramRun) -> dict[str, str]:
 
 def with_placeholders(value: Any, ids: dict[str, str]) -> Any:
     """`value` with every id of `ids` replaced by its placeholder, in strings, lists and maps."""
+    if not ids:
+        return value
+    # A stack's ids grow with its accounts, and so do its strings: each string is scanned once, each
+    # position looked up by the characters an id would end with (one regex alternation of thousands
+    # of ids takes longer to compile than the plan takes to run).
+    tail = min(ID_TAIL, *(len(i) for i in ids))
+    by_tail: dict[str, list[str]] = {}
+    for found in ids:
+        by_tail.setdefault(found[-tail:], []).append(found)
+    return _replaced(value, lambda text: _replace_ids(text, ids, by_tail, tail))
+
+
+def _replace_ids(text: str, ids: dict[str, str], by_tail: dict[str, list[str]], tail: int) -> str:
+    """`text` with the ids replaced as an alternation of them would: leftmost first, then longest."""
+    longest: dict[int, str] = {}
+    for end in range(tail, len(text) + 1):
+        for found in by_tail.get(text[end - tail : end], ()):
+            start = end - len(found)
+            if start >= 0 and text.startswith(found, start) and len(found) > len(longest.get(start, "")):
+                longest[start] = found
+    parts, position = [], 0
+    for start in sorted(longest):
+        if start >= position:
+            parts += [text[position:start], ids[longest[start]]]
+            position = start + len(longest[start])
+    return "".join(parts) + text[position:] if parts else text
+
+
+def _replaced(value: Any, replace: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
-        return {key: with_placeholders(item, ids) for key, item in value.items()}
+        return {key: _replaced(item, replace) for key, item in value.items()}
     if isinstance(value, list):
-        return [with_placeholders(item, ids) for item in value]
-    if isinstance(value, str) and ids:
-        pattern = re.compile("|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)))
-        return pattern.sub(lambda match: ids[match.group(0)], value)
-    return value
+        return [_replaced(item, replace) for item in value]
+    return replace(value) if isinstance(value, str) else value
 
 
 def unfilled(value: Any) -> list[str]:
