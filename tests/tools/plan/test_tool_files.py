@@ -11,7 +11,7 @@ import yaml
 
 from tests.conftest import REPO, planned
 from tools.plan.command import main, write_plan
-from tools.plan.tool_files import EC2_ID, PLACEHOLDER_PATTERN
+from tools.plan.tool_files import EC2_ID, PLACEHOLDER_PATTERN, with_placeholders
 
 RECORDED = REPO / "tests" / "data" / "stack-outputs-dev.json"
 """`pulumi stack output --json` of the dev stack after `pulumi up` (secrets shown as "[secret]")."""
@@ -54,3 +54,24 @@ def test_fill_refuses_a_plans_outputs_and_what_is_not_outputs(tmp_path: Path, ca
     (tmp_path / "broken.json").write_text("Current stack outputs (3):")
     assert main(["fill", "dev", str(tmp_path / "broken.json"), "--out", str(tmp_path / "out")]) == 2
     assert "is not the JSON of `pulumi stack output --json`" in capsys.readouterr().err
+
+
+def test_an_id_inside_another_or_inside_an_arn_gets_the_placeholder_of_the_longest_match() -> None:
+    ids = {
+        "subnet-0123456789abcdef0": "<subnet-id of a>",
+        "rt-12345678": "<id of rt>",
+        "private-rt-12345678": "<id of private-rt>",
+        "rt-12345678-87654321": "<id of rt-12345678>",
+    }
+    value = {
+        "subnets": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "arn": "arn:aws:ec2:us-west-2:111111111111:subnet/subnet-0123456789abcdef0",
+        "tables": "private-rt-12345678,rt-12345678 rt-1234567 rt-12345678-87654321",
+        "count": 2,
+    }
+    assert with_placeholders(value, ids) == {
+        "subnets": ["<subnet-id of a>", "subnet-0123456789abcdef1"],
+        "arn": "arn:aws:ec2:us-west-2:111111111111:subnet/<subnet-id of a>",
+        "tables": "<id of private-rt>,<id of rt> rt-1234567 <id of rt-12345678>",
+        "count": 2,
+    }
