@@ -51,7 +51,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint
 
-## bench: offline-plan time, memory, largest IAM policies, managed policies per role for 1 to 500 workload accounts
+## bench: offline-plan time against the mock floor, files and diagrams, memory, IAM sizes for 1 to 1,000 workload accounts
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
 
