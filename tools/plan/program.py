@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,7 @@ from components.stack_config.loading import parse_config
 from components.stack_config.models import StackConfig
 from tools.plan.mocks import RecordingMonitor, Registration, TkgMocks, install
 
+RUN_GC_THRESHOLDS = (50_000, 20, 100)  # allocations per young collection, young per middle, middle per full
 UNKNOWN_PLACEHOLDER = "[unknown]"
 """What a preview shows for a value known only once `pulumi up` has created its resource."""
 
@@ -95,11 +97,25 @@ def run_under_mocks(
     `mocks` replaces the default TkgMocks, e.g. to answer a program's StackReference; `preview`
     runs it as `pulumi preview` (the mocks must then be preview mocks too).
     """
-    with _own_event_loop():
+    with _own_event_loop(), _rare_collections():
         ROOT.set(None)  # a fresh root stack per run, so URNs and parents name this stack
         monitor = install(region, PROJECT, stack, mocks=mocks, preview=preview)
         pulumi.runtime.test(program)()
     return monitor
+
+
+@contextlib.contextmanager
+def _rare_collections() -> Iterator[None]:
+    """The cycle collector, rarely during a run: nearly everything a run allocates (resources, Outputs,
+    futures) lives until it ends, and with the default thresholds the collector scans the whole heap,
+    the SDK's modules included, a dozen times in a 100-account plan for almost nothing: 40% of its
+    time. Young cycles are still collected; the defaults return when the run ends."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 @contextlib.contextmanager
