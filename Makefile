@@ -52,13 +52,13 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 	$(BIN)/actionlint
 
-## bench: offline-plan time, memory, largest IAM policies, managed policies per role for 1 to 500 workload accounts
+## bench: offline-plan time against the mock floor, files and diagrams, memory, IAM sizes for 1 to 1,000 workload accounts
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan_accounts
 
 ## schema: regenerate schema/stack-config.schema.json from the config models (a test checks it is current)
 schema: $(BIN)/.installed
-	$(BIN)/python -m tools.stack_schema
+	$(BIN)/python -m tools.generate.stack_schema
 
 ## lock: re-pin requirements*.txt from the ranges in requirements*.in (needs PyPI); see UPGRADE above
 lock: $(BIN)/.installed

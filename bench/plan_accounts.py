@@ -1,45 +1,102 @@
-"""Benchmark: offline-plan wall time, peak memory and IAM policy sizes for 1 to 2,000 workload accounts.
+"""Benchmark: the offline plan for 1 to 1,000 workload accounts, against the bare mock-registration floor.
 
-    python -m bench.plan_accounts [--organization o-...] [COUNTS...]
+    python -m bench.plan_accounts [--organization o-...] [COUNTS...]      (`make bench`)
 
-Each count runs in a fresh Python process (so peak memory is that run's alone) on the prod stack
-config with N generated workload accounts. Prints one line per count, with the largest aggregate of
-a role's inline policies (IAM allows 10,240 characters), the largest managed policy (6,144) and the
-most managed policies attached to one management role (IAM's quota "Managed policies per role": 10
-by default, 20 at most). Listed one ARN at a time, the grant on the workload roles grows with every
-account and is refused, naming that quota, beyond it; with `--organization` (the config's
-managementCluster.workloadRoleGrant.organizationId) it is one statement whatever the count.
+Each count plans the prod stack config with N generated workload accounts in a fresh Python process
+(so peak memory is that run's alone) and prints one line, flushed as soon as it is measured:
+- the program: resources registered, seconds under the plan's mocks, milliseconds per resource
+  (after a one-account run in the same process: modules load once, not per resource);
+- the floor: the same number of trivial resources (a pulumi_aws Tag with constant inputs, no parent,
+  no program logic) registered under the same mocks, in a process of its own, per resource; and the
+  program's time per resource as a multiple of it, which should stay within FLOOR_RATIO_TARGET;
+- the rest of what `python -m tools.plan` does (its files, its diagrams, its summary), in seconds
+  (not its check against the repository's other stack files, which plans those whatever the count);
+- the largest aggregate of a role's inline policies (IAM allows 10,240 characters), the largest
+  managed policy (6,144) and the most managed policies attached to one management role (IAM's quota
+  "Managed policies per role": 10 by default, 20 at most; the bench sets managedPoliciesPerRole to 20).
+  Listed one ARN at a time, the grant on the workload roles grows with every account and is refused,
+  naming that quota, beyond it (2,000 accounts are refused); with `--organization`
+  (managementCluster.workloadRoleGrant.organizationId) it is one statement whatever the count.
+Times are CPU seconds of the measuring process (time.process_time, all its threads), so other work
+on a shared machine does not inflate them. Then how each piece grew between the three largest
+counts, beside how the resources grew: every piece of the plan command should grow linearly with
+the account count. Exit 1 when a policy exceeds IAM's limits or the config is refused for another
+reason than the quota. On a terminal, stderr says which run is under way (tools/plan/progress.py);
+in CI only the results are printed.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
+
+from tools.plan.progress import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_COUNTS = (1, 10, 50, 100, 500)
+DEFAULT_COUNTS = (1, 10, 50, 100, 250, 500, 1000)
 ROLE_INLINE_MAX, MANAGED_POLICY_MAX = 10240, 6144  # IAM's limits, in characters without whitespace
-MANAGED_POLICIES_PER_ROLE = 10  # IAM's default quota
+# IAM's quota "Managed policies per role" (10 by default), raised to its maximum as a stack granting
+# 1,000 accounts one ARN at a time must (managementCluster.workloadRoleGrant.managedPoliciesPerRole).
+MANAGED_POLICIES_PER_ROLE = 20
+FLOOR_RATIO_TARGET = 1.5  # the program's time per resource, at most this multiple of the floor's
+PIECES = ("files", "diagrams", "summary")
 
-CHILD = """
-import json, resource, sys, time
+# The program and the rest of the plan command, timed piece by piece as tools/plan/command.py runs them.
+PLAN_CHILD = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
 from bench.plan_accounts import policy_sizes
 from components.config.base import ConfigError
-from tools.program import run_program
+from tools.plan import command
+from tools.plan.program import run_program
 raw = json.loads(sys.stdin.read())
-start = time.perf_counter()
+# Modules load once per process, not per resource: a one-account run loads them before the clock.
+run_program({**raw, "workloadAccounts": raw["workloadAccounts"][:1]}, "us-west-2", "bench")
+start = time.process_time()
 try:
     run = run_program(raw, "us-west-2", "bench")
-    found = {"resources": len(run.registrations), **policy_sizes(run)}
 except ConfigError as err:
-    found = {"refused": err.problems}
-seconds = time.perf_counter() - start
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kib": peak_kib, **found}))
+    print(json.dumps({"refused": err.problems}))
+    sys.exit(0)
+found = {"program": time.process_time() - start, "resources": len(run.registrations), **policy_sizes(run)}
+diagrams = []
+draw = command.diagram_markdown
+def timed_diagrams(document):
+    started = time.process_time()
+    try:
+        return draw(document)
+    finally:
+        diagrams.append(time.process_time() - started)
+command.diagram_markdown = timed_diagrams
+with tempfile.TemporaryDirectory() as out:
+    start = time.process_time()
+    command.write_plan(run, Path(out))
+    written = time.process_time() - start
+start = time.process_time()
+command.summary(run)
+found |= {"files": written - sum(diagrams), "diagrams": sum(diagrams), "summary": time.process_time() - start}
+found["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(found))
+"""
+
+# The least a resource costs under the plan's mocks: registration alone, with nothing to compute.
+FLOOR_CHILD = """
+import json, sys, time
+import pulumi_aws as aws
+from tools.plan.program import run_under_mocks
+count = int(sys.argv[1])
+def program(count):
+    for i in range(count - 1):  # and the stack itself
+        aws.ec2.Tag(f"floor-{i}", resource_id="vpc-0123456789abcdef0", key="tkg-aws-bench", value="floor")
+run_under_mocks(lambda: program(10), "us-west-2", "bench")  # as the program's child: modules loaded first
+start = time.process_time()
+monitor = run_under_mocks(lambda: program(count), "us-west-2", "bench")
+print(json.dumps({"seconds": time.process_time() - start, "resources": len(monitor.registrations)}))
 """
 
 
@@ -76,21 +133,72 @@ def accounts(count: int) -> list[dict]:
     ]
 
 
-def measure(count: int, organization: str | None = None) -> dict:
+def child(script: str, *args: str, stdin: str = "") -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], input=stdin, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(count: int, organization: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """The plan command's pieces at `count` accounts, and the floor for as many resources."""
     from components.config.stack_files import read_stack_file
 
-    raw = read_stack_file(ROOT / "Pulumi.prod.yaml").raw
-    raw = copy.deepcopy(raw)
+    progress = progress or Progress()
+    raw = copy.deepcopy(read_stack_file(ROOT / "Pulumi.prod.yaml").raw)
     raw["workloadAccounts"] = accounts(count)
-    if organization:
-        raw["managementCluster"]["workloadRoleGrant"] = {"organizationId": organization}
-    start = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD], input=json.dumps(raw), cwd=ROOT, capture_output=True, text=True, check=True
+    grant = {"organizationId": organization} if organization else {"managedPoliciesPerRole": MANAGED_POLICIES_PER_ROLE}
+    raw["managementCluster"]["workloadRoleGrant"] = grant
+    progress.say(f"bench: {count} account(s): planning ...")
+    result = {"accounts": count, **child(PLAN_CHILD, stdin=json.dumps(raw))}
+    if "refused" not in result:
+        progress.say(f"bench: {count} account(s): the floor, {result['resources']} trivial resources ...")
+        floor = child(FLOOR_CHILD, str(result["resources"]))
+        result["floor"] = floor["seconds"] / floor["resources"]
+    return result
+
+
+HEADER = (
+    f"{'accounts':>8} {'resources':>9} {'program s':>9} {'ms/res':>6} {'floor':>6} {'ratio':>5}"
+    f" {'files s':>7} {'diagrams s':>10} {'summary s':>9} {'peak MiB':>8}"
+    f" {'inline':>6} {'managed':>7} {'attached':>8}"
+)
+
+
+def line(r: dict[str, Any]) -> str:
+    """One measured count: times, memory, and the largest policies (characters) and attachments."""
+    if "refused" in r:
+        return f"{r['accounts']:>8}  refused: {r['refused'][0]}"
+    per_resource = 1000 * r["program"] / r["resources"]
+    text = f"{r['accounts']:>8} {r['resources']:>9} {r['program']:>9.2f} {per_resource:>6.2f}"
+    text += f" {1000 * r['floor']:>6.2f} {per_resource / (1000 * r['floor']):>5.2f}"
+    text += f" {r['files']:>7.2f} {r['diagrams']:>10.2f} {r['summary']:>9.2f} {r['peak_kib'] / 1024:>8.0f}"
+    return text + f" {r['role_inline_max']:>6} {r['managed_max']:>7} {r['attached_max']:>8}"
+
+
+def growth(smaller: dict[str, Any], larger: dict[str, Any]) -> str:
+    """How each piece grew from one count to the next, beside how the resources grew (linear: alike)."""
+    pieces = ", ".join(
+        f"{piece} x{larger[piece] / smaller[piece]:.2f}" for piece in ("program", *PIECES) if smaller[piece] > 0
     )
-    wall = time.perf_counter() - start
-    result = json.loads(child.stdout.strip().splitlines()[-1])
-    return {"accounts": count, "wall": wall, "program": result.pop("seconds"), **result}
+    resources = larger["resources"] / smaller["resources"]
+    return f"growth {smaller['accounts']} -> {larger['accounts']} accounts: resources x{resources:.2f}; {pieces}"
+
+
+def floor_ratio(r: dict[str, Any]) -> str:
+    ratio = r["program"] / r["resources"] / r["floor"]
+    verdict = "within" if ratio <= FLOOR_RATIO_TARGET else "ABOVE"
+    return f"program per resource at {r['accounts']} accounts: {ratio:.2f}x the floor ({verdict} {FLOOR_RATIO_TARGET}x)"
+
+
+def over_limits(r: dict[str, Any]) -> str | None:
+    if "refused" in r:
+        return None if "Managed policies per" in r["refused"][0] else "refused for another reason than the quota"
+    if r["role_inline_max"] > ROLE_INLINE_MAX or r["managed_max"] > MANAGED_POLICY_MAX:
+        return f"a policy exceeds IAM's limits ({ROLE_INLINE_MAX} inline per role, {MANAGED_POLICY_MAX} managed)"
+    if r["attached_max"] > MANAGED_POLICIES_PER_ROLE:
+        return f"a role holds more than IAM's {MANAGED_POLICIES_PER_ROLE} managed policies at most"
+    return None
 
 
 def main(argv: list[str]) -> int:
@@ -98,24 +206,22 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--organization"]:
         organization, argv = argv[1], argv[2:]
     counts = [int(a) for a in argv] or list(DEFAULT_COUNTS)
-    header = f"{'accounts':>8} {'resources':>9} {'wall s':>8} {'program s':>9} {'peak MiB':>9}"
-    print(f"{header} {'role inline':>11} {'managed':>8} {'attached':>8}  (largest policy, characters; most per role)")
+    progress = Progress()
+    print(f"{HEADER}  (ms per resource: program, floor; largest policies, characters)", flush=True)
+    planned = []
     for count in counts:
-        r = measure(count, organization)
-        timing = f"{r['accounts']:>8} {r.get('resources', 0):>9} {r['wall']:>8.2f} {r['program']:>9.2f}"
-        timing += f" {r['peak_kib'] / 1024:>9.0f}"
-        if "refused" in r:
-            print(f"{timing}  refused: {r['refused'][0]}")
-            if "Managed policies per" not in r["refused"][0]:
-                return 1  # refused for another reason than the quota
-            continue
-        print(f"{timing} {r['role_inline_max']:>11} {r['managed_max']:>8} {r['attached_max']:>8}")
-        if r["role_inline_max"] > ROLE_INLINE_MAX or r["managed_max"] > MANAGED_POLICY_MAX:
-            print(f"  a policy exceeds IAM's limits ({ROLE_INLINE_MAX} inline per role, {MANAGED_POLICY_MAX} managed)")
+        r = measure(count, organization, progress)
+        print(line(r), flush=True)
+        problem = over_limits(r)
+        if problem:
+            print(f"  {problem}", flush=True)
             return 1
-        if r["attached_max"] > MANAGED_POLICIES_PER_ROLE:
-            print(f"  a role holds more than IAM's default {MANAGED_POLICIES_PER_ROLE} managed policies")
-            return 1
+        if "refused" not in r:
+            planned.append(r)
+    for smaller, larger in itertools.pairwise(planned[-3:]):  # the largest counts, where a square shows
+        print(growth(smaller, larger), flush=True)
+    if planned:
+        print(floor_ratio(planned[-1]), flush=True)
     return 0
 
 

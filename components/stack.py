@@ -1,6 +1,6 @@
 """Composition root: a validated StackConfig in, foundations and platforms built, the outputs out.
 
-`__main__.py` (for `pulumi up`) and tools/program.py (for the offline plan and the tests) both
+`__main__.py` (for `pulumi up`) and tools/plan/program.py (for the offline plan and the tests) both
 call `build()`, so what reviewers and tests see is what the CLI deploys. This module composes
 only: the foundations every platform stands on (one pinned provider per account, the network,
 the management cluster's provider, and the key pair where a platform uses one), then each platform

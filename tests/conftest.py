@@ -1,6 +1,6 @@
-"""Shared test setup: the program run under tools/mocks.py, stack configs, golden files.
+"""Shared test setup: the program run under tools/plan/mocks.py, stack configs, golden files.
 
-Every test that needs resources runs the whole program through `plan(raw)` (tools/program.py),
+Every test that needs resources runs the whole program through `plan(raw)` (tools/plan/program.py),
 which uses the same TkgMocks and RecordingMonitor as the offline plan tool, so a test sees what
 `python -m tools.plan` writes and what `pulumi up` would register. `plan` plans each distinct
 input once per test run.
@@ -30,9 +30,9 @@ import yaml
 
 from components.config.stack_files import read_stack_file, stacks_sharing_iam
 from components.stack_config.loading import parse_stack_config
-from tools.mocks import Registration
-from tools.plan import dump_yaml
-from tools.program import ProgramRun, run_config, run_program, run_under_mocks
+from tools.plan.command import dump_yaml
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun, run_config, run_program, run_under_mocks
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

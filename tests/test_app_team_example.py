@@ -21,8 +21,8 @@ from pulumi.runtime.mocks import MockResourceArgs
 
 from components.config.validators import SECRET_PLACEHOLDER
 from tests.conftest import REPO, planned
-from tools.mocks import Registration, TkgMocks
-from tools.program import run_under_mocks
+from tools.plan.mocks import Registration, TkgMocks
+from tools.plan.program import run_under_mocks
 
 EXAMPLE = REPO / "examples" / "app-team"
 CLUSTER_NAME = "orders-dev"

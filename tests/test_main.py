@@ -11,7 +11,7 @@ import pytest
 from components.config.base import ConfigError
 from components.stack_config.loading import load_config
 from tests.conftest import REGION, REPO, stack_file
-from tools.program import run_under_mocks
+from tools.plan.program import run_under_mocks
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, plan, stack_file
-from tools.program import ProgramRun
+from tools.plan.program import ProgramRun
 
 GROUPS = {"network", "iam", "keyPair", "gpu"}
 OPTIONAL_MARK = "(only with"

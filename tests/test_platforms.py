@@ -12,8 +12,8 @@ import pytest
 from components.config.base import ConfigError
 from components.foundations.key_pairs import KeyPairs
 from tests.conftest import REPO, plan, planned
-from tools.plan import summary
-from tools.program import run_program
+from tools.plan.command import summary
+from tools.plan.program import run_program
 
 
 def test_tkg_is_on_unless_turned_off(dev_raw: dict) -> None:

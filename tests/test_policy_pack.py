@@ -19,7 +19,7 @@ from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE, UNKNO
 
 from policy.policies import POLICIES, TAGGABLE_TYPES
 from tests.conftest import ED25519_PUBLIC_KEY, REPO, RSA_1024_PUBLIC_KEY, RSA_2048_PUBLIC_KEY, planned
-from tools.plan import resources_document
+from tools.plan.command import resources_document
 
 PACK_POLICY_NAMES = [
     "no-sensitive-ports-from-the-internet",

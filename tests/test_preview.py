@@ -1,4 +1,4 @@
-"""What `pulumi preview` of a new stack shows: the program under preview mocks (tools/mocks.py).
+"""What `pulumi preview` of a new stack shows: the program under preview mocks (tools/plan/mocks.py).
 
 During a preview nothing exists yet, so the engine hands the program unknowns for everything AWS
 assigns (ids, ARNs, addresses, fingerprints, a generated key), and `.apply` callbacks on them do
@@ -24,9 +24,9 @@ from pulumi.runtime.mocks import MockResourceArgs
 
 from components.config.base import ConfigError
 from tests.conftest import REPO, plan, stack_file
-from tools import program
-from tools.mocks import TkgMocks, install
-from tools.program import UNKNOWN_PLACEHOLDER, ProgramRun, plan_data
+from tools.plan import program
+from tools.plan.mocks import TkgMocks, install
+from tools.plan.program import UNKNOWN_PLACEHOLDER, ProgramRun, plan_data
 
 STACKS = ("dev", "prod")
 PYTHON_DIRS = ("components", "tools", "tests", "policy", "bench", "examples")

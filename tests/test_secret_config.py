@@ -16,8 +16,8 @@ import yaml
 from components.config.base import ConfigError
 from tests.conftest import plan, stack_file
 from tests.transitions import revealed
-from tools.plan import main, write_plan
-from tools.program import ProgramRun, plan_data
+from tools.plan.command import main, write_plan
+from tools.plan.program import ProgramRun, plan_data
 
 EXTERNAL_ID, DEPLOY_EXTERNAL_ID, HELM_TOKEN = "s3cret-capa-external-id", "s3cret-deploy-id", "s3cret-nls-token"
 KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n"

@@ -19,9 +19,9 @@ from components.policies.grammar import aws_managed_policy_arn, iam_size
 from components.policies.trust import ec2_trust_policy
 from tests.conftest import REGION, REPO, plan, stack_file
 from tests.transitions import AZ_LIST_INPUTS, Change, Transition
-from tools.mocks import Registration
-from tools.plan import kubernetes_objects, resources_document
-from tools.program import ProgramRun, run_program
+from tools.plan.command import kubernetes_objects, resources_document
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun, run_program
 
 IDENTITY = "kubernetes:infrastructure.cluster.x-k8s.io/{}:AWSClusterRoleIdentity"
 CLUSTER_RESOURCE_SET = "kubernetes:addons.cluster.x-k8s.io/{}:ClusterResourceSet"

@@ -2,14 +2,14 @@
 
 `Transition(before, after)` compares two ProgramRuns of one stack, plan A (the config that is
 deployed) and plan B (the config after the change), the way the engine matches them: by URN, and
-through the aliases B records (tools/mocks.py resolves them to URNs). Every resource gets one
+through the aliases B records (tools/plan/mocks.py resolves them to URNs). Every resource gets one
 kind:
 
 - `same`: in both, with equal inputs, options, provider and parent;
 - `changed`: in both, updated in place (`changes` names the inputs and options that differ);
 - `aliased`: B's resource carries an alias that stands for A's URN (possibly with changes);
 - `replaced`: in both (or aliased), but a change forces a new physical resource: an input the
-  provider cannot update (tools/replacement.py), a different provider, or a replaced provider;
+  provider cannot update (tools/review/replacement.py), a different provider, or a replaced provider;
 - `added`, `removed`.
 
 A removal or replacement is dangerous when the old resource is protected (the engine refuses and
@@ -28,9 +28,9 @@ from typing import Any, Literal
 import pulumi
 from pulumi.runtime import rpc
 
-from tools.mocks import Registration
-from tools.program import ProgramRun, file_asset_data
-from tools.replacement import forces_new
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun, file_asset_data
+from tools.review.replacement import forces_new
 
 Kind = Literal["same", "changed", "aliased", "replaced", "added", "removed"]
 

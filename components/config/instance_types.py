@@ -4,7 +4,7 @@
 for most, what DescribeInstanceTypes reports of it (moto's recording): vCPUs, memory, the Linux
 architectures, NVIDIA/AMD GPUs, burstable. Retired generations and the newest sizes may be names
 only: `lookup` returns None for them, and a platform with minimums decides what that means.
-`python -m tools.instance_catalog` regenerates the file from the installed packages.
+`python -m tools.generate.instance_catalog` regenerates the file from the installed packages.
 """
 
 from __future__ import annotations

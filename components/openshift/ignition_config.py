@@ -11,7 +11,7 @@ alone decides, never an id of what this stack creates: openshift-install looks u
 hosted zone install-config.yaml lists, and finds the private zone by its tags instead. A UPI
 cluster lists no subnets: its machines are the stack's, and the cluster finds its subnets by their
 `kubernetes.io/cluster/<infraId>` tags. Pull secret and SSH key stay the user's
-(tools/openshift_install_config.py adds them).
+(tools/deploy/openshift_install_config.py adds them).
 """
 
 from __future__ import annotations

@@ -133,7 +133,7 @@ def steps(section: VsphereConfig) -> list[str]:
         library = section.supervisor.tkr_content_library or "not named: set supervisor.tkrContentLibrary"
         found.append(
             f"the Supervisor's Tanzu Kubernetes release library ({library}) must hold every cluster's version: "
-            "`kubectl get tkr` in the namespace (python -m tools.preflight_vsphere checks it)"
+            "`kubectl get tkr` in the namespace (python -m tools.preflight.vsphere checks it)"
         )
     external = sorted({c for n in section.namespaces for c in n.vm_classes} - {c.name for c in section.vm_classes})
     if external:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from components.config import instance_types
-from tools import instance_catalog
+from tools.generate import instance_catalog
 
 
 def test_the_vendored_catalog_is_what_the_installed_botocore_and_moto_give():
-    # Fails after an upgrade of either package: run `python -m tools.instance_catalog` and review the diff.
+    # Fails after an upgrade of either package: run `python -m tools.generate.instance_catalog` and review the diff.
     assert instance_types.CATALOG.read_text() == instance_catalog.render(instance_catalog.catalog())
 
 

@@ -14,8 +14,8 @@ import yaml
 from components.config.base import ConfigError
 from components.eks_outposts.platform import LOCAL_CLUSTER_INTERFACE_ENDPOINTS
 from tests.conftest import REPO, plan, stack_file
-from tools.plan import summary
-from tools.program import ProgramRun
+from tools.plan.command import summary
+from tools.plan.program import ProgramRun
 
 OUTPOST = "arn:aws:outposts:us-west-2:123456789012:outpost/op-0123456789abcdef0"
 SUFFIX = ".tkg.cloud.vmware.com"

@@ -17,8 +17,8 @@ from components.config.base import ConfigError
 from components.stack_config.loading import parse_config
 from tests.conftest import REPO, plan, stack_file
 from tests.transitions import Transition
-from tools.plan import summary, write_eks_local_files
-from tools.program import ProgramRun, run_config
+from tools.plan.command import summary, write_eks_local_files
+from tools.plan.program import ProgramRun, run_config
 
 CREATOR = "arn:aws:iam::123456789012:role/platform-deployer"
 RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"

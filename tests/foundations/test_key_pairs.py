@@ -9,12 +9,12 @@ import pytest
 
 from components.foundations.key_pairs import KeyPairs, KeyPairsArgs
 from tests.conftest import RSA_2048_PUBLIC_KEY, plan, register, stack_file
-from tools.plan import write_plan
-from tools.program import ProgramRun
+from tools.plan.command import write_plan
+from tools.plan.program import ProgramRun
 
 KEY_PAIR = "aws:ec2/keyPair:KeyPair"
 PRIVATE_KEY = "tls:index/privateKey:PrivateKey"
-# What tools/mocks.py returns as the generated private key; it must never reach a plan file.
+# What tools/plan/mocks.py returns as the generated private key; it must never reach a plan file.
 MOCK_PEM_TEXT = "BEGIN RSA PRIVATE KEY"
 
 

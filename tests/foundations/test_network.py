@@ -1,6 +1,6 @@
 """The Network component as a reviewer sees it in the offline plan: counts, CIDRs, routes, tags.
 
-Every assertion reads the resources the program registered (tools/program.py ProgramRun), where
+Every assertion reads the resources the program registered (tools/plan/program.py ProgramRun), where
 inputs are resolved plain values; references between resources are followed through the ids the
 mocks gave them (Registration.id).
 """
@@ -18,8 +18,8 @@ from components.foundations.network import Network, NetworkArgs, Scope, new_netw
 from components.foundations.network_tags import ignored_by_provider
 from components.foundations.subnet_plan import OutpostSubnet
 from tests.conftest import plan, register, stack_file
-from tools.mocks import Registration
-from tools.program import ProgramRun, plan_data
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun, plan_data
 
 NETWORK = Network.TYPE_TOKEN
 VPC = "aws:ec2/vpc:Vpc"
@@ -558,7 +558,7 @@ def test_the_nat_gateway_az_must_be_a_stack_az_and_needs_a_single_gateway(dev_ra
 
 
 def test_the_plan_summary_says_when_the_nat_gateway_az_is_not_pinned(dev_raw):
-    from tools.plan import summary
+    from tools.plan.command import summary
 
     assert not [line for line in summary(plan(dev_raw)) if "natGatewayAz" in line]  # dev pins it
     dev_raw["network"].pop("natGatewayAz")

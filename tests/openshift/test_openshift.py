@@ -22,9 +22,9 @@ from components.openshift import policies
 from components.policies.grammar import iam_size
 from tests.conftest import REPO, plan, stack_file
 from tests.transitions import Transition
-from tools.mocks import Registration
-from tools.plan import summary, write_plan
-from tools.program import ProgramRun
+from tools.plan.command import summary, write_plan
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun
 
 INFRA = "ocp-x7k2p"
 DOMAIN = "ocp.example.com"

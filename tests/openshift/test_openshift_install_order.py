@@ -2,7 +2,7 @@
 
 1. The stack without infraId: install-config.yaml from the config alone (no id of anything the
    stack creates: openshift-install looks up every subnet and zone it is given), written whole by
-   tools/openshift_install_config.py; the stack creates the network only.
+   tools/deploy/openshift_install_config.py; the stack creates the network only.
 2. `create manifests`, `create ignition-configs`: infraId and the .ign files go into the stack; the
    next plan only adds, and its install-config part is the one already consumed.
 3. After `wait-for bootstrap-complete`: bootstrap.enabled false removes the bootstrap by config alone.
@@ -23,9 +23,9 @@ import yaml
 
 from tests.conftest import REPO, fixture_file, plan, stack_file
 from tests.transitions import Change, Transition
-from tools import openshift_install_config
-from tools.plan import summary
-from tools.program import ProgramRun
+from tools.deploy import openshift_install_config
+from tools.plan.command import summary
+from tools.plan.program import ProgramRun
 
 INFRA = "ocp-x7k2p"
 OPENSHIFT_TYPES = (

@@ -4,7 +4,7 @@ The schema is inferred offline by the SDK's own analyzer (ComponentProvider, as 
 hosts it); its inputs must be the stack config's keys and its outputs docs/outputs.md's table.
 Each component is then constructed through ComponentProvider.construct, the method the plugin's
 Construct RPC calls, with inputs as the engine delivers them (camelCase keys, every number a double),
-under the plan's mocks (tools/program.py `run_under_mocks`), and must register what the stack program
+under the plan's mocks (tools/plan/program.py `run_under_mocks`), and must register what the stack program
 plans for the same config: the same resources, names, inputs, providers, dependencies and options,
 only one level deeper, under the component.
 """
@@ -39,9 +39,9 @@ from components.package import COMPONENTS
 from components.package.building import PACKAGE_NAME
 from components.stack_config.loading import parse_config
 from tests.conftest import REPO, plan, stack_file
-from tools import package_types
-from tools.mocks import Registration
-from tools.program import ProgramRun, _resolve, plan_data, run_under_mocks
+from tools.generate import package_types
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun, _resolve, plan_data, run_under_mocks
 
 STACK = "test"
 # The platform each shipped stack turns on, and the component that builds it.
@@ -78,7 +78,8 @@ def resource(schema: dict[str, Any], component: str) -> dict[str, Any]:
 
 # --- the schema -----------------------------------------------------------------------------------
 def test_the_generated_input_types_follow_the_config_models() -> None:
-    assert package_types.render_module() == package_types.TARGET.read_text(), "run python -m tools.package_types"
+    stale = "run python -m tools.generate.package_types"
+    assert package_types.render_module() == package_types.TARGET.read_text(), stale
 
 
 def test_the_package_is_every_platform_and_the_network_at_the_project_version(schema: dict[str, Any]) -> None:

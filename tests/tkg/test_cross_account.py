@@ -11,9 +11,9 @@ import pytest
 from components.config.base import ConfigError
 from components.tkg.workload_accounts import WorkloadAccount
 from tests.conftest import plan
-from tools.mocks import MANAGEMENT_ACCOUNT_ID
-from tools.plan import kubernetes_objects, resources_document
-from tools.program import ProgramRun
+from tools.plan.command import kubernetes_objects, resources_document
+from tools.plan.mocks import MANAGEMENT_ACCOUNT_ID
+from tools.plan.program import ProgramRun
 
 SUFFIX = ".tkg.cloud.vmware.com"
 MANAGEMENT_CONTROL_PLANE = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/control-plane{SUFFIX}"

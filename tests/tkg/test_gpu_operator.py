@@ -22,8 +22,8 @@ from components.tkg.cluster_resource_set import (
 )
 from components.tkg.gpu_operator import GpuOperatorAddon, PinnedManifest, read_pinned
 from tests.conftest import plan
-from tools.plan import kubernetes_objects
-from tools.program import ProgramRun
+from tools.plan.command import kubernetes_objects
+from tools.plan.program import ProgramRun
 
 ADDON = GpuOperatorAddon.TYPE_TOKEN
 HELM_CHART_PROXY = "kubernetes:addons.cluster.x-k8s.io/v1alpha1:HelmChartProxy"

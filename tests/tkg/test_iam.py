@@ -19,9 +19,9 @@ from components.tkg.config import CAPA_NAME_SUFFIX, TKG_NAME_SUFFIX
 from components.tkg.iam import ClusterIam, ClusterIamArgs
 from components.tkg.policies import template
 from tests.conftest import plan, register, stack_file
-from tools.mocks import Registration
-from tools.plan import summary
-from tools.program import ProgramRun
+from tools.plan.command import summary
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun
 
 ROLE = "aws:iam/role:Role"
 PROFILE = "aws:iam/instanceProfile:InstanceProfile"

@@ -14,9 +14,9 @@ import yaml
 
 from components.config.base import ConfigError
 from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan, planned
-from tools.adoption import import_document, provider_targets
-from tools.plan import main, plan_stack, repository_problems
-from tools.program import ProgramRun
+from tools.plan.adoption import import_document, provider_targets
+from tools.plan.command import main, plan_stack, repository_problems
+from tools.plan.program import ProgramRun
 
 AWS_PROVIDER = "pulumi:providers:aws"
 
@@ -132,7 +132,7 @@ def test_a_secret_aws_setting_stays_secret_on_the_providers(tmp_path: Path) -> N
     document = with_config("dev", **{"aws:accessKey": "AKIAEXAMPLE", "aws:secretKey": {"secure": "v1:ciphertext"}})
     run = plan_stack("dev", write_stack(tmp_path, "dev", document))
     inputs = providers(run)["management"].inputs
-    from tools.program import plan_data
+    from tools.plan.program import plan_data
 
     # pulumi-aws marks both keys secret; ours arrives encrypted, so the plan cannot show it anyway.
     assert plan_data(inputs)["secretKey"] == "[secret]"
@@ -172,7 +172,7 @@ def test_kubernetes_settings_reach_the_management_cluster_provider(tmp_path: Pat
     document["config"]["tkg-aws:gpu"] = {"enabled": True}
     run = plan_stack("dev", write_stack(tmp_path, "dev", document))
     (provider,) = run.of_type("pulumi:providers:kubernetes")
-    from tools.program import plan_data
+    from tools.plan.program import plan_data
 
     assert plan_data(provider.inputs)["kubeconfig"] == "[secret]"
     assert provider.inputs["context"] == "mgmt-admin@mgmt"

@@ -9,7 +9,7 @@ import yaml
 
 from components.tkg import cluster_config
 from tests.conftest import plan
-from tools.plan import write_plan
+from tools.plan.command import write_plan
 
 PROD_VPC_KEYS = {
     "AWS_REGION",
@@ -78,7 +78,7 @@ def test_the_plan_writes_one_cluster_config_file_per_target(prod_raw: dict, tmp_
     gpu = yaml.safe_load((tmp_path / "tkg-cluster-config-gpu.yaml").read_text())
     main_file = yaml.safe_load((tmp_path / "tkg-cluster-config.yaml").read_text())
     assert gpu == {**main_file, "NODE_MACHINE_TYPE": "g4dn.8xlarge"}
-    assert main_file["AWS_VPC_ID"] == "<vpc-id of network-vpc from pulumi up>"  # tools/tool_files.py
+    assert main_file["AWS_VPC_ID"] == "<vpc-id of network-vpc from pulumi up>"  # tools/plan/tool_files.py
     account = yaml.safe_load((tmp_path / "tkg-cluster-config-lob-dev.yaml").read_text())
     assert account["AWS_IDENTITY_REF_NAME"] == "lob-dev"
     assert "AWS_VPC_ID" not in account  # the stack's VPC lives in the management account

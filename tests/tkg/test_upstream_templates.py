@@ -21,8 +21,8 @@ import pytest
 from components.tkg.iam import ClusterIam
 from tests.conftest import DATA, GOLDEN, plan, stack_file
 from tests.upstream_differences import DIFFERENCES
-from tools.mocks import Registration
-from tools.program import ProgramRun
+from tools.plan.mocks import Registration
+from tools.plan.program import ProgramRun
 
 UPSTREAM_FILE = DATA / "upstream-iam" / "variants.json"
 UPSTREAM_SHA256 = "34c6adefcbdc40490db6562ef73783aae0a0b4a1ceec08dc563f6b637c8ac245"

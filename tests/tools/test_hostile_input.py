@@ -15,11 +15,11 @@ from components.config.base import ConfigError
 from components.config.stack_files import StackFileError, read_stack_file, stacks_sharing_iam
 from components.stack_config.loading import parse_stack_config
 from tests.conftest import REPO, fixture_file, planned
-from tools.plan import main as plan_main
-from tools.plan import plan_stack, repository_problems, write_plan
-from tools.preflight import main as preflight_main
-from tools.rendered_manifests import main as rendered_main_of
-from tools.sandbox_stack import main as sandbox_main
+from tools.deploy.rendered_manifests import main as rendered_main_of
+from tools.deploy.sandbox_stack import main as sandbox_main
+from tools.plan.command import main as plan_main
+from tools.plan.command import plan_stack, repository_problems, write_plan
+from tools.preflight.command import main as preflight_main
 
 
 def minimal_stack(environment: str = "dev") -> str:

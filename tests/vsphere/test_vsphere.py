@@ -18,11 +18,11 @@ from components.vsphere.cluster_objects import RESOLVE_OS_IMAGE
 from components.vsphere.report import vsphere_report
 from tests.conftest import DATA, plan, stack_file
 from tests.transitions import Transition, revealed
-from tools.diagram import vsphere_mermaid
-from tools.plan import kubernetes_objects, resources_document, write_plan
-from tools.plan_diff import diff_plans
-from tools.preflight_vsphere import vsphere_rows
-from tools.program import ProgramRun
+from tools.diagrams.markdown import vsphere_mermaid
+from tools.plan.command import kubernetes_objects, resources_document, write_plan
+from tools.plan.program import ProgramRun
+from tools.preflight.vsphere import vsphere_rows
+from tools.review.plan_diff import diff_plans
 
 VSPHERE_DATA = DATA / "vsphere"
 VM_CLASS = "vsphere:index/virtualMachineClass:VirtualMachineClass"
