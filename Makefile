@@ -42,8 +42,10 @@ preflight: $(RUN_BIN)/.installed
 	$(RUN_BIN)/python -m tools.preflight $(STACK) $(PREFLIGHT_FLAGS)
 
 ## test: the whole test suite, on every core (pytest-xdist)
+# A test file's tests stay on one worker: a worker plans each stack a file uses and starts the AWS
+# emulator once, instead of every worker doing it again for the tests it was dealt (a seventh of the CPU).
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q -n auto --dist worksteal
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## lint: ruff, mypy (strict on components/, settings in pyproject.toml) and actionlint, as CI runs them
 lint: $(BIN)/.installed

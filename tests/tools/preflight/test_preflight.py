@@ -1,10 +1,10 @@
 """Preflight (tools/preflight/command.py) against a real AWS API emulator over HTTP.
 
-moto runs in server mode, in a process of its own on a free localhost port, one server for the
-module, reset before each test; boto3 reaches it through the standard AWS_ENDPOINT_URL with fake
-credentials, as the command reaches AWS. Tests seed it with what a TKG-prepared account holds (the CloudFormation stack
-of `tanzu mc permissions aws set`, a key pair). moto's account is 123456789012, so the stack files
-here are pinned to it.
+moto runs in server mode, in a process of its own on a free localhost port (conftest.py here: one
+server for the test run, the account reset before each test); boto3 reaches it through the standard
+AWS_ENDPOINT_URL with fake credentials, as the command reaches AWS. Tests seed it with what a
+TKG-prepared account holds (the CloudFormation stack of `tanzu mc permissions aws set`, a key pair).
+moto's account is 123456789012, so the stack files here are pinned to it.
 
 Where moto lacks an API the tests say so: Service Quotas knows only the `vpc` quotas, and IAM's
 policy simulator is missing. Preflight fails closed on what it could not check, so the tests of an
@@ -16,14 +16,8 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -34,6 +28,7 @@ import yaml
 
 from components.config.provider_settings import AwsSettings
 from tests.conftest import REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan_fixture
+from tests.tools.preflight.conftest import post
 from tools.plan.command import plan_stack
 from tools.plan.program import ProgramRun
 from tools.preflight.aws_session import stack_clients
@@ -54,65 +49,6 @@ STS_SESSIONS = ("AssumeRole", "AssumeRoleWithWebIdentity")
 # The checks moto cannot answer in full: EC2's (GPU ones too) and ELB's quotas, IAM's policy simulator.
 MOTO_LACKS = ("quotas", "gpu-quotas", "permissions")
 ALLOW_MOTO_LACKS = tuple(flag for name in MOTO_LACKS for flag in ("--allow-unchecked", name))
-
-
-# --- the emulator ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's server on a free localhost port, in a process of its own; its URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    # Its own process: moto's request handling then runs beside the tests instead of sharing their
-    # interpreter, which halves each call's time. Its log (a traceback per API moto lacks) is dropped.
-    recording = tmp_path_factory.mktemp("moto") / "recording"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        # No default AMIs: preflight reads none, and loading them makes every reset cost seconds.
-        env={**os.environ, "MOTO_RECORDER_FILEPATH": str(recording), "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(url, server)
-        yield url
-    finally:
-        server.kill()  # nothing of it is kept
-        server.wait(timeout=30)
-
-
-def _wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"moto's server did not start at {url} (exit code {server.poll()})")
-
-
-def _post(url: str) -> bytes:
-    with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=30) as response:
-        return response.read()
-
-
-@pytest.fixture
-def account(emulator: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> boto3.Session:
-    """An empty emulated account, reached the standard way; the session seeds it."""
-    _post(f"{emulator}/moto-api/reset")
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    # moto answers the APIs it lacks with HTTP 500, which boto3 would retry with backoff.
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    return boto3.Session(region_name=REGION)
 
 
 def seed_tkg_stack(session: boto3.Session) -> None:
@@ -408,12 +344,12 @@ def test_a_bring_your_own_vpc_must_hold_its_subnets_in_the_azs_they_are_keyed_by
 
 def test_preflight_only_reads(account, tmp_path, emulator):
     seed_tkg_stack(account)
-    _post(f"{emulator}/moto-api/recorder/reset-recording")
-    _post(f"{emulator}/moto-api/recorder/start-recording")
+    post(f"{emulator}/moto-api/recorder/reset-recording")
+    post(f"{emulator}/moto-api/recorder/start-recording")
     try:
         preflight(tmp_path, prod_values(workload_accounts=True))
     finally:
-        _post(f"{emulator}/moto-api/recorder/stop-recording")
+        post(f"{emulator}/moto-api/recorder/stop-recording")
     with urllib.request.urlopen(f"{emulator}/moto-api/recorder/download-recording", timeout=30) as response:
         actions = {_action(json.loads(line)) for line in response.read().decode().splitlines() if line}
     assert {"GetCallerIdentity", "DescribeAvailabilityZones", "GetRole", "ListStackResources"} <= actions

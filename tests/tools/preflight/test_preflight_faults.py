@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.tools.preflight.test_preflight import account, emulator, planned, prod_values, write_stack  # noqa: F401
+from tests.tools.preflight.test_preflight import planned, prod_values, write_stack
 from tools.plan.progress import Progress
 from tools.preflight.aws_session import CallLimits
 from tools.preflight.command import exit_code, main
@@ -98,7 +98,7 @@ def _action(headers, body: bytes) -> str:
 
 
 @pytest.fixture
-def proxy(account, emulator, monkeypatch) -> Iterator[FaultProxy]:  # noqa: F811
+def proxy(account, emulator, monkeypatch) -> Iterator[FaultProxy]:
     """The proxy in front of the emulator, reached as the AWS endpoint; the account is reset and empty."""
     made = FaultProxy(emulator)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(made))
@@ -256,7 +256,7 @@ def test_throttling_is_named_throttled_and_can_be_accepted_by_name(proxy, tmp_pa
     assert all(r.status == "warn" and "accepted unchecked" in r.action for r in accepted.by_name("quotas"))
 
 
-def test_a_refused_connection_is_an_unreachable_endpoint_not_missing_credentials(account, tmp_path, monkeypatch):  # noqa: F811
+def test_a_refused_connection_is_an_unreachable_endpoint_not_missing_credentials(account, tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", closed_port())
     result = run(tmp_path, allowed=("all",))
     assert result.code == 1  # `all` accepts no missing identity: nothing could be read

@@ -9,8 +9,6 @@ import pytest
 from tests.tools.preflight import test_preflight as moto_server
 from tools.preflight import gpu as preflight_gpu
 
-emulator = moto_server.emulator
-account = moto_server.account
 GPU_TITLE = "quota L-DB2E81BA Running On-Demand G and VT instances (vCPUs)"
 
 

@@ -38,9 +38,7 @@ from tools.preflight.targets import targets
 
 REGION = "us-east-1"
 EMULATED_ACCOUNT = moto_server.EMULATED_ACCOUNT
-# moto's server and an emptied account per test, as tests/tools/preflight/test_preflight.py makes them.
-emulator = moto_server.emulator
-account = moto_server.account
+# moto's server and an emptied account per test: conftest.py here.
 MANAGEMENT = types.SimpleNamespace(name="management")
 
 

@@ -13,7 +13,7 @@ import pytest
 from botocore.stub import Stubber
 
 from components.eks_outposts.config import EksLocalClusterConfig
-from tests.tools.preflight.test_preflight import REGION, account, emulator  # noqa: F401 (fixtures)
+from tests.tools.preflight.conftest import REGION
 from tools.preflight.outposts import dns_row, egress_row, local_gateway_row, subnets_row
 from tools.preflight.report import FAIL, OK, WARN
 
@@ -27,7 +27,7 @@ def cluster(subnet_ids: list[str]) -> EksLocalClusterConfig:
 
 
 @pytest.fixture
-def vpc(account: boto3.Session):  # noqa: F811 (the fixture imported above)
+def vpc(account: boto3.Session):
     ec2 = account.client("ec2")
     vpc_id = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.30.0.0/22", AvailabilityZone="us-west-2a")["Subnet"]
