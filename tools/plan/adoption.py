@@ -73,12 +73,12 @@ def provider_accounts(run: ProgramRun) -> dict[str, str]:
 def _template_import_id(run: ProgramRun, reg: Any, account: str) -> str | None:
     inputs = reg.inputs
     if reg.type == KEY_PAIR:
-        return inputs["keyName"] if run.config.key_pair.public_key is not None else None
+        return str(inputs["keyName"]) if run.config.key_pair.public_key is not None else None
     if not _in_iam_set(run, reg):
         return None
     names = _template_names(run.config.iam.suffix)
     if reg.type in (ROLE, INSTANCE_PROFILE) and inputs["name"] in names:
-        return inputs["name"]
+        return str(inputs["name"])
     if reg.type == POLICY and inputs["name"] in names:
         return f"arn:{run.config.partition}:iam::{account}:policy{inputs.get('path', '/')}{inputs['name']}"
     if reg.type == INLINE_POLICY and inputs["name"] == INLINE_POLICY_NAME:
@@ -145,7 +145,7 @@ def _add_component_chain(run: ProgramRun, parent_urn: str, entries: dict[str, di
             "component": True,
             **({"parent": grandparent} if grandparent else {}),
         }
-    return entries[parent_urn]["name"]
+    return str(entries[parent_urn]["name"])
 
 
 def _file_name(reg: Any) -> str:
@@ -170,7 +170,7 @@ def collisions(this: ProgramRun, others: list[ProgramRun]) -> list[str]:
     problems = []
     for other in others:
         shared = sorted(key for key in {(f.type, f.name, f.account, f.region) for f in _created(other)} if key in mine)
-        by_key: dict[str, list[tuple]] = {}
+        by_key: dict[str, list[tuple[str, str, str, str | None]]] = {}
         for found in shared:
             by_key.setdefault(_responsible_key(this, mine[found]), []).append(found)
         for key, names in sorted(by_key.items()):
