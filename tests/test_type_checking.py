@@ -1,4 +1,4 @@
-"""`make lint` type-checks components/ with mypy against the Pulumi SDKs' own types.
+"""`make lint` type-checks components/, tools/ and bench/ with mypy against the Pulumi SDKs' own types.
 
 pyproject.toml has mypy read only the SDK modules the program uses (the others would cost minutes
 of a cold check); a module the program starts to use and nobody adds there would be typed Any, and
@@ -52,9 +52,15 @@ def _sdk_modules_named(source: str) -> set[str]:
 
 def test_mypy_reads_every_pulumi_sdk_module_the_program_uses() -> None:
     patterns = _read_modules()
-    used = set().union(*(_sdk_modules_named(path.read_text()) for path in (REPO / "components").rglob("*.py")))
+    checked = [path for folder in ("components", "tools", "bench") for path in (REPO / folder).rglob("*.py")]
+    used = set().union(*(_sdk_modules_named(path.read_text()) for path in checked))
     assert {"pulumi_aws.ec2", "pulumi_aws.provider", "pulumi_kubernetes.core"} <= used
     assert sorted(m for m in used if not _is_read(m, patterns)) == []
+
+
+def test_mypy_checks_the_program_and_its_tools() -> None:
+    files = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]["files"]
+    assert {"components", "__main__.py", "tools", "bench"} <= set(files)
 
 
 def test_mypy_caches_outside_git() -> None:

@@ -331,6 +331,32 @@ def test_two_stack_files_that_create_one_iam_set_in_one_account_are_refused(tmp_
     assert "in account 111111111111" in line and "iam.ownedByStack" in line
 
 
+def test_two_stacks_that_create_the_legacy_eks_local_cluster_role_in_one_account_are_refused(tmp_path: Path) -> None:
+    # The role is the EKS platform's component, but neither stack has an eksLocalCluster section:
+    # the key to change is the one each stack file holds.
+    prod = stack_document("prod")
+    prod["config"]["tkg-aws:iam"]["eksLocalClusterRole"] = True
+    write_stack(tmp_path, "prod", prod)
+    dev = stack_document("dev")
+    dev["config"]["tkg-aws:managementCluster"]["accountId"] = "111111111111"
+    dev["config"]["tkg-aws:iam"] = {"nameSuffix": ".dev.example.com", "eksLocalClusterRole": True}
+    run = plan_stack("dev", write_stack(tmp_path, "dev", dev), tmp_path)
+    (line,) = repository_problems(run, tmp_path)
+    assert line.startswith(
+        "tkg-aws:iam.eksLocalClusterRole: stacks dev and prod both create the IAM role eks-local-cluster "
+        "in account 111111111111; "
+    )
+    assert "eksLocalCluster.name" not in line
+
+
+def test_two_local_clusters_of_one_name_in_one_account_are_refused_naming_the_section(tmp_path: Path) -> None:
+    shutil.copy(fixture_file("outposts"), tmp_path)
+    run = plan_stack("second", write_stack(tmp_path, "second", stack_document("outposts")), tmp_path)
+    (line,) = repository_problems(run, tmp_path)  # the role, the cluster, its placement group... in one line
+    assert line.startswith("tkg-aws:eksLocalCluster.name: stacks second and outposts both create ")
+    assert "another eksLocalCluster.name" in line
+
+
 def test_a_config_file_that_collides_with_a_stack_of_the_repo_is_refused(tmp_path: Path) -> None:
     shutil.copy(fixture_file("prod"), tmp_path)
     document = stack_document("dev")

@@ -23,6 +23,7 @@ import argparse
 import copy
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,8 @@ def sandbox_config(config: dict[str, Any], stack: str, account_id: str, run: str
     return moved
 
 
-def _section_setter(config: dict[str, Any]):
-    def change(section: str, how) -> None:
+def _section_setter(config: dict[str, Any]) -> Callable[[str, Callable[[dict[str, Any]], Any]], None]:
+    def change(section: str, how: Callable[[dict[str, Any]], Any]) -> None:
         key = f"{NAMESPACE}:{section}"
         current = config.get(key)
         config[key] = how(current if isinstance(current, dict) else {})

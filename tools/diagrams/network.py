@@ -203,7 +203,8 @@ class NetworkDrawing:
 
     # --- endpoints ---------------------------------------------------------------------------------
     def _endpoints(self) -> None:
-        route_tables, subnets = defaultdict(set), defaultdict(set)
+        route_tables: defaultdict[Any, set[Any]] = defaultdict(set)  # ids as the plan holds them
+        subnets: defaultdict[Any, set[Any]] = defaultdict(set)
         for association in self.plan.of_type(ENDPOINT_ROUTE_TABLE):
             route_tables[inputs(association).get("vpcEndpointId")].add(inputs(association).get("routeTableId"))
         for association in self.plan.of_type(ENDPOINT_SUBNET):

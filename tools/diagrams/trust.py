@@ -35,7 +35,7 @@ from tools.diagrams.document import (
     short_type,
     statements,
 )
-from tools.diagrams.graph import Edge, Graph, Node
+from tools.diagrams.graph import Edge, Graph, Node, Shape, Style
 
 MANAGEMENT_PROVIDER = "management"  # components/config/rules.py MANAGEMENT_PROVIDER_NAME (stdlib-only here)
 MAX_WORKLOAD_ACCOUNTS = 10
@@ -49,7 +49,10 @@ ROLE = "aws:iam/role:Role"
 INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 MANAGED_POLICY = "aws:iam/policy:Policy"
 # Identity policies: (type, input naming the principal, principal kind), inline and attached.
-INLINE_POLICIES = (("aws:iam/rolePolicy:RolePolicy", "role", "role"), ("aws:iam/userPolicy:UserPolicy", "user", "user"))
+INLINE_POLICIES: tuple[tuple[str, str, str], ...] = (
+    ("aws:iam/rolePolicy:RolePolicy", "role", "role"),
+    ("aws:iam/userPolicy:UserPolicy", "user", "user"),
+)
 INLINE_POLICIES += (("aws:iam/groupPolicy:GroupPolicy", "group", "group"),)
 ATTACHMENTS = (
     ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", "role"),
@@ -97,7 +100,7 @@ class TrustDrawing:
         key = f"{kind}:{account_id}:{name}"
         if key not in self.graph.nodes:
             line = () if self._created(kind, account_id, name) else ("not managed by this stack",)
-            shape = "box" if kind == "role" else "trapezoid"
+            shape: Shape = "box" if kind == "role" else "trapezoid"
             self.graph.add_node(
                 key, (PRINCIPAL_WORDS.get(kind, kind), name, *line), shape, self._account_group(account_id)
             )
@@ -206,12 +209,12 @@ class TrustDrawing:
         for type_token, field, kind in ATTACHMENTS:
             for attachment in self.plan.of_type(type_token):
                 arn = parse_arn(inputs(attachment).get("policyArn"))
-                policy = managed.get((arn.account, arn.name)) if arn else None
+                attached = managed.get((arn.account, arn.name)) if arn else None
                 for principal in as_list(inputs(attachment).get(field)):
-                    if policy is not None:
-                        self._grant(attachment, kind, principal, inputs(policy).get("policy"), _iam_name(policy))
+                    if attached is not None:
+                        self._grant(attachment, kind, principal, inputs(attached).get("policy"), _iam_name(attached))
 
-    def _grant(self, holder: dict, kind: str, principal: Any, document: Any, policy_name: Any = None) -> None:
+    def _grant(self, holder: dict[str, Any], kind: str, principal: Any, document: Any, policy_name: Any = None) -> None:
         if not isinstance(principal, str):
             return
         key = self._principal(kind, self.plan.account_of(holder).id, principal)
@@ -275,7 +278,7 @@ class TrustDrawing:
                 role = self._role_target(hop.get("roleArn"))
                 if role is None or previous is None:
                     continue
-                label = ("web identity" if hop.get("_web") else "the stack's provider assumes",)
+                label: tuple[str, ...] = ("web identity" if hop.get("_web") else "the stack's provider assumes",)
                 if hop.get("externalId"):
                     label += (f"externalId: {hop['externalId']}",)
                 self.graph.add_edge(previous, role, label, "thick")
@@ -292,7 +295,7 @@ class TrustDrawing:
         )
         beyond = workload[MAX_WORKLOAD_ACCOUNTS:]
         parts = self._account_parts(beyond)
-        alike: dict[frozenset, list[Account]] = defaultdict(list)
+        alike: dict[frozenset[tuple[str, ...]], list[Account]] = defaultdict(list)
         for account in beyond:
             alike[self._shape(account, *parts[account.id])].append(account)
         listed = []
@@ -331,7 +334,7 @@ class TrustDrawing:
             return key.rsplit(":", 1)[0] + ":*"
         return key.replace(account.id, "{account}")
 
-    def _shape(self, account: Account, members: set[str], edges: list[Edge]) -> frozenset:
+    def _shape(self, account: Account, members: set[str], edges: list[Edge]) -> frozenset[tuple[str, ...]]:
         shaped = {
             (self._normal(e.source, account, members), self._normal(e.target, account, members), e.style) for e in edges
         }
@@ -341,7 +344,7 @@ class TrustDrawing:
         first, others = accounts[0], accounts[1:]
         parts = self._account_parts(accounts)
         node_labels: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        edge_labels: dict[tuple, list[tuple[str, ...]]] = defaultdict(list)
+        edge_labels: dict[tuple[str, str, Style], list[tuple[str, ...]]] = defaultdict(list)
         for account in accounts:
             members, edges = parts[account.id]
             for key in sorted(members):

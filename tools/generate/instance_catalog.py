@@ -27,9 +27,11 @@ LINUX_ARCHITECTURES = ("arm64", "x86_64")
 
 def botocore_names() -> list[str]:
     import botocore.session
+    from botocore.model import StringShape
 
-    model = botocore.session.get_session().get_service_model("ec2")
-    return sorted(model.shape_for("InstanceType").enum)
+    shape = botocore.session.get_session().get_service_model("ec2").shape_for("InstanceType")
+    assert isinstance(shape, StringShape)  # an enum of strings in every EC2 model
+    return sorted(shape.enum)
 
 
 def moto_specs() -> dict[str, dict[str, Any]]:
@@ -37,7 +39,8 @@ def moto_specs() -> dict[str, dict[str, Any]]:
 
     path = Path(moto.__file__).parent / "ec2" / "resources" / "instance_types.json.gz"
     with gzip.open(path, "rt") as file:
-        return json.load(file)
+        specs: dict[str, dict[str, Any]] = json.load(file)
+    return specs
 
 
 def spec_row(described: dict[str, Any]) -> list[Any]:

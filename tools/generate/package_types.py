@@ -186,7 +186,7 @@ def _type_text(annotation: Any, path: str, emitted: dict[str, str]) -> str:
         _emit(annotation, path, emitted)
         return TYPE_NAMES[annotation]
     if annotation in (str, int, float, bool):
-        return annotation.__name__
+        return str(annotation.__name__)
     if annotation in (ipaddress.IPv4Network, Path):
         return "str"
     raise TypeError(f"{path}: no package input type for {annotation!r}")
@@ -203,10 +203,13 @@ def _field_docstrings(model: type[BaseModel]) -> dict[str, str]:
     for cls in reversed(model.__mro__):
         if not (inspect.isclass(cls) and issubclass(cls, BaseModel)) or cls is BaseModel:
             continue
-        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body
+        (definition,) = ast.parse(textwrap.dedent(inspect.getsource(cls))).body
+        assert isinstance(definition, ast.ClassDef)
+        body = definition.body
         for node, after in zip(body, body[1:], strict=False):
-            documented = isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
-            if documented and isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)):
+                continue
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 docs[node.target.id] = inspect.cleandoc(str(after.value.value))
     return docs
 

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from components import __version__
 from components.config.models import ENGINE_NAMESPACE
 from components.config.provider_settings import AwsSettings, KubernetesSettings, VsphereSettings
@@ -38,7 +40,11 @@ SECURE = {
 }
 # Provider settings arrive as the Pulumi CLI stores them (a top-level value is always a string),
 # so the schema names the keys the program passes on and leaves their values to the program.
-PROVIDER_SETTINGS = {"aws": AwsSettings, "kubernetes": KubernetesSettings, "vsphere": VsphereSettings}
+PROVIDER_SETTINGS: dict[str, type[BaseModel]] = {
+    "aws": AwsSettings,
+    "kubernetes": KubernetesSettings,
+    "vsphere": VsphereSettings,
+}
 
 
 def stack_schema() -> dict[str, Any]:

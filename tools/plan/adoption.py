@@ -73,12 +73,12 @@ def provider_accounts(run: ProgramRun) -> dict[str, str]:
 def _template_import_id(run: ProgramRun, reg: Any, account: str) -> str | None:
     inputs = reg.inputs
     if reg.type == KEY_PAIR:
-        return inputs["keyName"] if run.config.key_pair.public_key is not None else None
+        return str(inputs["keyName"]) if run.config.key_pair.public_key is not None else None
     if not _in_iam_set(run, reg):
         return None
     names = _template_names(run.config.iam.suffix)
     if reg.type in (ROLE, INSTANCE_PROFILE) and inputs["name"] in names:
-        return inputs["name"]
+        return str(inputs["name"])
     if reg.type == POLICY and inputs["name"] in names:
         return f"arn:{run.config.partition}:iam::{account}:policy{inputs.get('path', '/')}{inputs['name']}"
     if reg.type == INLINE_POLICY and inputs["name"] == INLINE_POLICY_NAME:
@@ -145,7 +145,7 @@ def _add_component_chain(run: ProgramRun, parent_urn: str, entries: dict[str, di
             "component": True,
             **({"parent": grandparent} if grandparent else {}),
         }
-    return entries[parent_urn]["name"]
+    return str(entries[parent_urn]["name"])
 
 
 def _file_name(reg: Any) -> str:
@@ -170,9 +170,9 @@ def collisions(this: ProgramRun, others: list[ProgramRun]) -> list[str]:
     problems = []
     for other in others:
         shared = sorted(key for key in {(f.type, f.name, f.account, f.region) for f in _created(other)} if key in mine)
-        by_key: dict[str, list[tuple]] = {}
+        by_key: dict[str, list[tuple[str, str, str, str | None]]] = {}
         for found in shared:
-            by_key.setdefault(_responsible_key(mine[found]), []).append(found)
+            by_key.setdefault(_responsible_key(this, mine[found]), []).append(found)
         for key, names in sorted(by_key.items()):
             typ, name, account, region = names[0]
             where = f"account {account}" + (f" and region {region}" if region else "") if account else "every account"
@@ -190,16 +190,23 @@ COLLISION_FIXES = {
     "iam": "give one stack its own iam.nameSuffix, or let it use the other's set with iam.ownedByStack",
     "openshift.infraId": "each cluster has its own infraId (openshift-install's metadata.json)",
     "eksLocalCluster.name": "give one stack's local cluster another eksLocalCluster.name",
+    "iam.eksLocalClusterRole": (
+        "one role serves the account: keep iam.eksLocalClusterRole in one stack, or give the other's role "
+        "another name (iam.eksLocalClusterRole: NAME)"
+    ),
 }
 
 
-def _responsible_key(fixed: FixedName) -> str:
+def _responsible_key(run: ProgramRun, fixed: FixedName) -> str:
+    """The key of `run`'s config that makes it create `fixed`."""
     if fixed.type == KEY_PAIR:
         return "keyPair.name"
     if "$tkg-aws:openshift:" in fixed.urn or "::tkg-aws:openshift:" in fixed.urn:
         return "openshift.infraId"
     if "tkg-aws:eksOutposts:" in fixed.urn:
-        return "eksLocalCluster.name"
+        # The legacy iam.eksLocalClusterRole builds its role with the EKS platform's component too
+        # (config refuses both keys in one stack), so the section, not the URN, says which key it was.
+        return "eksLocalCluster.name" if run.config.eks_local_cluster is not None else "iam.eksLocalClusterRole"
     return "iam"
 
 

@@ -92,8 +92,8 @@ def _count(type_token: str) -> Callable[[ProgramRun], int]:
 
 def nat_gateways_by_az(run: ProgramRun) -> Counter[str]:
     """NAT gateways per AZ name; a NAT's AZ is its subnet's."""
-    subnet_azs = {s.id: s.inputs.get("availabilityZone") for s in run.of_type(SUBNET)}
-    return Counter(subnet_azs.get(nat.inputs.get("subnetId")) for nat in run.of_type(NAT_GATEWAY))
+    subnet_azs = {s.id: str(s.inputs.get("availabilityZone", "")) for s in run.of_type(SUBNET)}
+    return Counter(subnet_azs.get(str(nat.inputs.get("subnetId")), "") for nat in run.of_type(NAT_GATEWAY))
 
 
 def nat_gateways_per_az(run: ProgramRun) -> int:
@@ -207,7 +207,7 @@ def cost_report(run: ProgramRun) -> list[str]:
             f"{', '.join(sorted(PRICES))} only); what the stack pays for by the hour:"
         )
         return [unpriced, *[f"  {i.quantity:4d} × {i.item:<22} no price" for i in items]]
-    total = sum((i.monthly for i in items), Decimal(0))
+    total = sum((i.monthly for i in items if i.monthly is not None), Decimal(0))
     priced = (
         f"estimated network cost: ${total:.2f}/month ({HOURS_PER_MONTH} h at {region} list prices recorded "
         f"{prices.recorded} from {prices.source}; data processing and traffic not included)"

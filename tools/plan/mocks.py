@@ -29,6 +29,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.proto.alias_pb2 import Alias
+from pulumi.runtime.proto.resource_pb2 import RegisterResourceRequest, RegisterResourceResponse
 
 MANAGEMENT_ACCOUNT_ID = "111111111111"
 
@@ -81,9 +83,11 @@ class TkgMocks(Mocks):
             return "aws-us-gov"
         return "aws-cn" if self.region.startswith("cn-") else "aws"
 
-    def account_of_provider(self, provider_ref: str) -> str:
+    def account_of_provider(self, provider_ref: str | None) -> str:
         """Provider ids are `provider-<account>` (see new_resource), so refs carry the account."""
-        provider_id = provider_ref.rsplit("::", 1)[-1] if provider_ref else ""
+        if not provider_ref:
+            return self.management_account_id
+        provider_id = provider_ref.rsplit("::", 1)[-1]
         if provider_id == rpc.UNKNOWN:
             # A preview's new provider has no id yet, but the engine has configured it: its account is known.
             qualified_type, name = provider_ref.split("::")[2:4]
@@ -92,7 +96,7 @@ class TkgMocks(Mocks):
             return provider_id.removeprefix("provider-")
         return self.management_account_id
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = {k: self._as_state(k, v) for k, v in args.inputs.items()}
         if args.typ.startswith("pulumi:providers:"):
             provider_id = self._provider_ids[(args.typ, args.name)] = self._provider(args)
@@ -106,8 +110,12 @@ class TkgMocks(Mocks):
         state.update(computed)
         return resource_id, state
 
-    def call(self, args: MockCallArgs) -> dict:
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """An invoke's result, and no check failures (the SDK's mock monitor reads both)."""
         self.calls.append(args.token)
+        return self._answer(args), []
+
+    def _answer(self, args: MockCallArgs) -> dict[str, Any]:
         account = self.account_of_provider(args.provider)
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
@@ -141,12 +149,12 @@ class TkgMocks(Mocks):
         if args.typ in _EC2_ID_PREFIXES:
             return f"{_EC2_ID_PREFIXES[args.typ]}-0{_digest(args.typ, args.name, length=16)}"
         if args.typ in _IAM_ARN_KINDS:
-            return args.inputs.get("name", args.name)
+            return str(args.inputs.get("name", args.name))
         if args.typ == "aws:s3/bucket:Bucket" and args.inputs.get("bucket"):
-            return args.inputs["bucket"]  # a bucket's id is its name
+            return str(args.inputs["bucket"])  # a bucket's id is its name
         return f"{args.name}-{_digest(args.typ, args.name, length=8)}"
 
-    def _computed(self, args: MockResourceArgs, account: str, resource_id: str) -> dict:
+    def _computed(self, args: MockResourceArgs, account: str, resource_id: str) -> dict[str, Any]:
         inputs, typ = args.inputs, args.typ
         if typ in _IAM_ARN_KINDS:
             path = inputs.get("path", "/")
@@ -186,7 +194,7 @@ class TkgMocks(Mocks):
         return value
 
 
-def _load_balancer(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+def _load_balancer(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict[str, Any]:
     name = args.inputs.get("name", args.name)
     kind = "net" if args.inputs.get("loadBalancerType") == "network" else "app"
     scheme = "internal-" if args.inputs.get("internal") else ""
@@ -202,18 +210,18 @@ def _load_balancer(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dic
     }
 
 
-def _target_group(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+def _target_group(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict[str, Any]:
     name = args.inputs.get("name", args.name)
     suffix = _digest(args.typ, args.name, length=16)
     return {"arn": f"arn:{mocks.partition}:elasticloadbalancing:{mocks.region}:{account}:targetgroup/{name}/{suffix}"}
 
 
-def _hosted_zone(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+def _hosted_zone(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict[str, Any]:
     zone_id = "Z" + _digest(args.typ, args.name, length=20).upper()
     return {"zoneId": zone_id, "arn": f"arn:{mocks.partition}:route53:::hostedzone/{zone_id}"}
 
 
-def _instance(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+def _instance(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict[str, Any]:
     octets = hashlib.sha256(args.name.encode()).digest()
     return {
         "arn": f"arn:{mocks.partition}:ec2:{mocks.region}:{account}:instance/{args.name}",
@@ -221,13 +229,13 @@ def _instance(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
     }
 
 
-def _bucket(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+def _bucket(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict[str, Any]:
     name = args.inputs.get("bucket", args.name)
     return {"arn": f"arn:{mocks.partition}:s3:::{name}", "bucket": name}
 
 
 # Attributes the OpenShift platform reads (records alias load balancers, targets are private IPs).
-def _kms_key(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict:
+def _kms_key(mocks: TkgMocks, args: MockResourceArgs, account: str) -> dict[str, Any]:
     digest = _digest(args.typ, args.name, length=32)
     key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
     return {"arn": f"arn:{mocks.partition}:kms:{mocks.region}:{account}:key/{key_id}", "keyId": key_id}
@@ -243,7 +251,7 @@ _OPENSHIFT_COMPUTED = {
 }
 
 
-def _preview_state(state: dict, computed: dict) -> dict:
+def _preview_state(state: dict[str, Any], computed: dict[str, Any]) -> dict[str, Any]:
     """`state` and an unknown for each computed value it does not hold, inside nested objects too."""
     merged = dict(state)
     for key, value in computed.items():
@@ -259,7 +267,9 @@ def _unknown_like(value: Any) -> Any:
     return rpc.wrap_rpc_secret(rpc.UNKNOWN) if rpc.is_rpc_secret(value) else rpc.UNKNOWN
 
 
-def _local_cluster_state(partition: str, region: str, account: str, inputs: dict, resource_id: str) -> dict:
+def _local_cluster_state(
+    partition: str, region: str, account: str, inputs: dict[str, Any], resource_id: str
+) -> dict[str, Any]:
     """What EKS reports of a cluster: a private endpoint, a CA, the id local clusters have, the
     security group EKS creates, and the default service CIDR."""
     name = inputs.get("name", resource_id)
@@ -279,7 +289,7 @@ def _local_cluster_state(partition: str, region: str, account: str, inputs: dict
     }
 
 
-def _control_plane_instances(query: dict) -> dict:
+def _control_plane_instances(query: dict[str, Any]) -> dict[str, Any]:
     """The three control-plane instances of a local cluster, found by their Name tag, with fixed
     private addresses (documentation range: the real ones are known only once EKS made them)."""
     pattern = next((f["values"][0] for f in query.get("filters", []) if f.get("name") == "tag:Name"), "")
@@ -288,7 +298,7 @@ def _control_plane_instances(query: dict) -> dict:
     return {"ids": [f"i-0{_digest(pattern, str(i), length=16)}" for i in range(3)], "privateIps": ips, "id": pattern}
 
 
-def _fake_private_key(name: str) -> dict:
+def _fake_private_key(name: str) -> dict[str, Any]:
     """A well-formed but fake OpenSSH RSA public key; the private parts are secret placeholders."""
     import base64
     import struct
@@ -332,8 +342,8 @@ class RecordingMonitor(MockMonitor):
         self._aliases: dict[str, list[str]] = {}
         """Every resource's alias URNs, its own and inherited: what its children inherit in turn."""
 
-    def RegisterResource(self, request):
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: RegisterResourceRequest) -> RegisterResourceResponse:
+        response: RegisterResourceResponse = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
             return response
         # The real engine refuses two resources with one URN; the plain mocks let the second win.
@@ -359,7 +369,7 @@ class RecordingMonitor(MockMonitor):
         return response
 
     # --- aliases, as the engine resolves them (pulumi/pulumi pkg/resource/deploy/step_generator.go) ---
-    def _alias_urns(self, request) -> list[str]:
+    def _alias_urns(self, request: RegisterResourceRequest) -> list[str]:
         own = [self._collapse(request, alias) for alias in request.aliases]
         own += list(request.aliasURNs)
         found = list(own)
@@ -375,7 +385,7 @@ class RecordingMonitor(MockMonitor):
             dict.fromkeys(urn for urn in found if urn != self.make_urn(request.parent, request.type, request.name))
         )
 
-    def _collapse(self, request, alias) -> str:
+    def _collapse(self, request: RegisterResourceRequest, alias: Alias) -> str:
         """The URN one alias stands for: unset fields default to the resource's own."""
         if alias.urn:
             return alias.urn
@@ -398,7 +408,7 @@ def _urn_type(urn: str) -> str:
     return urn.split("::")[2].split("$")[-1]
 
 
-def _options(request) -> dict[str, Any]:
+def _options(request: RegisterResourceRequest) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if request.HasField("protect") and request.protect:
         options["protect"] = True
@@ -419,7 +429,7 @@ def install(
     region: str,
     project: str,
     stack: str,
-    monitor_class=RecordingMonitor,
+    monitor_class: type[RecordingMonitor] = RecordingMonitor,
     mocks: TkgMocks | None = None,
     preview: bool = False,
 ) -> RecordingMonitor:

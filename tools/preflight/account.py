@@ -99,8 +99,10 @@ def availability_zones(target: Target, clients: AwsClients, wanted: list[str]) -
     return looked_up(target.name, check, lookup)
 
 
-def existing_vpc(target: Target, clients: AwsClients, vpc: ExistingVpcConfig) -> list[Row]:
+def existing_vpc(target: Target, clients: AwsClients, vpc: ExistingVpcConfig | None) -> list[Row]:
     """Bring-your-own VPC: it exists, and each subnet is in it and in the AZ it is keyed by."""
+    if vpc is None:  # the stack creates its VPC
+        return []
     check = f"existing VPC {vpc.vpc_id}"
 
     def lookup() -> list[Row]:
@@ -122,7 +124,7 @@ def existing_vpc(target: Target, clients: AwsClients, vpc: ExistingVpcConfig) ->
     return looked_up(target.name, check, lookup)
 
 
-def _subnet_problems(vpc_id: str, wanted: dict[tuple[str, str], str], found: dict[str, dict]) -> list[str]:
+def _subnet_problems(vpc_id: str, wanted: dict[tuple[str, str], str], found: dict[str, dict[str, Any]]) -> list[str]:
     problems = []
     for (tier, az), subnet_id in sorted(wanted.items()):
         subnet = found.get(subnet_id)

@@ -25,7 +25,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import boto3
@@ -122,6 +122,8 @@ class CallLimits:
             raise DeadlinePassed(seconds=self.deadline_seconds, operation=operation)
 
 
+# The services preflight calls, as boto3 names them (a name boto3 does not know fails the type check).
+ServiceName = Literal["cloudformation", "ec2", "elb", "iam", "route53", "service-quotas", "sts"]
 # `aws:endpoints` uses pulumi-aws's service names; boto3 spells a few differently.
 _BOTO3_TO_ENDPOINT_KEY = {"service-quotas": "servicequotas"}
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -141,7 +143,7 @@ class AwsClients:
     limits: CallLimits = field(default_factory=CallLimits)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def client(self, service: str) -> Any:
+    def client(self, service: ServiceName) -> Any:
         """The boto3 client of `service` (e.g. ec2, iam, service-quotas), made once."""
         if service not in self._clients:
             self._clients[service] = self._new_client(service)
@@ -167,7 +169,9 @@ class AwsClients:
             raise AccountAccessError(f"assuming {role_arn}: {describe_error(err)}") from err
         return self._with_credentials(credentials)
 
-    def assume_role_with_web_identity(self, role_arn: str, session_name: str, token: str, duration: str | None):
+    def assume_role_with_web_identity(
+        self, role_arn: str, session_name: str, token: str, duration: str | None
+    ) -> AwsClients:
         """Clients of `role_arn`'s session for a web identity token (CI's OIDC token)."""
         request: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name, "WebIdentityToken": token}
         if duration:
@@ -190,7 +194,7 @@ class AwsClients:
         )
         return AwsClients(session, self.settings, self.region, self.limits)
 
-    def _new_client(self, service: str, extra: Config | None = None) -> Any:
+    def _new_client(self, service: ServiceName, extra: Config | None = None) -> Any:
         settings = self.settings
         region = settings.sts_region if service == "sts" and settings.sts_region else self.region
         endpoint = settings.endpoints.get(_BOTO3_TO_ENDPOINT_KEY.get(service, service))
@@ -406,7 +410,8 @@ def _proxies(settings: AwsSettings) -> dict[str, str] | None:
 
 def _bypasses_proxy(endpoint_url: str, no_proxy: str) -> bool:
     host = urlparse(endpoint_url).hostname or ""
-    return bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))
+    # Python's own NO_PROXY matching, undocumented and so absent from the standard library's stubs.
+    return bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))  # type: ignore[attr-defined]
 
 
 def _verify(settings: AwsSettings) -> bool | str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -85,7 +86,7 @@ def existing_rows(target: Target, clients: AwsClients) -> list[Row]:
     quiet: Counter[str] = Counter()  # resources that need no row of their own: free, or the stack's
     for resource in resources:
         check = f"existing {resource.kind} {resource.name}"
-        rows += looked_up(target.name, check, lambda r=resource: _existing_row(target, lookup, r, owners, quiet))
+        rows += looked_up(target.name, check, partial(_existing_row, target, lookup, resource, owners, quiet))
     if quiet:
         rows.append(Row(target.name, "fixed-name resources", OK, _quiet_summary(target, quiet, len(resources))))
     return rows
@@ -167,11 +168,14 @@ class AccountLookup:
     def find(self, resource: NamedResource) -> dict[str, Any] | None:
         """The account's resource of that name, or None."""
         iam = self._clients.client("iam")
+        found: dict[str, Any]
         try:
             if resource.kind == "role":
-                return iam.get_role(RoleName=resource.name)["Role"]
+                found = iam.get_role(RoleName=resource.name)["Role"]
+                return found
             if resource.kind == "instance profile":
-                return iam.get_instance_profile(InstanceProfileName=resource.name)["InstanceProfile"]
+                found = iam.get_instance_profile(InstanceProfileName=resource.name)["InstanceProfile"]
+                return found
         except ClientError as err:
             if err.response.get("Error", {}).get("Code") == "NoSuchEntity":
                 return None

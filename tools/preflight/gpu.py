@@ -12,6 +12,7 @@ not govern. Where Service Quotas cannot be read, the row is unchecked (`--allow-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from components.config import instance_types
 from components.stack_config.models import StackConfig
@@ -82,8 +83,12 @@ def gpu_quota_rows(target: Target, clients: AwsClients, config: StackConfig) -> 
         mine = [m for m in machines if quota_of(m.instance_type) is quota]
         if mine:
             title = f"quota {quota.code} {quota.name}"
-            rows += looked_up(target.name, title, lambda q=quota, m=mine, t=title: [_row(target, clients, q, m, t)])
+            rows += looked_up(target.name, title, partial(_rows, target, clients, quota, mine, title))
     return rows
+
+
+def _rows(target: Target, clients: AwsClients, quota: GpuQuota, machines: list[GpuMachines], title: str) -> list[Row]:
+    return [_row(target, clients, quota, machines, title)]
 
 
 def _row(target: Target, clients: AwsClients, quota: GpuQuota, machines: list[GpuMachines], title: str) -> Row:

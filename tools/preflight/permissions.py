@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from tools.plan.mocks import Registration
 from tools.preflight.aws_session import AWS_ERRORS, AwsClients
@@ -153,14 +154,16 @@ def simulate(clients: AwsClients, principal: str, needed: dict[str, set[str]]) -
         by_resources[frozenset(arns)].append(action)
     denied = set()
     paginator = clients.client("iam").get_paginator("simulate_principal_policy")
-    for arns, actions in sorted(by_resources.items(), key=lambda item: sorted(item[0])):
-        pages = paginator.paginate(PolicySourceArn=principal, ActionNames=sorted(actions), ResourceArns=sorted(arns))
+    for resource_arns, actions in sorted(by_resources.items(), key=lambda item: sorted(item[0])):
+        pages = paginator.paginate(
+            PolicySourceArn=principal, ActionNames=sorted(actions), ResourceArns=sorted(resource_arns)
+        )
         for page in pages:
             denied |= {r["EvalActionName"] for r in page["EvaluationResults"] if not _allowed(r)}
     return sorted(denied)
 
 
-def _allowed(result: dict) -> bool:
+def _allowed(result: dict[str, Any]) -> bool:
     """Allowed overall and on every resource it was simulated on."""
     per_resource = [r["EvalResourceDecision"] for r in result.get("ResourceSpecificResults") or []]
     return result["EvalDecision"] == "allowed" and all(decision == "allowed" for decision in per_resource)

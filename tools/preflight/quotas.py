@@ -14,13 +14,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from components.config import instance_types
 from tools.plan import estimate
 from tools.plan.program import ProgramRun
-from tools.preflight.aws_session import AWS_ERRORS, AwsClients, describe_error
+from tools.preflight.aws_session import AWS_ERRORS, AwsClients, ServiceName, describe_error
 from tools.preflight.report import FAIL, OK, WARN, Row, looked_up, unchecked_row
 from tools.preflight.targets import Target
 
@@ -48,7 +50,7 @@ class QuotaCheck:
 
 
 # --- what the account uses -------------------------------------------------------------------------
-def _pages(clients: AwsClients, service: str, operation: str, key: str, **request) -> list[dict]:
+def _pages(clients: AwsClients, service: ServiceName, operation: str, key: str, **request: Any) -> list[dict[str, Any]]:
     paginator = clients.client(service).get_paginator(operation)
     return [item for page in paginator.paginate(**request) for item in page[key]]
 
@@ -97,11 +99,11 @@ def on_demand_vcpus(clients: AwsClients, counts: Callable[[str], bool]) -> int:
     )  # spot and scheduled instances count apart
 
 
-def _vcpus(instance: dict) -> int:
+def _vcpus(instance: dict[str, Any]) -> int:
     """An instance's vCPUs as it runs (CpuOptions), or its type's (the catalog) where the answer lacks them."""
     cpu = instance.get("CpuOptions")
     if cpu:
-        return cpu["CoreCount"] * cpu["ThreadsPerCore"]
+        return int(cpu["CoreCount"]) * int(cpu["ThreadsPerCore"])
     spec = instance_types.lookup(instance["InstanceType"])
     return spec.vcpus if spec is not None else 0
 
@@ -132,7 +134,7 @@ def _nothing(plan: ProgramRun) -> Counter[str]:
 _NETWORK_DEFAULTS = "AWS VPC quotas (reference/network.md)"
 
 
-def _from_estimate(code: str, service_code: str, in_use: Callable[[AwsClients], Counter[str]], **kw) -> QuotaCheck:
+def _from_estimate(code: str, service_code: str, in_use: Callable[[AwsClients], Counter[str]], **kw: Any) -> QuotaCheck:
     quota = _ESTIMATE_QUOTAS[code]
     return QuotaCheck(code, quota.name, service_code, quota.default, _NETWORK_DEFAULTS, in_use, **kw)
 
@@ -168,12 +170,16 @@ QUOTA_CHECKS = (
 def quota_rows(target: Target, clients: AwsClients) -> list[Row]:
     rows = []
     for quota in QUOTA_CHECKS:
-        rows += looked_up(target.name, _title(quota), lambda quota=quota: [_quota_row(target, clients, quota)])
+        rows += looked_up(target.name, _title(quota), partial(_quota_rows, target, clients, quota))
     return rows
 
 
 def _title(quota: QuotaCheck) -> str:
     return f"quota {quota.code} {quota.name}"
+
+
+def _quota_rows(target: Target, clients: AwsClients, quota: QuotaCheck) -> list[Row]:
+    return [_quota_row(target, clients, quota)]
 
 
 def _quota_row(target: Target, clients: AwsClients, quota: QuotaCheck) -> Row:
@@ -197,7 +203,17 @@ def _quota_row(target: Target, clients: AwsClients, quota: QuotaCheck) -> Row:
     return Row(target.name, _title(quota), OK, details)
 
 
-def quota_value(clients: AwsClients, quota: QuotaCheck) -> tuple[float, str]:
+class ServiceQuota(Protocol):
+    """What Service Quotas knows a quota by."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def service_code(self) -> str: ...
+
+
+def quota_value(clients: AwsClients, quota: ServiceQuota) -> tuple[float, str]:
     """(value, where it came from): the account's own, or Service Quotas' AWS default where the account
     has none; raises the AWS error when neither could be read."""
     service_quotas = clients.client("service-quotas")

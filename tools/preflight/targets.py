@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from components.config.validators import NAMESPACE
 from components.tkg.config import WorkloadAccountConfig
 from tools.plan.adoption import fixed_names, provider_accounts
+from tools.plan.mocks import Registration
 from tools.plan.program import ProgramRun
 
 MANAGEMENT = "management"
@@ -77,7 +78,7 @@ def targets(run: ProgramRun) -> list[Target]:
 
 def _plans_by_account(run: ProgramRun, management_id: str) -> dict[str, ProgramRun]:
     accounts = provider_accounts(run)
-    grouped: dict[str, dict] = {}
+    grouped: dict[str, dict[str, Registration]] = {}
     for urn, registration in run.registrations.items():
         account = accounts.get(registration.provider, management_id)
         grouped.setdefault(account, {})[urn] = registration

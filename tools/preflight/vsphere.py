@@ -72,7 +72,7 @@ def supervisor(section: VsphereConfig, get: Get) -> list[Row]:
                 WHERE,
                 "supervisor",
                 FAIL,
-                f"no Supervisor {wanted}; vCenter has {sorted(found)}",
+                f"no Supervisor {wanted}; vCenter has {sorted(found, key=str)}",
                 "set vsphere.supervisor.id",
             )
         ]

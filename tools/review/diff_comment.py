@@ -51,10 +51,13 @@ class UntrustedPlanError(ValueError):
 
 def load_plans(directory: Path) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """stack -> (base plan, head plan), each validated and made inert."""
-    stacks = _stack_names(directory / "head")
+    base, head = SIDES
     return {
-        stack: tuple(_read_plan(directory / side / stack / "resources.json", stack) for side in SIDES)
-        for stack in stacks
+        stack: (
+            _read_plan(directory / base / stack / "resources.json", stack),
+            _read_plan(directory / head / stack / "resources.json", stack),
+        )
+        for stack in _stack_names(directory / head)
     }
 
 

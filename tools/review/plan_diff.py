@@ -124,7 +124,7 @@ def diff_with_diagrams(base: dict[str, Any], head: dict[str, Any], *, full: bool
     return diff_plans(base, head, full=full) + diagram_changes(base, head)
 
 
-def _comparable(resource: dict[str, Any]) -> tuple:
+def _comparable(resource: dict[str, Any]) -> tuple[Any, ...]:
     return (resource["inputs"], resource["options"], resource["provider"], resource["parent"], resource["dependsOn"])
 
 
