@@ -25,8 +25,6 @@ import pulumi
 
 from tools.plan.program import plan_data
 
-REPLAYED_OPTIONS = ("protect", "deleteBeforeReplace", "aliases", "additionalSecretOutputs")
-
 
 def skeleton(run) -> list[dict[str, Any]]:
     """Every registration of `run`, in order, as plain data a fresh process can replay."""
@@ -39,7 +37,7 @@ def skeleton(run) -> list[dict[str, Any]]:
             "parent": r.parent,
             "provider": r.provider,
             "depends_on": r.depends_on,
-            "options": {k: v for k, v in r.options.items() if k in REPLAYED_OPTIONS},
+            "options": r.options,  # but additionalSecretOutputs: the SDK class adds its own
             "inputs": plan_data(r.inputs),
         }
         for r in run.registrations.values()
@@ -61,8 +59,10 @@ def _register(resource: dict[str, Any], registered: dict[str, pulumi.Resource]) 
         depends_on=[registered[urn] for urn in resource["depends_on"] if urn in registered],
         protect=options.get("protect"),
         delete_before_replace=options.get("deleteBeforeReplace"),
+        retain_on_delete=options.get("retainOnDelete"),
+        ignore_changes=options.get("ignoreChanges"),
+        replace_on_changes=options.get("replaceOnChanges"),
         aliases=options.get("aliases"),
-        additional_secret_outputs=options.get("additionalSecretOutputs"),
     )
     if not resource["custom"]:
         component = pulumi.ComponentResource(resource["type"], resource["name"], None, opts)
