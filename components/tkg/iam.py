@@ -144,7 +144,7 @@ class ClusterIam(pulumi.ComponentResource):
             path=self._args.path,
             permissions_boundary=self._args.permissions_boundary,
             max_session_duration=self._args.controllers_max_session_duration if controllers else None,
-            assume_role_policy=pulumi.Output.json_dumps(trust.ec2_trust_policy(extra)),
+            assume_role_policy=_trust_policy(extra),
             opts=self._named(self._args.protect),
         )
 
@@ -208,6 +208,15 @@ class ExistingIamSet:
             "instanceProfileNames": {_output_key(b): self.role_name(b) for b in bases},
             "policyArns": {_output_key(b): self._arn("policy", b) for b in bases},
         }
+
+
+def _trust_policy(extra_statements: Sequence[pulumi.Input[Statement]]) -> pulumi.Input[str]:
+    """The EC2 trust policy as JSON: plain text without extra statements (all roles but a workload
+    account's controllers), else one Output of the statements, which may hold Outputs (Output.json_dumps
+    would lift every value of the whole document into an Output of its own)."""
+    if not extra_statements:
+        return json.dumps(trust.ec2_trust_policy())
+    return pulumi.Output.all(*extra_statements).apply(lambda resolved: json.dumps(trust.ec2_trust_policy(resolved)))
 
 
 def _policy_key(key: str) -> str:
