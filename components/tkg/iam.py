@@ -53,8 +53,9 @@ class ClusterIamArgs:
     """Role base name -> further managed policy ARNs to attach. Default: none."""
     protect: bool = True
     """Protect roles, instance profiles and managed policies. Default: true."""
-    controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
-    """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
+    controllers_trust_statements: pulumi.Input[Sequence[pulumi.Input[Statement]]] = ()
+    """Statements appended to the controllers role's trust policy; an Output of them, or Outputs among
+    them, allowed. Default: none."""
     controllers_max_session_duration: int | None = None
     """MaxSessionDuration of the controllers role (seconds, 3600..43200). Default: AWS's, 3600."""
     allow_assume_role: bool = True
@@ -210,13 +211,14 @@ class ExistingIamSet:
         }
 
 
-def _trust_policy(extra_statements: Sequence[pulumi.Input[Statement]]) -> pulumi.Input[str]:
+def _trust_policy(extra_statements: pulumi.Input[Sequence[pulumi.Input[Statement]]]) -> pulumi.Input[str]:
     """The EC2 trust policy as JSON: plain text without extra statements (all roles but a workload
-    account's controllers), else one Output of the statements, which may hold Outputs (Output.json_dumps
-    would lift every value of the whole document into an Output of its own)."""
-    if not extra_statements:
+    account's controllers), else one Output of the statements resolved (Output.json_dumps would lift
+    every value of the whole document into an Output of its own)."""
+    if isinstance(extra_statements, Sequence) and not extra_statements:
         return json.dumps(trust.ec2_trust_policy())
-    return pulumi.Output.all(*extra_statements).apply(lambda resolved: json.dumps(trust.ec2_trust_policy(resolved)))
+    statements = pulumi.Output.from_input(extra_statements)
+    return statements.apply(lambda resolved: json.dumps(trust.ec2_trust_policy(resolved)))
 
 
 def _policy_key(key: str) -> str:
