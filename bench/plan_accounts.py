@@ -6,9 +6,16 @@ Each count plans the prod stack config with N generated workload accounts in a f
 (so peak memory is that run's alone) and prints one line, flushed as soon as it is measured:
 - the program: resources registered, seconds under the plan's mocks, milliseconds per resource
   (after a one-account run in the same process: modules load once, not per resource);
-- the floor: the same number of trivial resources (a pulumi_aws Tag with constant inputs, no parent,
-  no program logic) registered under the same mocks, in a process of its own, per resource; and the
-  program's time per resource as a multiple of it, which should stay within FLOOR_RATIO_TARGET;
+- the floor: the bare mock registration of the same resources, per resource (bench/replay.py): in a
+  process of its own, under the same mocks, every resource the program registered is registered again
+  in the same order, as the same SDK class (a Role as pulumi_aws.iam.Role, with its 17 outputs), with
+  the same inputs as plain values, parent, provider, dependencies and options, and every component as
+  a bare pulumi.ComponentResource of the same type token; none of the program's own work (config,
+  builders, Output chains, component and stack outputs). The program's time per resource as a multiple
+  of it should stay within FLOOR_RATIO_TARGET;
+- the tag floor, the yardstick before: as many trivial resources (a pulumi_aws Tag with constant
+  inputs, no parent) under the same mocks, per resource, and the program's multiple of it. A Tag costs
+  the SDK less than the Roles and components the program registers, so this ratio is the larger;
 - the rest of what `python -m tools.plan` does (its files, its diagrams, its summary), in seconds
   (not its check against the repository's other stack files, which plans those whatever the count);
 - the largest aggregate of a role's inline policies (IAM allows 10,240 characters), the largest
@@ -32,6 +39,7 @@ import itertools
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +62,13 @@ PLAN_CHILD = """
 import json, resource, sys, tempfile, time
 from pathlib import Path
 from bench.plan_accounts import policy_sizes
+from bench.replay import skeleton
 from components.config.base import ConfigError
 from tools.plan import command
 from tools.plan.program import run_program
 raw = json.loads(sys.stdin.read())
 # Modules load once per process, not per resource: a one-account run loads them before the clock.
-run_program({**raw, "workloadAccounts": raw["workloadAccounts"][:1]}, "us-west-2", "bench")
+warmup = run_program({**raw, "workloadAccounts": raw["workloadAccounts"][:1]}, "us-west-2", "bench")
 start = time.process_time()
 try:
     run = run_program(raw, "us-west-2", "bench")
@@ -84,11 +93,26 @@ start = time.process_time()
 command.summary(run)
 found |= {"files": written - sum(diagrams), "diagrams": sum(diagrams), "summary": time.process_time() - start}
 found["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# The registrations, for the floor to replay: written after the peak is read.
+Path(sys.argv[1]).write_text(json.dumps({"warmup": skeleton(warmup), "resources": skeleton(run)}))
 print(json.dumps(found))
 """
 
-# The least a resource costs under the plan's mocks: registration alone, with nothing to compute.
-FLOOR_CHILD = """
+# The floor: the program's own registrations replayed (bench/replay.py), after its one-account run's.
+REPLAY_FLOOR_CHILD = """
+import json, sys, time
+from pathlib import Path
+from bench.replay import replay
+from tools.plan.program import run_under_mocks
+recorded = json.loads(Path(sys.argv[1]).read_text())
+run_under_mocks(lambda: replay(recorded["warmup"]), "us-west-2", "bench")  # as the program's child: modules first
+start = time.process_time()
+monitor = run_under_mocks(lambda: replay(recorded["resources"]), "us-west-2", "bench")
+print(json.dumps({"seconds": time.process_time() - start, "resources": len(monitor.registrations)}))
+"""
+
+# The old yardstick, kept beside it: as many trivial resources, Tags with constant inputs and no parent.
+TAG_FLOOR_CHILD = """
 import json, sys, time
 import pulumi_aws as aws
 from tools.plan.program import run_under_mocks
@@ -153,17 +177,26 @@ def measure(count: int, organization: str | None = None, progress: Progress | No
     raw["workloadAccounts"] = accounts(count)
     grant = {"organizationId": organization} if organization else {"managedPoliciesPerRole": MANAGED_POLICIES_PER_ROLE}
     raw["managementCluster"]["workloadRoleGrant"] = grant
-    progress.say(f"bench: {count} account(s): planning ...")
-    result = {"accounts": count, **child(PLAN_CHILD, stdin=json.dumps(raw))}
-    if "refused" not in result:
-        progress.say(f"bench: {count} account(s): the floor, {result['resources']} trivial resources ...")
-        floor = child(FLOOR_CHILD, str(result["resources"]))
-        result["floor"] = floor["seconds"] / floor["resources"]
+    with tempfile.TemporaryDirectory() as scratch:
+        recorded = str(Path(scratch) / "registrations.json")
+        progress.say(f"bench: {count} account(s): planning ...")
+        result = {"accounts": count, **child(PLAN_CHILD, recorded, stdin=json.dumps(raw))}
+        if "refused" in result:
+            return result
+        progress.say(f"bench: {count} account(s): the floor, its {result['resources']} resources replayed ...")
+        floor = child(REPLAY_FLOOR_CHILD, recorded)
+    if floor["resources"] != result["resources"]:
+        raise RuntimeError(f"the floor replayed {floor['resources']} of {result['resources']} resources")
+    result["floor"] = floor["seconds"] / floor["resources"]
+    progress.say(f"bench: {count} account(s): the tag floor, {result['resources']} trivial resources ...")
+    tags = child(TAG_FLOOR_CHILD, str(result["resources"]))
+    result["tag_floor"] = tags["seconds"] / tags["resources"]
     return result
 
 
 HEADER = (
     f"{'accounts':>8} {'resources':>9} {'program s':>9} {'ms/res':>6} {'floor':>6} {'ratio':>5}"
+    f" {'tag fl':>6} {'ratio':>5}"
     f" {'files s':>7} {'diagrams s':>10} {'summary s':>9} {'peak MiB':>8}"
     f" {'inline':>6} {'managed':>7} {'attached':>8}"
 )
@@ -176,6 +209,7 @@ def line(r: dict[str, Any]) -> str:
     per_resource = 1000 * r["program"] / r["resources"]
     text = f"{r['accounts']:>8} {r['resources']:>9} {r['program']:>9.2f} {per_resource:>6.2f}"
     text += f" {1000 * r['floor']:>6.2f} {per_resource / (1000 * r['floor']):>5.2f}"
+    text += f" {1000 * r['tag_floor']:>6.2f} {per_resource / (1000 * r['tag_floor']):>5.2f}"
     text += f" {r['files']:>7.2f} {r['diagrams']:>10.2f} {r['summary']:>9.2f} {r['peak_kib'] / 1024:>8.0f}"
     return text + f" {r['role_inline_max']:>6} {r['managed_max']:>7} {r['attached_max']:>8}"
 
@@ -192,7 +226,11 @@ def growth(smaller: dict[str, Any], larger: dict[str, Any]) -> str:
 def floor_ratio(r: dict[str, Any]) -> str:
     ratio = r["program"] / r["resources"] / r["floor"]
     verdict = "within" if ratio <= FLOOR_RATIO_TARGET else "ABOVE"
-    return f"program per resource at {r['accounts']} accounts: {ratio:.2f}x the floor ({verdict} {FLOOR_RATIO_TARGET}x)"
+    tags = r["program"] / r["resources"] / r["tag_floor"]
+    return (
+        f"program per resource at {r['accounts']} accounts: {ratio:.2f}x the floor ({verdict} {FLOOR_RATIO_TARGET}x);"
+        f" {tags:.2f}x the tag floor"
+    )
 
 
 def over_limits(r: dict[str, Any]) -> str | None:
@@ -211,7 +249,7 @@ def main(argv: list[str]) -> int:
         organization, argv = argv[1], argv[2:]
     counts = [int(a) for a in argv] or list(DEFAULT_COUNTS)
     progress = Progress()
-    print(f"{HEADER}  (ms per resource: program, floor; largest policies, characters)", flush=True)
+    print(f"{HEADER}  (ms per resource: program, floor, tag floor; largest policies, characters)", flush=True)
     planned = []
     for count in counts:
         r = measure(count, organization, progress)

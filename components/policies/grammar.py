@@ -58,6 +58,7 @@ def aws_managed_policy_arn(partition: str, name: str) -> str:
     return f"arn:{partition}:iam::aws:policy/{name}"
 
 
-def iam_size(policy: Document) -> int:
-    """Characters IAM counts against its size quotas: the JSON with all whitespace removed."""
-    return sum(1 for ch in json.dumps(policy, separators=(",", ":")) if not ch.isspace())
+def iam_size(policy: Document | str) -> int:
+    """Characters IAM counts against its size quotas: the JSON with all whitespace removed (of a
+    policy, or of one string in it)."""
+    return len("".join(json.dumps(policy, separators=(",", ":")).split()))  # split(): at every whitespace

@@ -53,8 +53,9 @@ class ClusterIamArgs:
     """Role base name -> further managed policy ARNs to attach. Default: none."""
     protect: bool = True
     """Protect roles, instance profiles and managed policies. Default: true."""
-    controllers_trust_statements: Sequence[pulumi.Input[Statement]] = ()
-    """Statements appended to the controllers role's trust policy; Outputs allowed. Default: none."""
+    controllers_trust_statements: pulumi.Input[Sequence[pulumi.Input[Statement]]] = ()
+    """Statements appended to the controllers role's trust policy; an Output of them, or Outputs among
+    them, allowed. Default: none."""
     controllers_max_session_duration: int | None = None
     """MaxSessionDuration of the controllers role (seconds, 3600..43200). Default: AWS's, 3600."""
     allow_assume_role: bool = True
@@ -144,7 +145,7 @@ class ClusterIam(pulumi.ComponentResource):
             path=self._args.path,
             permissions_boundary=self._args.permissions_boundary,
             max_session_duration=self._args.controllers_max_session_duration if controllers else None,
-            assume_role_policy=pulumi.Output.json_dumps(trust.ec2_trust_policy(extra)),
+            assume_role_policy=_trust_policy(extra),
             opts=self._named(self._args.protect),
         )
 
@@ -208,6 +209,16 @@ class ExistingIamSet:
             "instanceProfileNames": {_output_key(b): self.role_name(b) for b in bases},
             "policyArns": {_output_key(b): self._arn("policy", b) for b in bases},
         }
+
+
+def _trust_policy(extra_statements: pulumi.Input[Sequence[pulumi.Input[Statement]]]) -> pulumi.Input[str]:
+    """The EC2 trust policy as JSON: plain text without extra statements (all roles but a workload
+    account's controllers), else one Output of the statements resolved (Output.json_dumps would lift
+    every value of the whole document into an Output of its own)."""
+    if isinstance(extra_statements, Sequence) and not extra_statements:
+        return json.dumps(trust.ec2_trust_policy())
+    statements = pulumi.Output.from_input(extra_statements)
+    return statements.apply(lambda resolved: json.dumps(trust.ec2_trust_policy(resolved)))
 
 
 def _policy_key(key: str) -> str:

@@ -95,6 +95,7 @@ def workload_accounts(
     principals: list[pulumi.Input[str]] = list(config.management_cluster.capa_principal_arns) or [
         iam.role_arn(base) for base in capa_roles(config.iam.profile)
     ]
+    trusted = pulumi.Output.all(*principals)  # one Output every account's trust reads
     # First: a grant beyond IAM's quota is refused before thousands of accounts are built for nothing.
     assume = grant_assume_workload_roles(config, iam, in_management)
     accounts = {
@@ -104,7 +105,7 @@ def workload_accounts(
                 account,
                 config,
                 providers.workload[account.name],
-                pulumi.Output.all(*principals),
+                trusted,
                 key_pair.public_key_openssh,
             ),
         )

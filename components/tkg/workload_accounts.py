@@ -76,7 +76,7 @@ class WorkloadAccount(pulumi.ComponentResource):
             lambda values: management_trust_statements(args.partition, *values)
         )
         # AssumeRole, and TagSession for Pod Identity's session tags.
-        iam = dataclasses.replace(args.iam, controllers_trust_statements=[trust[0], trust[1]])
+        iam = dataclasses.replace(args.iam, controllers_trust_statements=trust)
         self.iam = ClusterIam(name, iam, opts=in_account)
         self.key_pairs = None
         if args.public_key is not None:

@@ -69,12 +69,15 @@ def assume_workload_roles_policies(role_arns: Sequence[str], budget: int = MANAG
     """
     documents: list[Document] = []
     chunk: list[str] = []
+    size = 0
     for arn in role_arns:
-        if chunk and iam_size(_grant([*chunk, arn])) > budget:
+        # One more ARN in a policy's Resource list adds its JSON string and a comma, nothing else.
+        if chunk and size + 1 + iam_size(arn) > budget:
             documents.append(_grant(chunk))
             chunk = []
         chunk.append(arn)
-        if iam_size(_grant(chunk)) > budget:
+        size = size + 1 + iam_size(arn) if len(chunk) > 1 else iam_size(_grant(chunk))
+        if size > budget:
             raise ValueError(f"the role ARN {arn} alone does not fit a policy of {budget} characters")
     if chunk:
         documents.append(_grant(chunk))
