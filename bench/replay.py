@@ -19,14 +19,17 @@ import importlib
 import inspect
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 
 from tools.plan.program import plan_data
 
+if TYPE_CHECKING:
+    from tools.plan.program import ProgramRun
 
-def skeleton(run) -> list[dict[str, Any]]:
+
+def skeleton(run: ProgramRun) -> list[dict[str, Any]]:
     """Every registration of `run`, in order, as plain data a fresh process can replay."""
     return [
         {
@@ -72,9 +75,10 @@ def _register(resource: dict[str, Any], registered: dict[str, pulumi.Resource]) 
     if resource["type"].startswith("pulumi:providers:"):
         kwargs = {k: _provider_value(v) for k, v in kwargs.items()}
     if _is_custom_object(cls, resource["type"]):
-        return cls(resource["name"], opts=opts, **_custom_object_args(kwargs))
+        return cast(pulumi.Resource, cls(resource["name"], opts=opts, **_custom_object_args(kwargs)))
     accepted = _keyword_arguments(cls)
-    return cls(resource["name"], opts=opts, **{_snake(k): v for k, v in kwargs.items() if _snake(k) in accepted})
+    arguments = {_snake(k): v for k, v in kwargs.items() if _snake(k) in accepted}
+    return cast(pulumi.Resource, cls(resource["name"], opts=opts, **arguments))
 
 
 @functools.cache
@@ -84,7 +88,7 @@ def sdk_class(type_token: str) -> type:
     kind the SDK has no class for (a CRD's) is pulumi_kubernetes.apiextensions.CustomResource."""
     package, module, name = type_token.split(":")
     if package == "pulumi" and module == "providers":
-        return importlib.import_module(f"pulumi_{name}").Provider
+        return cast(type, importlib.import_module(f"pulumi_{name}").Provider)
     root = f"pulumi_{package}"
     group, _, version = module.partition("/")
     if package == "kubernetes":
@@ -92,10 +96,10 @@ def sdk_class(type_token: str) -> type:
     else:
         path = root if group == "index" else f"{root}.{group}"
     try:
-        return getattr(importlib.import_module(path), name)
+        return cast(type, getattr(importlib.import_module(path), name))
     except (ImportError, AttributeError):
         if package == "kubernetes":
-            return importlib.import_module(f"{root}.apiextensions").CustomResource
+            return cast(type, importlib.import_module(f"{root}.apiextensions").CustomResource)
         raise
 
 
