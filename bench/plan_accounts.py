@@ -2,8 +2,9 @@
 
     python -m bench.plan_accounts [--organization o-...] [COUNTS...]      (`make bench`)
 
-Each count plans the prod stack config with N generated workload accounts in a fresh Python process
-(so peak memory is that run's alone) and prints one line, flushed as soon as it is measured:
+Each count plans the prod stack config (its test fixture, BASE_STACK) with N generated workload
+accounts in a fresh Python process (so peak memory is that run's alone) and prints one line,
+flushed as soon as it is measured:
 - the program: resources registered, seconds under the plan's mocks, milliseconds per resource
   (after a one-account run in the same process: modules load once, not per resource);
 - the floor: the bare mock registration of the same resources, per resource (bench/replay.py): in a
@@ -49,6 +50,9 @@ if TYPE_CHECKING:  # for annotations only: this process imports the program's mo
     from tools.plan.program import ProgramRun
 
 ROOT = Path(__file__).resolve().parent.parent
+# The config the bench grows: the prod stack's test fixture, which stays as the tests know it (a
+# company may replace the example Pulumi.prod.yaml with a stack of its own, without TKG).
+BASE_STACK = ROOT / "tests" / "data" / "stacks" / "Pulumi.prod.yaml"
 DEFAULT_COUNTS = (1, 10, 50, 100, 250, 500, 1000)
 ROLE_INLINE_MAX, MANAGED_POLICY_MAX = 10240, 6144  # IAM's limits, in characters without whitespace
 # IAM's quota "Managed policies per role" (10 by default), raised to its maximum as a stack granting
@@ -173,7 +177,7 @@ def measure(count: int, organization: str | None = None, progress: Progress | No
     from components.config.stack_files import read_stack_file
 
     progress = progress or Progress()
-    raw = copy.deepcopy(read_stack_file(ROOT / "Pulumi.prod.yaml").raw)
+    raw = copy.deepcopy(read_stack_file(BASE_STACK).raw)
     raw["workloadAccounts"] = accounts(count)
     grant = {"organizationId": organization} if organization else {"managedPoliciesPerRole": MANAGED_POLICIES_PER_ROLE}
     raw["managementCluster"]["workloadRoleGrant"] = grant

@@ -20,12 +20,12 @@ def test_the_bench_prints_the_program_the_floor_and_the_pieces_of_one_count(caps
 def test_the_floor_registers_what_the_program_registered_without_the_program() -> None:
     import copy
 
-    from bench.plan_accounts import ROOT, accounts
+    from bench.plan_accounts import BASE_STACK, accounts
     from bench.replay import replay, skeleton
     from components.config.stack_files import read_stack_file
     from tools.plan.program import plan_data, run_program, run_under_mocks
 
-    raw = copy.deepcopy(read_stack_file(ROOT / "Pulumi.prod.yaml").raw)
+    raw = copy.deepcopy(read_stack_file(BASE_STACK).raw)
     raw["workloadAccounts"] = accounts(2)
     run = run_program(raw, "us-west-2", "bench")
     replayed = run_under_mocks(lambda: replay(skeleton(run)), "us-west-2", "bench").registrations
