@@ -33,4 +33,4 @@ def test_every_shipped_stack_file_is_a_config_the_program_accepts(path: Path) ->
 
 def test_ci_plans_every_stack_file_of_the_repository() -> None:
     script = (REPO / ".ci" / "run").read_text()
-    assert "for stack_file in Pulumi.*.yaml; do" in script and 'make plan STACK="$stack"' in script
+    assert "for stack_file in Pulumi.*.yaml; do" in script and "xargs -P 2 -I '{}' make plan STACK='{}'" in script
