@@ -63,6 +63,11 @@ class StackConfig(Model):
     """The stack's vsphere:* provider settings (vCenter address and credentials)."""
 
     @property
+    def aws_account_ids(self) -> set[str]:
+        """Every account the stack's AWS providers are pinned to (components/foundations/accounts.py)."""
+        return {self.management_cluster.account_id, *(a.account_id for a in self.workload_accounts)}
+
+    @property
     def partition(self) -> str:
         return check.partition_of(self.region)
 

@@ -14,7 +14,7 @@ import yaml
 
 from components.config.base import ConfigError
 from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan, planned
-from tools.plan.adoption import import_document, provider_targets
+from tools.plan.adoption import import_document, provider_accounts, provider_targets
 from tools.plan.command import main, plan_stack, repository_problems
 from tools.plan.program import ProgramRun
 
@@ -331,6 +331,20 @@ def test_two_stack_files_that_create_one_iam_set_in_one_account_are_refused(tmp_
     assert "in account 111111111111" in line and "iam.ownedByStack" in line
 
 
+def test_a_stack_whose_workload_account_is_another_stacks_management_account_collides_there(tmp_path: Path) -> None:
+    """The stacks share no management account: the collision is found through prod's workload account."""
+    prod = stack_document("prod")
+    lob_dev = prod["config"]["tkg-aws:workloadAccounts"][0]
+    lob_dev["deployRoleArn"] = lob_dev["deployRoleArn"].replace(lob_dev["accountId"], "123456789012")
+    lob_dev["accountId"] = "123456789012"
+    write_stack(tmp_path, "prod", prod)
+    write_stack(tmp_path, "dev", stack_document("dev"))  # in 123456789012, with the same nameSuffix
+    for stack, other in (("dev", "prod"), ("prod", "dev")):
+        (line,) = repository_problems(plan_stack(stack, directory=tmp_path), tmp_path)
+        assert line.startswith(f"tkg-aws:iam: stacks {stack} and {other} both create the "), line
+        assert "in account 123456789012" in line
+
+
 def test_two_stacks_that_create_the_legacy_eks_local_cluster_role_in_one_account_are_refused(tmp_path: Path) -> None:
     # The role is the EKS platform's component, but neither stack has an eksLocalCluster section:
     # the key to change is the one each stack file holds.
@@ -431,3 +445,10 @@ def test_two_openshift_stacks_with_one_infra_id_in_one_account_are_refused(tmp_p
     problems = repository_problems(run, tmp_path)
     assert [line.split(":")[1] for line in problems] == ["openshift.infraId"]
     assert "stacks second and openshift both create" in problems[0]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "openshift", "outposts", "vsphere"])
+def test_the_accounts_a_stack_config_names_are_the_ones_its_providers_are_pinned_to(stack: str) -> None:
+    """The plan command plans the other stacks of the repository only where they share one of these accounts."""
+    run = planned(stack)
+    assert set(provider_accounts(run).values()) == run.config.aws_account_ids
