@@ -15,9 +15,11 @@ Golden files live under tests/golden/ and are rewritten only by `pytest --update
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import gc
+import io
 import json
 import subprocess
 import sys
@@ -31,6 +33,7 @@ import yaml
 from components.config.stack_files import read_stack_file, stacks_sharing_iam
 from components.stack_config.loading import parse_stack_config
 from tools.plan.command import dump_yaml
+from tools.plan.command import main as plan_main
 from tools.plan.mocks import Registration
 from tools.plan.program import ProgramRun, run_config, run_program, run_under_mocks
 
@@ -135,11 +138,20 @@ def plan_command(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def plan_in_process(*args: str) -> subprocess.CompletedProcess:
+    """`python -m tools.plan ARGS` in this process: its exit code and what it printed. An exception
+    the command does not turn into an exit code fails the test, as its traceback would show."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = plan_main(list(args))
+    return subprocess.CompletedProcess(["python", "-m", "tools.plan", *args], code, out.getvalue(), err.getvalue())
+
+
 def plan_document(document: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProcess:
     """The plan command on a stack file holding `document` (its `config:` map), as stack `bad`."""
     path = tmp_path / "Pulumi.bad.yaml"
     path.write_text(yaml.safe_dump(document))
-    return plan_command("bad", "--config-file", str(path), "--out", str(tmp_path / "out"))
+    return plan_in_process("bad", "--config-file", str(path), "--out", str(tmp_path / "out"))
 
 
 def register(build: Callable[[], Any], region: str = REGION) -> dict[str, Registration]:

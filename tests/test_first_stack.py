@@ -2,6 +2,10 @@
 repository, its `cp` and `sed` lines run as they are and `make plan STACK=...` runs the command the
 Makefile's plan target runs. The plan must be of the new stack, in the new account.
 
+`make plan` runs in this process, on the scratch copy (`main(argv, root)`): the command line itself is
+run as a process by tests/tools/plan/test_plan_tool.py, and a process per platform would cost more
+than the plans.
+
 The example each block copies is the one the README was written for: the stack fixture
 (tests/data/stacks/), put in the scratch copy as the shipped file, so a repository that replaced its
 example stack files with its own still runs this test."""
@@ -12,10 +16,11 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tools.plan.command import main
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = REPO / "tests" / "data" / "stacks"
@@ -69,7 +74,7 @@ def test_an_example_as_shipped_points_editors_at_the_schema_from_the_root() -> N
 
 
 @pytest.mark.parametrize("example", sorted(BLOCKS))
-def test_the_first_stack_of_each_platform_plans_in_the_new_account(example: str, scratch: Path) -> None:
+def test_the_first_stack_of_each_platform_plans_in_the_new_account(example: str, scratch: Path, capsys) -> None:
     account, lines = BLOCKS[example]
     (scratch / f"Pulumi.{example}.yaml").write_text(shipped_example(example))
     stack = None
@@ -78,10 +83,7 @@ def test_the_first_stack_of_each_platform_plans_in_the_new_account(example: str,
             subprocess.run(["bash", "-c", line], cwd=scratch, check=True)
         elif line.startswith("make plan STACK="):
             stack = line.removeprefix("make plan STACK=")
-            result = subprocess.run(
-                [sys.executable, "-m", "tools.plan", stack], cwd=scratch, capture_output=True, text=True
-            )
-            assert result.returncode == 0, result.stderr
+            assert main([stack], root=scratch) == 0, capsys.readouterr().err
     assert stack is not None
     assert (scratch / f"Pulumi.{example}.yaml").read_text() == shipped_example(example)  # the example is left as is
     plan = json.loads((scratch / "build" / "plan" / stack / "resources.json").read_text())

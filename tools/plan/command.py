@@ -170,8 +170,8 @@ class OutputPathError(Exception):
     """The output directory, or a file in it, is a symlink (or not a directory)."""
 
 
-def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
-    linked = _symlink_on_the_way(out_dir)
+def write_plan(run: ProgramRun, out_dir: Path, root: Path = ROOT_DIR) -> list[Path]:
+    linked = _symlink_on_the_way(out_dir, root)
     if linked is not None:
         raise OutputPathError(f"{linked} is a symlink; the plan is written only into a real directory")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -190,10 +190,10 @@ def write_plan(run: ProgramRun, out_dir: Path) -> list[Path]:
     return [resources, manifests, imports, diagram, *write_cluster_configs(tool_outputs, out_dir)]
 
 
-def _symlink_on_the_way(out_dir: Path) -> Path | None:
-    """The output directory if it is a symlink, or a folder of the project on the way to it that is."""
+def _symlink_on_the_way(out_dir: Path, root: Path) -> Path | None:
+    """The output directory if it is a symlink, or a folder of the project (`root`) on the way to it that is."""
     absolute = Path(os.path.abspath(out_dir))
-    on_the_way = [absolute, *(p for p in absolute.parents if p.is_relative_to(ROOT_DIR) and p != ROOT_DIR)]
+    on_the_way = [absolute, *(p for p in absolute.parents if p.is_relative_to(root) and p != root)]
     return next((p for p in on_the_way if p.is_symlink()), None)
 
 
@@ -287,12 +287,13 @@ def trust_decision(run: ProgramRun) -> list[str]:
 
 
 # --- command line --------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, root: Path = ROOT_DIR) -> int:
+    """The command; `root` is the project whose stack files it reads and whose build/ it writes."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["diff"]:
         return diff_main(argv[1:])
     if argv[:1] == ["fill"]:
-        return fill_main(argv[1:], ROOT_DIR)
+        return fill_main(argv[1:], root)
     parser = argparse.ArgumentParser(
         prog="python -m tools.plan",
         description="Render a stack's desired state offline (no Pulumi CLI, no cloud credentials). "
@@ -308,22 +309,22 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress()  # the plan takes seconds: say so on a terminal, stay quiet in CI and pipes
     progress.say(f"planning {args.stack} offline...")
     try:
-        run = plan_stack(args.stack, args.config_file)
+        run = plan_stack(args.stack, args.config_file, root)
     except StackFileError as err:
-        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_files(ROOT_DIR))
+        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_files(root))
         print(f"error: {err}; stacks here: {', '.join(stacks) or 'none'}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    conflicts = repository_problems(run)
+    conflicts = repository_problems(run, root)
     if conflicts:
         print(f"error: {ConfigError(conflicts)}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    out_dir = args.out or ROOT_DIR / "build" / "plan" / args.stack
+    out_dir = args.out or root / "build" / "plan" / args.stack
     progress.say(f"writing {len(run.registrations)} resources, diagrams and tool files to {out_dir} ...")
     try:
-        written = write_plan(run, out_dir)
+        written = write_plan(run, out_dir, root)
     except OutputPathError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG

@@ -11,7 +11,7 @@ import yaml
 from components.config.stack_files import read_stack_file
 from components.stack_config.loading import parse_config
 from components.tkg.rules import workload_account_warnings
-from tests.conftest import REPO, fixture_file, plan_command, plan_fixture, planned
+from tests.conftest import REPO, fixture_file, plan_command, plan_fixture, plan_in_process, planned
 from tools.plan.command import main, plan_stack, summary, write_plan
 
 BAD_CONFIG = """
@@ -70,7 +70,7 @@ def test_secure_config_values_are_written_as_secret_placeholders(tmp_path: Path)
 def test_a_config_with_many_mistakes_exits_2_with_one_line_each_and_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text(BAD_CONFIG)
-    result = plan_command("bad", "--config-file", str(bad), "--out", str(tmp_path / "out"))
+    result = plan_in_process("bad", "--config-file", str(bad), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("tkg-aws:")]
