@@ -56,6 +56,25 @@ def pytest_configure(config: pytest.Config) -> None:
     gc.set_threshold(100_000, 50, 1_000)
 
 
+# Folders whose test files share a setup too costly to repeat per worker: moto's server, started once per
+# worker and warmed up by its first calls (tests/tools/preflight/conftest.py). With `--dist loadfile`
+# (the Makefile's), pytest-xdist deals a file's tests to one worker; these folders go to one worker whole.
+SHARED_SETUP_FOLDERS = ("tests/tools/preflight/",)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getoption("dist") != "loadfile":
+        return None  # xdist's own scheduler for the mode asked for
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrSharedFolderScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            folder = next((f for f in SHARED_SETUP_FOLDERS if nodeid.startswith(f)), None)
+            return folder or super()._split_scope(nodeid)
+
+    return FileOrSharedFolderScheduling(config, log)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files")
 
