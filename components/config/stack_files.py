@@ -19,6 +19,13 @@ import yaml
 
 from components.config.validators import NAMESPACE, SECRET_PLACEHOLDER, SHOWN_CHARACTERS, STACK_NAME, cut, shown
 
+# libyaml's parser where PyYAML has it: a stack file in a millisecond instead of fifteen, and every stack
+# file of the repository is read for each plan (its siblings, the stacks sharing its IAM set).
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # a PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 # `.` and `..` pass STACK_NAME's characters but are directories, not names.
 _NOT_NAMES = {".", ".."}
 
@@ -99,7 +106,7 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
     return cut(" ".join(str(err).split()), SHOWN_CHARACTERS)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(_SafeLoader):
     """PyYAML's safe loader, refusing a key given twice in one map (PyYAML keeps the last)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
