@@ -60,6 +60,15 @@ def pytest_configure(config: pytest.Config) -> None:
 # worker and warmed up by its first calls (tests/tools/preflight/conftest.py). With `--dist loadfile`
 # (the Makefile's), pytest-xdist deals a file's tests to one worker; these folders go to one worker whole.
 SHARED_SETUP_FOLDERS = ("tests/tools/preflight/",)
+# The longest units of work, dealt first and longest first (seconds on two busy cores, December 2026):
+# xdist deals the others by their number of tests, and a long unit with few tests dealt last (the bench,
+# two tests, 8 s) kept one worker busy while the other had finished.
+DEALT_FIRST = (
+    "tests/tools/preflight/",  # 30 s
+    "tests/test_transitions.py",  # 18 s
+    "tests/bench/test_plan_accounts.py",  # 8 s
+    "tests/tkg/test_real_accounts.py",  # 8 s
+)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
@@ -67,12 +76,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None  # xdist's own scheduler for the mode asked for
     from xdist.scheduler import LoadFileScheduling
 
-    class FileOrSharedFolderScheduling(LoadFileScheduling):
+    class LongestFirstScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             folder = next((f for f in SHARED_SETUP_FOLDERS if nodeid.startswith(f)), None)
             return folder or super()._split_scope(nodeid)
 
-    return FileOrSharedFolderScheduling(config, log)
+        def _assign_work_unit(self, node: Any) -> None:
+            longest = next((scope for scope in DEALT_FIRST if scope in self.workqueue), None)
+            if longest is not None:
+                self.workqueue.move_to_end(longest, last=False)
+            super()._assign_work_unit(node)
+
+    return LongestFirstScheduling(config, log)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
