@@ -102,32 +102,29 @@ Path(sys.argv[1]).write_text(json.dumps({"warmup": skeleton(warmup), "resources"
 print(json.dumps(found))
 """
 
-# The floor: the program's own registrations replayed (bench/replay.py), after its one-account run's.
-REPLAY_FLOOR_CHILD = """
+# The floors, in one process of their own: the old yardstick, as many trivial resources as the program
+# registered (Tags with constant inputs and no parent), after ten of them; then the program's own
+# registrations replayed (bench/replay.py), after its one-account run's.
+FLOORS_CHILD = """
 import json, sys, time
 from pathlib import Path
+import pulumi_aws as aws
 from bench.replay import replay
 from tools.plan.program import run_under_mocks
 recorded = json.loads(Path(sys.argv[1]).read_text())
-run_under_mocks(lambda: replay(recorded["warmup"]), "us-west-2", "bench")  # as the program's child: modules first
+count = int(sys.argv[2])  # as many as the program registered
+def tags(count):
+    for i in range(count):
+        aws.ec2.Tag(f"floor-{i}", resource_id="vpc-0123456789abcdef0", key="tkg-aws-bench", value="floor")
+run_under_mocks(lambda: tags(10), "us-west-2", "bench")  # as the program's child: modules loaded first
+start = time.process_time()
+monitor = run_under_mocks(lambda: tags(count), "us-west-2", "bench")
+tag_floor = {"seconds": time.process_time() - start, "resources": len(monitor.registrations)}
+run_under_mocks(lambda: replay(recorded["warmup"]), "us-west-2", "bench")
 start = time.process_time()
 monitor = run_under_mocks(lambda: replay(recorded["resources"]), "us-west-2", "bench")
-print(json.dumps({"seconds": time.process_time() - start, "resources": len(monitor.registrations)}))
-"""
-
-# The old yardstick, kept beside it: as many trivial resources, Tags with constant inputs and no parent.
-TAG_FLOOR_CHILD = """
-import json, sys, time
-import pulumi_aws as aws
-from tools.plan.program import run_under_mocks
-count = int(sys.argv[1])
-def program(count):
-    for i in range(count - 1):  # and the stack itself
-        aws.ec2.Tag(f"floor-{i}", resource_id="vpc-0123456789abcdef0", key="tkg-aws-bench", value="floor")
-run_under_mocks(lambda: program(10), "us-west-2", "bench")  # as the program's child: modules loaded first
-start = time.process_time()
-monitor = run_under_mocks(lambda: program(count), "us-west-2", "bench")
-print(json.dumps({"seconds": time.process_time() - start, "resources": len(monitor.registrations)}))
+floor = {"seconds": time.process_time() - start, "resources": len(monitor.registrations)}
+print(json.dumps({"floor": floor, "tag_floor": tag_floor}))
 """
 
 
@@ -187,13 +184,13 @@ def measure(count: int, organization: str | None = None, progress: Progress | No
         result = {"accounts": count, **child(PLAN_CHILD, recorded, stdin=json.dumps(raw))}
         if "refused" in result:
             return result
-        progress.say(f"bench: {count} account(s): the floor, its {result['resources']} resources replayed ...")
-        floor = child(REPLAY_FLOOR_CHILD, recorded)
-    if floor["resources"] != result["resources"]:
-        raise RuntimeError(f"the floor replayed {floor['resources']} of {result['resources']} resources")
+        progress.say(f"bench: {count} account(s): the floors, {result['resources']} resources replayed and as Tags ...")
+        floors = child(FLOORS_CHILD, recorded, str(result["resources"]))
+    floor, tags = floors["floor"], floors["tag_floor"]
+    if floor["resources"] != result["resources"] or tags["resources"] != result["resources"]:
+        counts = f"{floor['resources']} and {tags['resources']} of {result['resources']}"
+        raise RuntimeError(f"the floors registered {counts} resources")
     result["floor"] = floor["seconds"] / floor["resources"]
-    progress.say(f"bench: {count} account(s): the tag floor, {result['resources']} trivial resources ...")
-    tags = child(TAG_FLOOR_CHILD, str(result["resources"]))
     result["tag_floor"] = tags["seconds"] / tags["resources"]
     return result
 
