@@ -15,7 +15,7 @@ import yaml
 from components.config.base import ConfigError
 from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan, planned
 from tools.plan.adoption import import_document, provider_accounts, provider_targets
-from tools.plan.command import main, plan_stack, repository_problems
+from tools.plan.command import main, plan_stack, repository_problems, write_plan
 from tools.plan.program import ProgramRun
 
 AWS_PROVIDER = "pulumi:providers:aws"
@@ -226,9 +226,9 @@ def entries(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_import_json_is_written_and_covers_every_template_resource_of_every_account(stack: str, tmp_path: Path) -> None:
-    assert main([stack, "--config-file", str(fixture_file(stack)), "--out", str(tmp_path)]) == 0
-    document = json.loads((tmp_path / "import.json").read_text())
     run = planned(stack)
+    write_plan(run, tmp_path)
+    document = json.loads((tmp_path / "import.json").read_text())
     imported = [e for e in document["resources"] if not e.get("component")]
     # 3 roles, 3 instance profiles, 3 managed policies, 5 attachments and TKG's 2 inline policies per account.
     assert len(imported) == 16 * (1 + len(run.config.workload_accounts))

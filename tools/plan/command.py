@@ -171,9 +171,7 @@ class OutputPathError(Exception):
 
 
 def write_plan(run: ProgramRun, out_dir: Path, root: Path = ROOT_DIR) -> list[Path]:
-    linked = _symlink_on_the_way(out_dir, root)
-    if linked is not None:
-        raise OutputPathError(f"{linked} is a symlink; the plan is written only into a real directory")
+    refuse_symlinks(out_dir, root)
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = out_dir / "resources.json"
     document = resources_document(run)
@@ -188,6 +186,13 @@ def write_plan(run: ProgramRun, out_dir: Path, root: Path = ROOT_DIR) -> list[Pa
     # The ids AWS assigns at creation are placeholders in the tool files (tools/plan/tool_files.py).
     tool_outputs = with_placeholders(run.outputs, placeholders(run))
     return [resources, manifests, imports, diagram, *write_cluster_configs(tool_outputs, out_dir)]
+
+
+def refuse_symlinks(out_dir: Path, root: Path) -> None:
+    """OutputPathError if the output directory, or a folder of the project on the way to it, is a symlink."""
+    linked = _symlink_on_the_way(out_dir, root)
+    if linked is not None:
+        raise OutputPathError(f"{linked} is a symlink; the plan is written only into a real directory")
 
 
 def _symlink_on_the_way(out_dir: Path, root: Path) -> Path | None:
@@ -308,24 +313,20 @@ def main(argv: list[str] | None = None, root: Path = ROOT_DIR) -> int:
     args = parser.parse_args(argv)
     progress = Progress()  # the plan takes seconds: say so on a terminal, stay quiet in CI and pipes
     progress.say(f"planning {args.stack} offline...")
+    out_dir = args.out or root / "build" / "plan" / args.stack
     try:
+        refuse_symlinks(out_dir, root)  # before the plan's seconds are spent
         run = plan_stack(args.stack, args.config_file, root)
+        conflicts = repository_problems(run, root)
+        if conflicts:
+            raise ConfigError(conflicts)
+        progress.say(f"writing {len(run.registrations)} resources, diagrams and tool files to {out_dir} ...")
+        written = write_plan(run, out_dir, root)
     except StackFileError as err:
         stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_files(root))
         print(f"error: {err}; stacks here: {', '.join(stacks) or 'none'}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_CONFIG
-    conflicts = repository_problems(run, root)
-    if conflicts:
-        print(f"error: {ConfigError(conflicts)}", file=sys.stderr)
-        return EXIT_BAD_CONFIG
-    out_dir = args.out or root / "build" / "plan" / args.stack
-    progress.say(f"writing {len(run.registrations)} resources, diagrams and tool files to {out_dir} ...")
-    try:
-        written = write_plan(run, out_dir, root)
-    except OutputPathError as err:
+    except (ConfigError, OutputPathError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     lines = summary(run)
