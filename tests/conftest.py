@@ -25,17 +25,16 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
-from components.config.stack_files import read_stack_file, stacks_sharing_iam
-from components.stack_config.loading import parse_stack_config
-from tools.plan.command import dump_yaml
-from tools.plan.command import main as plan_main
-from tools.plan.mocks import Registration
-from tools.plan.program import ProgramRun, run_config, run_program, run_under_mocks
+if TYPE_CHECKING:
+    from tools.plan.mocks import Registration
+    from tools.plan.program import ProgramRun
+# The program's modules are imported where they are used: pytest-xdist's controller process loads this file
+# too, only for its hooks, and starts the workers once it has (a second and a half sooner).
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -100,6 +99,8 @@ def fixture_file(stack: str) -> Path:
 
 
 def stack_file(stack: str) -> tuple[dict[str, Any], str, set[str]]:
+    from components.config.stack_files import read_stack_file
+
     file = read_stack_file(fixture_file(stack))
     return file.raw, file.region, file.secret_sections
 
@@ -107,6 +108,10 @@ def stack_file(stack: str) -> tuple[dict[str, Any], str, set[str]]:
 def plan_fixture(stack: str) -> ProgramRun:
     """The fixture of `stack` planned as the plan tool plans a stack file of the project: paths in it
     are the project's (as Pulumi runs the program there), its sibling stacks the other fixtures."""
+    from components.config.stack_files import read_stack_file, stacks_sharing_iam
+    from components.stack_config.loading import parse_stack_config
+    from tools.plan.program import run_config
+
     file = read_stack_file(fixture_file(stack))
     config = parse_stack_config(file.values, file.secret_keys, project_dir=REPO)
     return run_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, STACKS))
@@ -134,6 +139,8 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
     its own, which it may change without changing what another test sees. Bad config raises every
     time (it is not stored).
     """
+    from tools.plan.program import run_program
+
     key = json.dumps([raw, region, stack, kwargs], sort_keys=True, default=_canonical)
     if key not in _PLANNED:
         _PLANNED[key] = run_program(raw, region, stack, project_dir=REPO, **kwargs)
@@ -175,6 +182,8 @@ def plan_command(*args: str) -> subprocess.CompletedProcess:
 def plan_in_process(*args: str) -> subprocess.CompletedProcess:
     """`python -m tools.plan ARGS` in this process: its exit code and what it printed. An exception
     the command does not turn into an exit code fails the test, as its traceback would show."""
+    from tools.plan.command import main as plan_main
+
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = plan_main(list(args))
@@ -194,6 +203,8 @@ def register(build: Callable[[], Any], region: str = REGION) -> dict[str, Regist
     For component interfaces the stack config cannot reach (e.g. inputs another component passes).
     Returns every registration by URN; `build` may return an Output to wait for.
     """
+    from tools.plan.program import run_under_mocks
+
     return dict(run_under_mocks(build, region, "test").registrations)
 
 
@@ -203,6 +214,8 @@ def golden(request: pytest.FixtureRequest):
     update = request.config.getoption("--update-golden")
 
     def check(relative: str, data: Any) -> None:
+        from tools.plan.command import dump_yaml
+
         path = GOLDEN / relative
         if relative.endswith((".yaml", ".yml")):
             text = dump_yaml(data if isinstance(data, list) else [data])
