@@ -19,10 +19,15 @@ import contextlib
 import copy
 import difflib
 import gc
+import hashlib
 import io
 import json
+import os
+import pickle
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +58,28 @@ def pytest_configure(config: pytest.Config) -> None:
     # at Python's default thresholds the collector runs thousands of times per plan and walks every
     # stored plan on each full pass, a third of the suite's time. Rarer passes, same memory bound.
     gc.set_threshold(100_000, 50, 1_000)
+    if SHARED_PLANS not in os.environ:  # the controller, or the only process: the workers inherit it
+        directory = tempfile.mkdtemp(prefix="tkg-aws-test-plans-")
+        os.environ[SHARED_PLANS] = directory
+        config.add_cleanup(lambda: shutil.rmtree(directory, ignore_errors=True))
+
+
+# Plans the workers share, in a folder of this test run named in the environment they inherit: a plan
+# one worker made is read by the other instead of planned again (a shipped stack, its common variants).
+# Nothing outlives the run: a plan of older code would be wrong.
+SHARED_PLANS = "TKG_AWS_TEST_PLANS"
+
+
+def _shared(key: str, make: Callable[[], ProgramRun]) -> ProgramRun:
+    path = Path(os.environ[SHARED_PLANS]) / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
+    if path.exists():
+        run: ProgramRun = pickle.loads(path.read_bytes())
+        return run
+    run = make()  # bad config raises, and nothing is kept
+    written = path.with_suffix(f".{os.getpid()}")
+    written.write_bytes(pickle.dumps(run))
+    written.replace(path)  # whole or not at all, whichever worker writes it last
+    return run
 
 
 # Folders whose test files share a setup too costly to repeat per worker: moto's server, started once per
@@ -143,7 +170,7 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
 
     key = json.dumps([raw, region, stack, kwargs], sort_keys=True, default=_canonical)
     if key not in _PLANNED:
-        _PLANNED[key] = run_program(raw, region, stack, project_dir=REPO, **kwargs)
+        _PLANNED[key] = _shared(key, lambda: run_program(raw, region, stack, project_dir=REPO, **kwargs))
         _freeze_what_is_kept()
     return copy.deepcopy(_PLANNED[key])
 
@@ -155,7 +182,7 @@ def planned(stack: str) -> ProgramRun:
     """A stack fixture (tests/data/stacks/Pulumi.<stack>.yaml) as the plan tool runs it, planned once
     per test run; each caller gets a copy of its own."""
     if stack not in _FIXTURES:
-        _FIXTURES[stack] = plan_fixture(stack)
+        _FIXTURES[stack] = _shared(f"fixture {stack}", lambda: plan_fixture(stack))
         _freeze_what_is_kept()
     return copy.deepcopy(_FIXTURES[stack])
 
