@@ -25,9 +25,14 @@ LOCK = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generat
 # as the environment is made: otherwise both test workers, and each process a test starts, compiled these
 # modules on first import (a fresh clone's first `make test` took a quarter longer). Only the parts used:
 # all of pulumi-aws, pulumi-kubernetes and moto is 5,400 modules. A part missing here is compiled on import.
-PRECOMPILED_TOP := pulumi_aws pulumi_kubernetes moto
-PRECOMPILED := pulumi pulumi_vsphere pulumi_tls botocore boto3 s3transfer hypothesis pydantic cryptography \
-	werkzeug flask jinja2 yaml jsonschema policy_sentry grpc google/protobuf \
+PRECOMPILED_TOP := . pulumi_aws pulumi_kubernetes moto
+PRECOMPILED := pulumi pulumi_vsphere pulumi_tls pulumi_policy botocore boto3 s3transfer hypothesis pydantic \
+	pydantic_settings cryptography werkzeug flask flask_cors jinja2 markupsafe itsdangerous blinker yaml \
+	jsonschema jsonschema_path jsonschema_specifications referencing openapi_spec_validator \
+	openapi_schema_validator pathable policy_sentry grpc google/protobuf opentelemetry urllib3 requests \
+	charset_normalizer idna certifi responses dateutil jmespath dill click attr attrs packaging semver \
+	parver sortedcontainers lazy_object_proxy typing_inspection annotated_types dotenv _pytest pytest \
+	xdist execnet pluggy iniconfig \
 	pulumi_aws/autoscaling pulumi_aws/ec2 pulumi_aws/eks pulumi_aws/iam pulumi_aws/kms pulumi_aws/lb \
 	pulumi_aws/rds pulumi_aws/route53 pulumi_aws/s3 pulumi_aws/vpc \
 	pulumi_kubernetes/apiextensions pulumi_kubernetes/core pulumi_kubernetes/helm pulumi_kubernetes/meta \
