@@ -14,7 +14,7 @@ import yaml
 
 from components.config.base import ConfigError
 from tests.conftest import DATA, REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan, planned
-from tools.plan.adoption import import_document, provider_accounts, provider_targets
+from tools.plan.adoption import NAMED_TYPES, import_document, provider_accounts, provider_targets
 from tools.plan.command import main, plan_stack, repository_problems, write_plan
 from tools.plan.program import ProgramRun
 
@@ -452,3 +452,14 @@ def test_the_accounts_a_stack_config_names_are_the_ones_its_providers_are_pinned
     """The plan command plans the other stacks of the repository only where they share one of these accounts."""
     run = planned(stack)
     assert set(provider_accounts(run).values()) == run.config.aws_account_ids
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "openshift", "outposts", "vsphere"])
+def test_every_globally_unique_name_holds_its_account_id(stack: str) -> None:
+    """Why the plan command skips the stack files of other accounts: no name of theirs can be one of ours."""
+    run = planned(stack)
+    accounts = provider_accounts(run)
+    named = [r for r in run.registrations.values() if NAMED_TYPES.get(r.type, ("", ""))[1] == "global"]
+    for reg in named:
+        assert accounts[reg.provider] in reg.inputs[NAMED_TYPES[reg.type][0]], reg.urn
+    assert named or stack != "openshift"  # the ignition bucket
