@@ -2,8 +2,10 @@
 
 Every test that needs resources runs the whole program through `plan(raw)` (tools/plan/program.py),
 which uses the same TkgMocks and RecordingMonitor as the offline plan tool, so a test sees what
-`python -m tools.plan` writes and what `pulumi up` would register. `plan` plans each distinct
-input once per test run.
+`python -m tools.plan` writes and what `pulumi up` would register. Every whole-program run of
+the tests, `plan`'s, the fixtures' and the plan command's (and so preflight's), goes through one
+cache, `plan_config`: each distinct input is planned once per test run, by whichever worker needs
+it first.
 
 The stacks tests plan are fixtures, tests/data/stacks/Pulumi.<stack>.yaml (copies of the shipped
 examples, which may diverge): the shipped Pulumi.<stack>.yaml files at the repository's root are
@@ -21,6 +23,7 @@ import difflib
 import gc
 import hashlib
 import io
+import ipaddress
 import json
 import os
 import pickle
@@ -28,7 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +39,7 @@ import pytest
 import yaml
 
 if TYPE_CHECKING:
+    from components.stack_config.models import StackConfig
     from tools.plan.mocks import Registration
     from tools.plan.program import ProgramRun
 # The program's modules are imported where they are used: pytest-xdist's controller process loads this file
@@ -97,6 +101,7 @@ DEALT_FIRST = (
 )
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: without xdist (`-p no:xdist`), pytest must not refuse it
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getoption("dist") != "loadfile":
         return None  # xdist's own scheduler for the mode asked for
@@ -137,11 +142,10 @@ def plan_fixture(stack: str) -> ProgramRun:
     are the project's (as Pulumi runs the program there), its sibling stacks the other fixtures."""
     from components.config.stack_files import read_stack_file, stacks_sharing_iam
     from components.stack_config.loading import parse_stack_config
-    from tools.plan.program import run_config
 
     file = read_stack_file(fixture_file(stack))
     config = parse_stack_config(file.values, file.secret_keys, project_dir=REPO)
-    return run_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, STACKS))
+    return plan_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, STACKS))
 
 
 @pytest.fixture
@@ -155,7 +159,43 @@ def prod_raw() -> dict[str, Any]:
     return copy.deepcopy(stack_file("prod")[0])
 
 
-_PLANNED: dict[str, ProgramRun] = {}
+_KEPT: dict[str, ProgramRun] = {}
+
+
+def _kept(key: str, make: Callable[[], ProgramRun]) -> ProgramRun:
+    """The run stored under `key` in this process, else the workers' shared one, else `make()`'s.
+    Callers hand out copies: the stored run is never changed."""
+    if key not in _KEPT:
+        _KEPT[key] = _shared(key, make)
+        _freeze_what_is_kept()
+    return _KEPT[key]
+
+
+def plan_config(
+    config: StackConfig, stack: str, iam_shared_with: Sequence[str] = (), preview: bool = False
+) -> ProgramRun:
+    """tools/plan/program.py `run_config`, once per distinct input in a test run: the one cache every
+    whole-program run of the tests goes through, `plan()`, the fixtures and the plan command alike (the
+    command's, preflight's and the sibling stacks' plans: `_the_plan_command_plans_once`).
+
+    The key is the validated config itself. A file it names (an ignition config, a pinned manifest) is
+    read by the program, so a test that changes a file's content writes it under a new name.
+    """
+    from tools.plan.program import run_config
+
+    key = json.dumps(["run_config", _plain(config), stack, list(iam_shared_with), preview], sort_keys=True)
+    return copy.deepcopy(_kept(key, lambda: run_config(config, stack, iam_shared_with, preview)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_plan_command_plans_once() -> Iterator[None]:
+    """The plan command (`main`, `plan_stack`, its sibling stacks) and preflight plan through `plan_config`."""
+    from tools.plan import command
+
+    planner = command.run_config
+    command.run_config = plan_config
+    yield
+    command.run_config = planner
 
 
 def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwargs: Any) -> ProgramRun:
@@ -166,25 +206,28 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
     its own, which it may change without changing what another test sees. Bad config raises every
     time (it is not stored).
     """
-    from tools.plan.program import run_program
+    from components.stack_config.loading import parse_config
 
     key = json.dumps([raw, region, stack, kwargs], sort_keys=True, default=_canonical)
-    if key not in _PLANNED:
-        _PLANNED[key] = _shared(key, lambda: run_program(raw, region, stack, project_dir=REPO, **kwargs))
-        _freeze_what_is_kept()
-    return copy.deepcopy(_PLANNED[key])
-
-
-_FIXTURES: dict[str, ProgramRun] = {}
+    if key not in _KEPT:  # the raw values, read again: validating them costs more than this lookup
+        config = parse_config(
+            copy.deepcopy(raw),
+            region,
+            secret_paths=kwargs.pop("secret_paths", frozenset()),
+            unknown=kwargs.pop("unknown", None),
+            project_dir=REPO,
+        )
+        _KEPT[key] = plan_config(config, stack, **kwargs)
+    return copy.deepcopy(_KEPT[key])
 
 
 def planned(stack: str) -> ProgramRun:
     """A stack fixture (tests/data/stacks/Pulumi.<stack>.yaml) as the plan tool runs it, planned once
     per test run; each caller gets a copy of its own."""
-    if stack not in _FIXTURES:
-        _FIXTURES[stack] = _shared(f"fixture {stack}", lambda: plan_fixture(stack))
-        _freeze_what_is_kept()
-    return copy.deepcopy(_FIXTURES[stack])
+    key = f"fixture {stack}"
+    if key not in _KEPT:
+        _KEPT[key] = plan_fixture(stack)
+    return copy.deepcopy(_KEPT[key])
 
 
 def _freeze_what_is_kept() -> None:
@@ -197,6 +240,28 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"plan() cannot key its cache on {type(value).__name__}")
+
+
+def _plain(value: Any) -> Any:
+    """A config as JSON values, its models' private attributes too (OpenShift's project folder, which
+    its file paths are relative to, is one); a type it does not know fails the test, never collides."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+        private = {name: _plain(v) for name, v in (value.__pydantic_private__ or {}).items()}
+        return [type(value).__name__, fields, private]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, Path | ipaddress.IPv4Network | ipaddress.IPv6Network):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"the plan cache cannot key on {type(value).__name__}")
 
 
 def plan_command(*args: str) -> subprocess.CompletedProcess:

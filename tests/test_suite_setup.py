@@ -28,3 +28,29 @@ def test_every_part_the_makefile_compiles_is_in_the_environment() -> None:
     parts = makefile_list("PRECOMPILED_TOP") + makefile_list("PRECOMPILED")
     assert len(parts) > 20
     assert [part for part in parts if not (site_packages / part).is_dir()] == []
+
+
+# --- the one plan cache (tests/conftest.py `plan_config`) ------------------------------------------
+def test_the_plan_cache_tells_apart_configs_that_differ_only_in_private_attributes() -> None:
+    """A gpu section set as a secret differs from the same section in plain text only in a private
+    attribute, and the program keeps its values secret: sharing one plan would test the wrong one."""
+    from components.stack_config.loading import parse_config
+    from tests.conftest import _plain, stack_file
+
+    raw, region, _ = stack_file("prod")
+    plain, secret = parse_config(raw, region), parse_config(raw, region, secret_paths={"gpu"})
+    assert plain.model_dump() == secret.model_dump()
+    assert _plain(plain) != _plain(secret)
+
+
+def test_the_plan_cache_refuses_a_value_it_cannot_key_on() -> None:
+    import pytest
+
+    from tests.conftest import _plain
+
+    assert _plain({"cidr": __import__("ipaddress").ip_network("10.0.0.0/16"), "path": Path("a")}) == {
+        "cidr": "10.0.0.0/16",
+        "path": "a",
+    }
+    with pytest.raises(TypeError, match="cannot key on object"):
+        _plain(object())

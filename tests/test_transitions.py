@@ -62,15 +62,9 @@ def on_a_cluster(raw: dict[str, Any], server: str = "10.0.0.1") -> dict[str, Any
     return raw
 
 
-_PLANS: dict[str, ProgramRun] = {}
-
-
 def planned(raw: dict[str, Any], **kwargs: Any) -> ProgramRun:
-    """The plan of `raw`, computed once per config in this module (tests only read plans)."""
-    key = json.dumps([raw, {k: sorted(v) if isinstance(v, set) else v for k, v in kwargs.items()}], sort_keys=True)
-    if key not in _PLANS:
-        _PLANS[key] = plan(copy.deepcopy(raw), **kwargs)
-    return _PLANS[key]
+    """The plan of `raw` (planned once per test run: tests/conftest.py `plan`)."""
+    return plan(copy.deepcopy(raw), **kwargs)
 
 
 def transition(before: dict[str, Any], after: dict[str, Any], **kwargs: Any) -> Transition:

@@ -50,14 +50,9 @@ def before_ignition(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-_PLANS: dict[str, ProgramRun] = {}
-
-
 def planned(raw: dict[str, Any]) -> ProgramRun:
-    key = json.dumps(raw, sort_keys=True)
-    if key not in _PLANS:
-        _PLANS[key] = plan(copy.deepcopy(raw), stack_file("openshift")[1], stack="openshift")
-    return _PLANS[key]
+    """The plan of `raw` as the openshift stack (planned once per test run: tests/conftest.py `plan`)."""
+    return plan(copy.deepcopy(raw), stack_file("openshift")[1], stack="openshift")
 
 
 def protected_removals(t: Transition) -> list[Change]:

@@ -109,15 +109,9 @@ def write_stack(tmp_path: Path, values: dict[str, Any]) -> Path:
     return path
 
 
-_PLANS: dict[str, ProgramRun] = {}
-
-
 def planned(tmp_path: Path, values: dict[str, Any]) -> ProgramRun:
-    """The plan of a stack file holding `values`, made once per module: planning costs more than the checks."""
-    text = yaml.safe_dump({"config": values})
-    if text not in _PLANS:
-        _PLANS[text] = plan_stack("prod", write_stack(tmp_path, values))
-    return _PLANS[text]
+    """The plan of a stack file holding `values` (planned once per test run: tests/conftest.py `plan_config`)."""
+    return plan_stack("prod", write_stack(tmp_path, values))
 
 
 def preflight(tmp_path: Path, values: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:

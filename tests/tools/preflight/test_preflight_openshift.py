@@ -51,16 +51,11 @@ def stack_values() -> dict[str, Any]:
     return values
 
 
-_PLANS: dict[str, ProgramRun] = {}
-
-
 def planned(tmp_path, values: dict[str, Any]) -> ProgramRun:
-    text = yaml.safe_dump({"config": values})
-    if text not in _PLANS:
-        path = tmp_path / "Pulumi.openshift.yaml"
-        path.write_text(text)
-        _PLANS[text] = plan_stack("openshift", path)
-    return _PLANS[text]
+    """The plan of a stack file holding `values` (planned once per test run: tests/conftest.py `plan_config`)."""
+    path = tmp_path / "Pulumi.openshift.yaml"
+    path.write_text(yaml.safe_dump({"config": values}))
+    return plan_stack("openshift", path)
 
 
 def clients_of(run: ProgramRun):
