@@ -8,6 +8,7 @@ about a second and a half of CPU, and each test resets the account anyway.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -18,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 
 REGION = "us-west-2"
@@ -26,7 +29,7 @@ REGION = "us-west-2"
 # --- the emulator ----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's server on a free localhost port, in a process of its own; its URL."""
+    """moto's server (moto_server.py) on a free localhost port, in a process of its own; its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -34,7 +37,7 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # interpreter, which halves each call's time. Its log (a traceback per API moto lacks) is dropped.
     recording = tmp_path_factory.mktemp("moto") / "recording"
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, str(Path(__file__).with_name("moto_server.py")), "-H", "127.0.0.1", "-p", str(port)],
         # No default AMIs: preflight reads none, and loading them makes every reset cost seconds.
         env={**os.environ, "MOTO_RECORDER_FILEPATH": str(recording), "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
         stdout=subprocess.DEVNULL,
@@ -79,4 +82,17 @@ def account(emulator: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> b
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     # moto answers the APIs it lacks with HTTP 500, which boto3 would retry with backoff.
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    return boto3.Session(region_name=REGION)
+    return emulated_session()
+
+
+@functools.cache
+def _model_loader() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
+def emulated_session(**credentials: str) -> boto3.Session:
+    """A boto3 session in the emulated region that reads each service's model once per test run (a
+    new session reads them again: EC2's is megabytes of JSON), as preflight's own sessions do."""
+    core = botocore.session.Session()
+    core.register_component("data_loader", _model_loader())
+    return boto3.Session(region_name=REGION, botocore_session=core, **credentials)

@@ -28,7 +28,7 @@ import yaml
 
 from components.config.provider_settings import AwsSettings
 from tests.conftest import REPO, RSA_2048_PUBLIC_KEY, fixture_file, plan_fixture
-from tests.tools.preflight.conftest import post
+from tests.tools.preflight.conftest import emulated_session, post
 from tools.plan.command import plan_stack
 from tools.plan.program import ProgramRun
 from tools.preflight.aws_session import stack_clients
@@ -84,11 +84,10 @@ def in_account(session: boto3.Session, account_id: str) -> boto3.Session:
     """A session in another emulated account (moto keeps accounts apart by the assumed role's)."""
     role = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
     credentials = session.client("sts").assume_role(RoleArn=role, RoleSessionName="seed")["Credentials"]
-    return boto3.Session(
+    return emulated_session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
-        region_name=REGION,
     )
 
 
