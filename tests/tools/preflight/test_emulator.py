@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import inspect
 
-from moto.core.responses import BaseResponse
-
-from tests.tools.preflight.moto_server import PATCHED
-
 
 def test_the_helpers_the_launcher_remembers_are_still_moto_s() -> None:
+    # Imported here: the other worker collects this file too, and never starts moto.
+    from moto.core.responses import BaseResponse
+
+    from tests.tools.preflight.moto_server import PATCHED
+
     for module, name in PATCHED:
         assert callable(getattr(module, name, None)), f"{module.__name__}.{name}"
     (modules_module, list_modules), (responses_module, method_names) = PATCHED
