@@ -60,7 +60,7 @@ ED25519_PUBLIC_KEY = (DATA / "ed25519.pub").read_text().strip()
 def pytest_configure(config: pytest.Config) -> None:
     # A program run allocates hundreds of thousands of short-lived objects (Outputs, futures, tasks):
     # at Python's default thresholds the collector runs thousands of times per plan and walks every
-    # stored plan on each full pass, a third of the suite's time. Rarer passes, same memory bound.
+    # live object on each full pass, a third of the suite's time. Rarer passes, same memory bound.
     gc.set_threshold(100_000, 50, 1_000)
     if SHARED_PLANS not in os.environ:  # the controller, or the only process: the workers inherit it
         directory = tempfile.mkdtemp(prefix="tkg-aws-test-plans-")
@@ -74,16 +74,16 @@ def pytest_configure(config: pytest.Config) -> None:
 SHARED_PLANS = "TKG_AWS_TEST_PLANS"
 
 
-def _shared(key: str, make: Callable[[], ProgramRun]) -> ProgramRun:
+def _shared(key: str, make: Callable[[], ProgramRun]) -> bytes:
+    """The pickled run the workers share under `key`, made by `make()` if no worker has yet."""
     path = Path(os.environ[SHARED_PLANS]) / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
     if path.exists():
-        run: ProgramRun = pickle.loads(path.read_bytes())
-        return run
-    run = make()  # bad config raises, and nothing is kept
+        return path.read_bytes()
+    pickled = pickle.dumps(make())  # bad config raises, and nothing is kept
     written = path.with_suffix(f".{os.getpid()}")
-    written.write_bytes(pickle.dumps(run))
+    written.write_bytes(pickled)
     written.replace(path)  # whole or not at all, whichever worker writes it last
-    return run
+    return pickled
 
 
 # Folders whose test files share a setup too costly to repeat per worker: moto's server, started once per
@@ -140,12 +140,17 @@ def stack_file(stack: str) -> tuple[dict[str, Any], str, set[str]]:
 def plan_fixture(stack: str) -> ProgramRun:
     """The fixture of `stack` planned as the plan tool plans a stack file of the project: paths in it
     are the project's (as Pulumi runs the program there), its sibling stacks the other fixtures."""
+    return plan_config(*_fixture_run(stack))
+
+
+def _fixture_run(stack: str) -> tuple[StackConfig, str, list[str]]:
+    """What `run_config` takes to plan the fixture of `stack`: its config, its name, its sibling stacks."""
     from components.config.stack_files import read_stack_file, stacks_sharing_iam
     from components.stack_config.loading import parse_stack_config
 
     file = read_stack_file(fixture_file(stack))
     config = parse_stack_config(file.values, file.secret_keys, project_dir=REPO)
-    return plan_config(config, stack, iam_shared_with=stacks_sharing_iam(stack, STACKS))
+    return config, stack, stacks_sharing_iam(stack, STACKS)
 
 
 @pytest.fixture
@@ -159,16 +164,24 @@ def prod_raw() -> dict[str, Any]:
     return copy.deepcopy(stack_file("prod")[0])
 
 
-_KEPT: dict[str, ProgramRun] = {}
+# Each run, pickled: unpickling gives every caller a copy of its own, which it may change without
+# changing what another test sees, four times faster than a deep copy, and a stored run is bytes the
+# collector never walks. `_SAME_RUN` maps the keys of `plan()` and `planned()` to the run's key.
+_KEPT: dict[str, bytes] = {}
+_SAME_RUN: dict[str, str] = {}
 
 
 def _kept(key: str, make: Callable[[], ProgramRun]) -> ProgramRun:
-    """The run stored under `key` in this process, else the workers' shared one, else `make()`'s.
-    Callers hand out copies: the stored run is never changed."""
+    """A copy of the run stored under `key` in this process, else of the workers' shared one, else of `make()`'s."""
     if key not in _KEPT:
         _KEPT[key] = _shared(key, make)
-        _freeze_what_is_kept()
-    return _KEPT[key]
+        gc.freeze()  # what the run left behind lives to the end: no full collection need walk it again
+    run: ProgramRun = pickle.loads(_KEPT[key])
+    return run
+
+
+def _run_key(config: StackConfig, stack: str, iam_shared_with: Sequence[str] = (), preview: bool = False) -> str:
+    return json.dumps(["run_config", _plain(config), stack, list(iam_shared_with), preview], sort_keys=True)
 
 
 def plan_config(
@@ -183,8 +196,8 @@ def plan_config(
     """
     from tools.plan.program import run_config
 
-    key = json.dumps(["run_config", _plain(config), stack, list(iam_shared_with), preview], sort_keys=True)
-    return copy.deepcopy(_kept(key, lambda: run_config(config, stack, iam_shared_with, preview)))
+    key = _run_key(config, stack, iam_shared_with, preview)
+    return _kept(key, lambda: run_config(config, stack, iam_shared_with, preview))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -209,31 +222,29 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
     from components.stack_config.loading import parse_config
 
     key = json.dumps([raw, region, stack, kwargs], sort_keys=True, default=_canonical)
-    if key not in _KEPT:  # the raw values, read again: validating them costs more than this lookup
-        config = parse_config(
-            copy.deepcopy(raw),
-            region,
-            secret_paths=kwargs.pop("secret_paths", frozenset()),
-            unknown=kwargs.pop("unknown", None),
-            project_dir=REPO,
-        )
-        _KEPT[key] = plan_config(config, stack, **kwargs)
-    return copy.deepcopy(_KEPT[key])
+    if key in _SAME_RUN:  # the raw values, not validated again: that costs more than this lookup
+        return _kept(_SAME_RUN[key], _never)
+    secret_paths, unknown = kwargs.pop("secret_paths", frozenset()), kwargs.pop("unknown", None)
+    config = parse_config(copy.deepcopy(raw), region, secret_paths=secret_paths, unknown=unknown, project_dir=REPO)
+    run = plan_config(config, stack, **kwargs)
+    _SAME_RUN[key] = _run_key(config, stack, **kwargs)
+    return run
 
 
 def planned(stack: str) -> ProgramRun:
     """A stack fixture (tests/data/stacks/Pulumi.<stack>.yaml) as the plan tool runs it, planned once
     per test run; each caller gets a copy of its own."""
     key = f"fixture {stack}"
-    if key not in _KEPT:
-        _KEPT[key] = plan_fixture(stack)
-    return copy.deepcopy(_KEPT[key])
+    if key in _SAME_RUN:
+        return _kept(_SAME_RUN[key], _never)
+    inputs = _fixture_run(stack)
+    run = plan_config(*inputs)
+    _SAME_RUN[key] = _run_key(*inputs)
+    return run
 
 
-def _freeze_what_is_kept() -> None:
-    """Move a stored plan (and what the run left behind) out of the collector's sight: it lives
-    until the end of the run, and every full collection would walk its thousands of objects again."""
-    gc.freeze()
+def _never() -> ProgramRun:
+    raise AssertionError("a run named in _SAME_RUN is kept")
 
 
 def _canonical(value: Any) -> Any:
