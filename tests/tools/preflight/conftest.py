@@ -63,6 +63,14 @@ def _wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 60)
     raise RuntimeError(f"moto's server did not start at {url} (exit code {server.poll()})")
 
 
+@pytest.fixture(scope="session")
+def stacks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the stack files the tests write, one for the run. A stack file's folder is its
+    project's, which its plan depends on (relative paths), so the same config written here twice is
+    planned once (tests/conftest.py `plan_config`), not once per test."""
+    return tmp_path_factory.mktemp("stacks")
+
+
 def post(url: str) -> bytes:
     with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=30) as response:
         return response.read()

@@ -102,26 +102,26 @@ def prod_values(workload_accounts: bool = False, emulated: bool = True) -> dict[
     return values
 
 
-def write_stack(tmp_path: Path, values: dict[str, Any]) -> Path:
-    path = tmp_path / "Pulumi.prod.yaml"
+def write_stack(stacks: Path, values: dict[str, Any]) -> Path:
+    path = stacks / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump({"config": values}))
     return path
 
 
-def planned(tmp_path: Path, values: dict[str, Any]) -> ProgramRun:
+def planned(stacks: Path, values: dict[str, Any]) -> ProgramRun:
     """The plan of a stack file holding `values` (planned once per test run: tests/conftest.py `plan_config`)."""
-    return plan_stack("prod", write_stack(tmp_path, values))
+    return plan_stack("prod", write_stack(stacks, values))
 
 
-def preflight(tmp_path: Path, values: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
+def preflight(stacks: Path, values: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
     """Exit code and rows (as --json prints them) of preflight on a stack file holding `values`."""
-    rows = allow_unchecked(run_preflight(planned(tmp_path, values)), MOTO_LACKS)
+    rows = allow_unchecked(run_preflight(planned(stacks, values)), MOTO_LACKS)
     return exit_code(rows), [r.as_json() for r in rows]
 
 
-def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, values: dict[str, Any], *flags: str) -> tuple[int, str]:
+def cli(capsys: pytest.CaptureFixture[str], stacks: Path, values: dict[str, Any], *flags: str) -> tuple[int, str]:
     """`python -m tools.preflight prod --config-file FILE [flags]`: exit code and stdout."""
-    code = main(["prod", "--config-file", str(write_stack(tmp_path, values)), *ALLOW_MOTO_LACKS, *flags])
+    code = main(["prod", "--config-file", str(write_stack(stacks, values)), *ALLOW_MOTO_LACKS, *flags])
     return code, capsys.readouterr().out
 
 
@@ -136,8 +136,8 @@ def row(rows: list[dict[str, str]], check: str, account: str = "management") -> 
 
 
 # --- acceptance ------------------------------------------------------------------------------------
-def test_an_empty_account_is_ready_for_the_prod_stack(account, capsys, tmp_path):
-    code, out = cli(capsys, tmp_path, prod_values(), "--json")
+def test_an_empty_account_is_ready_for_the_prod_stack(account, capsys, stacks):
+    code, out = cli(capsys, stacks, prod_values(), "--json")
     rows = json.loads(out)
     assert code == 0, rows_of(rows, "fail")
     assert not rows_of(rows, "fail")
@@ -154,10 +154,10 @@ def test_an_empty_account_is_ready_for_the_prod_stack(account, capsys, tmp_path)
     assert row(rows, "fixed-name resources")["details"] == "10 of 10 do not exist yet"
 
 
-def test_an_account_prepared_by_tanzu_fails_naming_the_role_and_key_pair_and_the_import_path(account, capsys, tmp_path):
+def test_an_account_prepared_by_tanzu_fails_naming_the_role_and_key_pair_and_the_import_path(account, capsys, stacks):
     seed_tkg_stack(account)
     account.client("ec2").import_key_pair(KeyName="tkg-prod", PublicKeyMaterial=RSA_2048_PUBLIC_KEY.encode())
-    code, out = cli(capsys, tmp_path, prod_values(), "--json")
+    code, out = cli(capsys, stacks, prod_values(), "--json")
     rows = json.loads(out)
     assert code == 1
     role = row(rows, "existing role control-plane.tkg.cloud.vmware.com")
@@ -177,13 +177,13 @@ def test_an_account_prepared_by_tanzu_fails_naming_the_role_and_key_pair_and_the
     assert "fixed-name resources" not in {r["check"] for r in rows}
 
 
-def test_an_adopted_set_is_expected_in_place(account, tmp_path):
+def test_an_adopted_set_is_expected_in_place(account, stacks):
     seed_tkg_stack(account)
     account.client("ec2").import_key_pair(KeyName="tkg-prod", PublicKeyMaterial=RSA_2048_PUBLIC_KEY.encode())
     values = prod_values()
     values["tkg-aws:iam"] = {**values["tkg-aws:iam"], "adopted": True}
     values["tkg-aws:keyPair"] = {"name": "tkg-prod", "publicKey": RSA_2048_PUBLIC_KEY, "adopted": True}
-    code, rows = preflight(tmp_path, values)
+    code, rows = preflight(stacks, values)
     assert code == 0, rows_of(rows, "fail")
     adopted = row(rows, "existing role nodes.tkg.cloud.vmware.com")
     assert adopted["status"] == "ok"
@@ -192,10 +192,10 @@ def test_an_adopted_set_is_expected_in_place(account, tmp_path):
     )
 
 
-def test_what_an_earlier_up_of_the_stack_made_is_in_nobody_s_way(account, tmp_path):
+def test_what_an_earlier_up_of_the_stack_made_is_in_nobody_s_way(account, stacks):
     tags = [{"Key": "managed-by", "Value": "tkg-aws"}, {"Key": "environment", "Value": "prod"}]
     account.client("iam").create_role(RoleName="nodes.tkg.cloud.vmware.com", AssumeRolePolicyDocument="{}", Tags=tags)
-    code, rows = preflight(tmp_path, prod_values())
+    code, rows = preflight(stacks, prod_values())
     assert code == 0, rows_of(rows, "fail")
     assert row(rows, "fixed-name resources")["details"] == (
         "9 of 10 do not exist yet; 1 of 10 carry this stack's tags (managed-by=tkg-aws, environment=prod): "
@@ -203,10 +203,10 @@ def test_what_an_earlier_up_of_the_stack_made_is_in_nobody_s_way(account, tmp_pa
     )
 
 
-def test_credentials_of_another_account_fail_and_nothing_else_is_read_there(account, tmp_path):
+def test_credentials_of_another_account_fail_and_nothing_else_is_read_there(account, stacks):
     values = prod_values(emulated=False)
     pinned = values["tkg-aws:managementCluster"]["accountId"]
-    code, rows = preflight(tmp_path, values)
+    code, rows = preflight(stacks, values)
     assert code == 1
     assert rows == [row(rows, "caller identity")]
     assert rows[0]["status"] == "fail"
@@ -215,12 +215,12 @@ def test_credentials_of_another_account_fail_and_nothing_else_is_read_there(acco
     assert "tkg-aws:managementCluster.accountId" in rows[0]["whatToDo"]
 
 
-def test_an_availability_zone_the_account_lacks_fails(account, tmp_path):
+def test_an_availability_zone_the_account_lacks_fails(account, stacks):
     # us-west-1 has three zone letters, and every account gets two of them (here a and b).
     values = prod_values()
     values["aws:region"] = "us-west-1"
     values["tkg-aws:network"]["availabilityZones"] = ["us-west-1a", "us-west-1c"]
-    code, rows = preflight(tmp_path, values)
+    code, rows = preflight(stacks, values)
     assert code == 1
     zones = row(rows, "availability zones")
     assert zones["status"] == "fail"
@@ -228,10 +228,10 @@ def test_an_availability_zone_the_account_lacks_fails(account, tmp_path):
     assert zones["whatToDo"] == "choose from us-west-1a, us-west-1b (tkg-aws:network.availabilityZones)"
 
 
-def test_a_vpc_quota_too_small_for_the_stack_fails(account, tmp_path):
+def test_a_vpc_quota_too_small_for_the_stack_fails(account, stacks):
     for index in range(4):  # with the default VPC, the account is at its quota of 5
         account.client("ec2").create_vpc(CidrBlock=f"10.{100 + index}.0.0/16")
-    code, rows = preflight(tmp_path, prod_values())
+    code, rows = preflight(stacks, prod_values())
     assert code == 1
     vpcs = row(rows, "quota L-F678F1CE VPCs per Region")
     assert vpcs["status"] == "fail"
@@ -239,23 +239,23 @@ def test_a_vpc_quota_too_small_for_the_stack_fails(account, tmp_path):
     assert "request an increase of L-F678F1CE (Service Quotas, service vpc)" in vpcs["whatToDo"]
 
 
-def test_nat_gateways_count_per_availability_zone(account, tmp_path):
+def test_nat_gateways_count_per_availability_zone(account, stacks):
     ec2 = account.client("ec2")
     subnet = ec2.describe_subnets(Filters=[{"Name": "availability-zone", "Values": ["us-west-2b"]}])["Subnets"][0]
     for _ in range(5):
         allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
         ec2.create_nat_gateway(SubnetId=subnet["SubnetId"], AllocationId=allocation)
-    code, rows = preflight(tmp_path, prod_values())
+    code, rows = preflight(stacks, prod_values())
     nat = row(rows, "quota L-FE5A380F NAT gateways per AZ")
     assert nat["status"] == "fail"
     assert nat["details"] == "does not fit: us-west-2b: in use 5, this stack adds 1: 6 of 5 (Service Quotas)"
     assert code == 1
 
 
-def test_quotas_the_emulator_does_not_offer_say_how_the_stack_compares_with_aws_defaults(account, tmp_path):
+def test_quotas_the_emulator_does_not_offer_say_how_the_stack_compares_with_aws_defaults(account, stacks):
     for _ in range(3):
         account.client("ec2").allocate_address(Domain="vpc")
-    code, rows = preflight(tmp_path, prod_values())
+    code, rows = preflight(stacks, prod_values())
     # moto's Service Quotas has only the vpc quotas: EC2's and ELB's are compared with AWS's defaults.
     eips = row(rows, "quota L-0263D0A3 EC2-VPC Elastic IPs")
     assert eips["details"] == (
@@ -269,8 +269,8 @@ def test_quotas_the_emulator_does_not_offer_say_how_the_stack_compares_with_aws_
     assert code == 0
 
 
-def test_the_policy_simulator_the_emulator_lacks_is_unchecked(account, tmp_path):
-    code, rows = preflight(tmp_path, prod_values())
+def test_the_policy_simulator_the_emulator_lacks_is_unchecked(account, stacks):
+    code, rows = preflight(stacks, prod_values())
     permissions = row(rows, "permissions")
     assert (permissions["status"], permissions["unchecked"]) == ("warn", True)
     assert (
@@ -280,11 +280,11 @@ def test_the_policy_simulator_the_emulator_lacks_is_unchecked(account, tmp_path)
     assert code == 0
 
 
-def test_workload_accounts_are_entered_with_their_deploy_role_and_checked_there(account, tmp_path):
+def test_workload_accounts_are_entered_with_their_deploy_role_and_checked_there(account, stacks):
     in_account(account, "333333333333").client("iam").create_role(
         RoleName="controllers.tkg.cloud.vmware.com", AssumeRolePolicyDocument="{}"
     )
-    code, rows = preflight(tmp_path, prod_values(workload_accounts=True))
+    code, rows = preflight(stacks, prod_values(workload_accounts=True))
     assert code == 1
     assert {r["account"] for r in rows} == {"management", "lob-dev", "lob-prod"}
     assert row(rows, "deploy role", "lob-dev")["details"] == ("assumed arn:aws:iam::222222222222:role/tkg-aws-deploy")
@@ -300,7 +300,7 @@ def test_workload_accounts_are_entered_with_their_deploy_role_and_checked_there(
     ]
 
 
-def test_a_bring_your_own_vpc_must_hold_its_subnets_in_the_azs_they_are_keyed_by(account, tmp_path):
+def test_a_bring_your_own_vpc_must_hold_its_subnets_in_the_azs_they_are_keyed_by(account, stacks):
     ec2 = account.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
     subnets = {
@@ -319,13 +319,13 @@ def test_a_bring_your_own_vpc_must_hold_its_subnets_in_the_azs_they_are_keyed_by
             "privateSubnetIds": {"us-west-2a": subnets["private", "us-west-2a"]},
         }
     }
-    code, rows = preflight(tmp_path, values)
+    code, rows = preflight(stacks, values)
     assert row(rows, f"existing VPC {vpc}")["details"] == f"2 subnets, each in {vpc} and in its AZ"
     assert code == 0, rows_of(rows, "fail")
 
     values["tkg-aws:network"]["existingVpc"]["privateSubnetIds"] = {"us-west-2b": subnets["private", "us-west-2c"]}
     values["tkg-aws:network"]["existingVpc"]["publicSubnetIds"] = {"us-west-2a": "subnet-0123456789abcdef0"}
-    code, rows = preflight(tmp_path, values)
+    code, rows = preflight(stacks, values)
     checked = row(rows, f"existing VPC {vpc}")
     assert checked["status"] == "fail"
     assert checked["details"] == (
@@ -335,12 +335,12 @@ def test_a_bring_your_own_vpc_must_hold_its_subnets_in_the_azs_they_are_keyed_by
     assert code == 1
 
 
-def test_preflight_only_reads(account, tmp_path, emulator):
+def test_preflight_only_reads(account, stacks, emulator):
     seed_tkg_stack(account)
     post(f"{emulator}/moto-api/recorder/reset-recording")
     post(f"{emulator}/moto-api/recorder/start-recording")
     try:
-        preflight(tmp_path, prod_values(workload_accounts=True))
+        preflight(stacks, prod_values(workload_accounts=True))
     finally:
         post(f"{emulator}/moto-api/recorder/stop-recording")
     with urllib.request.urlopen(f"{emulator}/moto-api/recorder/download-recording", timeout=30) as response:
@@ -368,26 +368,26 @@ def _action(request: dict[str, Any]) -> str:
 
 # --- the command ------------------------------------------------------------------------------------
 def test_the_report_names_each_check_with_its_account_fits_100_columns_and_ends_with_the_verdict(
-    account, capsys, tmp_path
+    account, capsys, stacks
 ):
-    code, out = cli(capsys, tmp_path, prod_values())
+    code, out = cli(capsys, stacks, prod_values())
     lines = out.splitlines()
     assert code == 0
     assert "ok    management: caller identity" in lines
     assert max(len(line) for line in lines) <= 100
     assert any(line.startswith("      -> accepted unchecked (--allow-unchecked quotas)") for line in lines)
     assert lines[-1].startswith("ready: 0 to fix, ")
-    code, out = cli(capsys, tmp_path, prod_values(), "--markdown")  # for a CI job summary
+    code, out = cli(capsys, stacks, prod_values(), "--markdown")  # for a CI job summary
     lines = out.splitlines()
     assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == ["check", "status", "details", "what to do"]
     assert any(line.startswith("| management: caller identity ") and "| ok " in line for line in lines)
 
 
-def test_bad_config_exits_2_with_one_line_per_problem_and_no_traceback(account, capsys, tmp_path):
+def test_bad_config_exits_2_with_one_line_per_problem_and_no_traceback(account, capsys, stacks):
     values = prod_values()
     values["tkg-aws:environment"] = "Prod"
     values["tkg-aws:network"]["natGateways"] = "perAz"
-    code = main(["prod", "--config-file", str(write_stack(tmp_path, values))])
+    code = main(["prod", "--config-file", str(write_stack(stacks, values))])
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == ""
@@ -396,12 +396,12 @@ def test_bad_config_exits_2_with_one_line_per_problem_and_no_traceback(account, 
     assert "Traceback" not in captured.err
 
 
-def test_the_stack_s_own_aws_settings_decide_the_identity(account, tmp_path):
+def test_the_stack_s_own_aws_settings_decide_the_identity(account, stacks):
     values = prod_values()
     values["aws:assumeRoles"] = [
         {"roleArn": f"arn:aws:iam::{EMULATED_ACCOUNT}:role/tkg-deployer", "sessionName": "preflight-ci"}
     ]
-    code, rows = preflight(tmp_path, values)
+    code, rows = preflight(stacks, values)
     assert row(rows, "caller identity")["details"] == (
         f"account {EMULATED_ACCOUNT} as arn:aws:sts::{EMULATED_ACCOUNT}:assumed-role/tkg-deployer/preflight-ci"
     )
@@ -416,8 +416,8 @@ def test_every_aws_type_the_stacks_plan_has_the_actions_creating_it(stack):
     assert planned - set(ACTIONS_BY_TYPE) == set()
 
 
-def test_iam_actions_are_checked_on_the_arns_the_plan_names(tmp_path):
-    management = targets(planned(tmp_path, prod_values()))[0]
+def test_iam_actions_are_checked_on_the_arns_the_plan_names(stacks):
+    management = targets(planned(stacks, prod_values()))[0]
     needed = needed_actions(management, aws_resources(management))
     roles = {f"arn:aws:iam::{EMULATED_ACCOUNT}:role/{base}{TKG_SUFFIX}" for base in TKG_ROLES}
     assert needed["iam:CreateRole"] == roles

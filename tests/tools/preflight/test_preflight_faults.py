@@ -187,8 +187,8 @@ class Run:
         return [r for r in self.rows if r.name == name]
 
 
-def run(tmp_path: Path, *, allowed=(), call_timeout: float = 15, timeout: float | None = 120, progress=None) -> Run:
-    plan = planned(tmp_path, prod_values())
+def run(stacks: Path, *, allowed=(), call_timeout: float = 15, timeout: float | None = 120, progress=None) -> Run:
+    plan = planned(stacks, prod_values())
     limits = CallLimits(connect_timeout=min(call_timeout, 5), read_timeout=call_timeout, deadline_seconds=timeout)
     started = time.monotonic()
     found = run_preflight(plan, limits, progress or Progress(io.StringIO()))
@@ -196,9 +196,9 @@ def run(tmp_path: Path, *, allowed=(), call_timeout: float = 15, timeout: float 
 
 
 # --- the faults -------------------------------------------------------------------------------------
-def test_the_emulated_account_is_ready_only_with_what_moto_lacks_accepted_unchecked(proxy, tmp_path):
+def test_the_emulated_account_is_ready_only_with_what_moto_lacks_accepted_unchecked(proxy, stacks):
     """The baseline of this file: through the proxy, nothing but moto's gaps stands in the way."""
-    strict = run(tmp_path)
+    strict = run(stacks)
     assert strict.code == 1
     accepted = strict.accepting(*MOTO_LACKS)
     assert accepted.code == 0, [r for r in accepted.rows if r.status == "fail"]
@@ -206,10 +206,10 @@ def test_the_emulated_account_is_ready_only_with_what_moto_lacks_accepted_unchec
     assert all(r.unchecked for r in strict.rows if r.status == "fail")
 
 
-def test_with_sts_working_and_every_read_denied_preflight_fails_naming_the_denial(proxy, tmp_path):
+def test_with_sts_working_and_every_read_denied_preflight_fails_naming_the_denial(proxy, stacks):
     for service in ("ec2", "iam", "servicequotas", "cloudformation", "elasticloadbalancing"):
         proxy.faults[service] = aws_error("UnauthorizedOperation" if service == "ec2" else "AccessDenied", 403)
-    result = run(tmp_path, allowed=())
+    result = run(stacks, allowed=())
     assert result.code == 1
     assert row_of(result, "identity").status == "ok"  # STS answered
     for name in ("region", "availability-zones", "quotas", "existing-resources"):
@@ -219,9 +219,9 @@ def test_with_sts_working_and_every_read_denied_preflight_fails_naming_the_denia
     assert result.seconds < 30
 
 
-def test_denied_reads_accepted_by_name_are_warnings_and_the_rest_still_fails(proxy, tmp_path):
+def test_denied_reads_accepted_by_name_are_warnings_and_the_rest_still_fails(proxy, stacks):
     proxy.faults["ec2"] = aws_error("UnauthorizedOperation", 403)
-    result = run(tmp_path, allowed=("region", "availability-zones", *MOTO_LACKS))
+    result = run(stacks, allowed=("region", "availability-zones", *MOTO_LACKS))
     assert result.code == 1  # the quotas read EC2 too, and are accepted; the fixed names read EC2's key pairs
     failing = {r.name for r in result.rows if r.status == "fail"}
     assert failing == {"existing-resources"}
@@ -229,9 +229,9 @@ def test_denied_reads_accepted_by_name_are_warnings_and_the_rest_still_fails(pro
     assert result.accepting("all").code == 0
 
 
-def test_a_hung_service_quotas_endpoint_ends_at_the_call_timeout_and_is_never_ok(proxy, tmp_path):
+def test_a_hung_service_quotas_endpoint_ends_at_the_call_timeout_and_is_never_ok(proxy, stacks):
     proxy.faults["servicequotas"] = hang
-    result = run(tmp_path, allowed=("permissions",), call_timeout=0.25)
+    result = run(stacks, allowed=("permissions",), call_timeout=0.25)
     assert result.code == 1
     quotas = result.by_name("quotas")
     assert len(quotas) == 6 and all(r.status == "fail" and r.unchecked for r in quotas)
@@ -241,9 +241,9 @@ def test_a_hung_service_quotas_endpoint_ends_at_the_call_timeout_and_is_never_ok
     assert result.seconds < 15
 
 
-def test_the_overall_deadline_stops_a_run_and_names_what_was_not_checked(proxy, tmp_path):
+def test_the_overall_deadline_stops_a_run_and_names_what_was_not_checked(proxy, stacks):
     proxy.faults["servicequotas"] = hang
-    result = run(tmp_path, allowed=MOTO_LACKS, call_timeout=0.5, timeout=1)
+    result = run(stacks, allowed=MOTO_LACKS, call_timeout=0.5, timeout=1)
     assert result.code == 1
     assert result.seconds < 1 + 2 * 0.5 + 3  # the deadline, one call in flight, the rest of the run
     late = [r for r in result.rows if "deadline" in r.details]
@@ -251,10 +251,10 @@ def test_the_overall_deadline_stops_a_run_and_names_what_was_not_checked(proxy, 
     assert all(r.status == "fail" for r in late if r.name not in MOTO_LACKS)
 
 
-def test_server_errors_are_retried_a_bounded_number_of_times_then_named(proxy, tmp_path, monkeypatch):
+def test_server_errors_are_retried_a_bounded_number_of_times_then_named(proxy, stacks, monkeypatch):
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
     proxy.faults["DescribeRegions"] = http_status(503)
-    result = run(tmp_path, allowed=MOTO_LACKS)
+    result = run(stacks, allowed=MOTO_LACKS)
     assert result.code == 1
     (region,) = result.by_name("region")
     assert region.status == "fail" and region.details == "could not check: server error: DescribeRegions: HTTP 503"
@@ -262,9 +262,9 @@ def test_server_errors_are_retried_a_bounded_number_of_times_then_named(proxy, t
     assert result.seconds < 30
 
 
-def test_throttling_is_named_throttled_and_can_be_accepted_by_name(proxy, tmp_path):
+def test_throttling_is_named_throttled_and_can_be_accepted_by_name(proxy, stacks):
     proxy.faults["servicequotas"] = aws_error("TooManyRequestsException")
-    result = run(tmp_path, allowed=("permissions",))
+    result = run(stacks, allowed=("permissions",))
     assert result.code == 1
     quotas = result.by_name("quotas")
     assert all("Service Quotas: throttled: GetServiceQuota: TooManyRequestsException" in r.details for r in quotas)
@@ -273,9 +273,9 @@ def test_throttling_is_named_throttled_and_can_be_accepted_by_name(proxy, tmp_pa
     assert all(r.status == "warn" and "accepted unchecked" in r.action for r in accepted.by_name("quotas"))
 
 
-def test_a_refused_connection_is_an_unreachable_endpoint_not_missing_credentials(account, tmp_path, monkeypatch):
+def test_a_refused_connection_is_an_unreachable_endpoint_not_missing_credentials(account, stacks, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", closed_port())
-    result = run(tmp_path, allowed=("all",))
+    result = run(stacks, allowed=("all",))
     assert result.code == 1  # `all` accepts no missing identity: nothing could be read
     (identity,) = result.rows
     assert identity.name == "identity" and identity.status == "fail"
@@ -284,18 +284,18 @@ def test_a_refused_connection_is_an_unreachable_endpoint_not_missing_credentials
     assert result.seconds < 10
 
 
-def test_one_refused_service_fails_only_its_checks(proxy, tmp_path, monkeypatch):
+def test_one_refused_service_fails_only_its_checks(proxy, stacks, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_SERVICE_QUOTAS", closed_port())
-    result = run(tmp_path, allowed=("permissions",))
+    result = run(stacks, allowed=("permissions",))
     assert result.code == 1
     assert {r.name for r in result.rows if r.status == "fail"} == {"quotas", "gpu-quotas"}
     assert all("unreachable endpoint" in r.details for r in result.by_name("quotas") + result.by_name("gpu-quotas"))
 
 
-def test_missing_credentials_are_named_missing_credentials(proxy, tmp_path, monkeypatch):
+def test_missing_credentials_are_named_missing_credentials(proxy, stacks, monkeypatch):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    result = run(tmp_path, allowed=("all",))
+    result = run(stacks, allowed=("all",))
     assert result.code == 1
     (identity,) = result.rows
     assert identity.details.startswith("sts:GetCallerIdentity: missing credentials: ")
@@ -313,17 +313,17 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_is_shown_on_a_terminal_only(proxy, tmp_path):
+def test_progress_is_shown_on_a_terminal_only(proxy, stacks):
     terminal, pipe = _Terminal(), io.StringIO()
-    run(tmp_path, allowed=MOTO_LACKS, progress=Progress(terminal))
-    run(tmp_path, allowed=MOTO_LACKS, progress=Progress(pipe))
+    run(stacks, allowed=MOTO_LACKS, progress=Progress(terminal))
+    run(stacks, allowed=MOTO_LACKS, progress=Progress(pipe))
     lines = terminal.getvalue().splitlines()
     assert "preflight: management: identity ..." in lines and "preflight: management: quotas ..." in lines
     assert pipe.getvalue() == ""
 
 
-def test_the_command_fails_closed_and_takes_allow_unchecked_by_name(proxy, tmp_path, capsys):
-    stack_file = str(write_stack(tmp_path, prod_values()))
+def test_the_command_fails_closed_and_takes_allow_unchecked_by_name(proxy, stacks, capsys):
+    stack_file = str(write_stack(stacks, prod_values()))
     assert main(["prod", "--config-file", stack_file, "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)
     assert {r["name"] for r in rows if r["status"] == "fail"} == set(MOTO_LACKS)

@@ -18,16 +18,16 @@ def gpu_values(instance_type: str = "g4dn.8xlarge", enabled: bool = True) -> dic
     return values
 
 
-def test_a_gpu_stack_whose_quota_cannot_be_read_is_unchecked_by_name(account, tmp_path):
-    code, rows = moto_server.preflight(tmp_path, gpu_values())
+def test_a_gpu_stack_whose_quota_cannot_be_read_is_unchecked_by_name(account, stacks):
+    code, rows = moto_server.preflight(stacks, gpu_values())
     gpu = moto_server.row(rows, GPU_TITLE)
     assert (gpu["status"], gpu["unchecked"], gpu["name"]) == ("warn", True, "gpu-quotas")  # accepted as MOTO_LACKS
     assert gpu["details"].startswith("could not check:")
     assert code == 0
 
 
-def test_without_gpu_machines_no_gpu_quota_is_read(account, tmp_path):
-    _, rows = moto_server.preflight(tmp_path, gpu_values(enabled=False))
+def test_without_gpu_machines_no_gpu_quota_is_read(account, stacks):
+    _, rows = moto_server.preflight(stacks, gpu_values(enabled=False))
     assert not [r for r in rows if "L-DB2E81BA" in r["check"] or "L-417A185B" in r["check"]]
 
 
@@ -41,7 +41,7 @@ def test_without_gpu_machines_no_gpu_quota_is_read(account, tmp_path):
     ],
 )
 def test_the_gpu_quota_must_hold_the_running_gpu_instances_and_one_worker_more(
-    account, tmp_path, monkeypatch, quota, running, status, details
+    account, stacks, monkeypatch, quota, running, status, details
 ):
     monkeypatch.setattr(preflight_gpu, "quota_value", lambda clients, q: (quota, "Service Quotas"))
     ec2 = account.client("ec2")
@@ -50,7 +50,7 @@ def test_the_gpu_quota_must_hold_the_running_gpu_instances_and_one_worker_more(
         # moto leaves out CpuOptions: the instance type's vCPUs count (the catalog's).
         for instance_type in ("g5.12xlarge", "m5.4xlarge"):  # 48 vCPUs; not a GPU family
             ec2.run_instances(ImageId=image, InstanceType=instance_type, MinCount=1, MaxCount=1)
-    code, rows = moto_server.preflight(tmp_path, gpu_values())
+    code, rows = moto_server.preflight(stacks, gpu_values())
     gpu = moto_server.row(rows, GPU_TITLE)
     assert gpu["status"] == status
     assert gpu["details"].startswith(details)
@@ -59,8 +59,8 @@ def test_the_gpu_quota_must_hold_the_running_gpu_instances_and_one_worker_more(
         assert code == 1
 
 
-def test_p_family_workers_count_against_the_p_quota(account, tmp_path, monkeypatch):
+def test_p_family_workers_count_against_the_p_quota(account, stacks, monkeypatch):
     monkeypatch.setattr(preflight_gpu, "quota_value", lambda clients, q: (0, "Service Quotas"))
-    _, rows = moto_server.preflight(tmp_path, gpu_values("p4d.24xlarge"))
+    _, rows = moto_server.preflight(stacks, gpu_values("p4d.24xlarge"))
     p = moto_server.row(rows, "quota L-417A185B Running On-Demand P instances (vCPUs)")
     assert p["status"] == "fail" and "need 96" in p["details"]

@@ -51,9 +51,9 @@ def stack_values() -> dict[str, Any]:
     return values
 
 
-def planned(tmp_path, values: dict[str, Any]) -> ProgramRun:
+def planned(stacks, values: dict[str, Any]) -> ProgramRun:
     """The plan of a stack file holding `values` (planned once per test run: tests/conftest.py `plan_config`)."""
-    path = tmp_path / "Pulumi.openshift.yaml"
+    path = stacks / "Pulumi.openshift.yaml"
     path.write_text(yaml.safe_dump({"config": values}))
     return plan_stack("openshift", path)
 
@@ -81,8 +81,8 @@ def with_ami(run: ProgramRun, ami: str, **pools: str):
 
 
 @pytest.fixture
-def run(tmp_path) -> ProgramRun:
-    return planned(tmp_path, stack_values())
+def run(stacks) -> ProgramRun:
+    return planned(stacks, stack_values())
 
 
 def test_an_ami_of_the_instance_types_architecture_is_ready(account, run) -> None:
