@@ -94,10 +94,10 @@ SHARED_SETUP_FOLDERS = ("tests/tools/preflight/",)
 # xdist deals the others by their number of tests, and a long unit with few tests dealt last (the bench,
 # two tests, 8 s) kept one worker busy while the other had finished.
 DEALT_FIRST = (
-    "tests/tools/preflight/",  # 30 s
-    "tests/test_transitions.py",  # 18 s
-    "tests/bench/test_plan_accounts.py",  # 8 s
-    "tests/tkg/test_real_accounts.py",  # 8 s
+    "tests/tools/preflight/",  # 27 s
+    "tests/test_transitions.py",  # 17 s
+    "tests/bench/test_plan_accounts.py",  # 6 s
+    "tests/tkg/test_real_accounts.py",  # 5 s
 )
 
 
