@@ -221,9 +221,9 @@ def plan(raw: dict[str, Any], region: str = REGION, stack: str = "test", **kwarg
     """
     from components.stack_config.loading import parse_config
 
-    key = json.dumps([raw, region, stack, kwargs], sort_keys=True, default=_canonical)
+    key = json.dumps(_plain([raw, region, stack, kwargs]), sort_keys=True)
     if key in _SAME_RUN:  # the raw values, not validated again: that costs more than this lookup
-        return _kept(_SAME_RUN[key], _never)
+        return pickle.loads(_KEPT[_SAME_RUN[key]])
     secret_paths, unknown = kwargs.pop("secret_paths", frozenset()), kwargs.pop("unknown", None)
     config = parse_config(copy.deepcopy(raw), region, secret_paths=secret_paths, unknown=unknown, project_dir=REPO)
     run = plan_config(config, stack, **kwargs)
@@ -236,21 +236,11 @@ def planned(stack: str) -> ProgramRun:
     per test run; each caller gets a copy of its own."""
     key = f"fixture {stack}"
     if key in _SAME_RUN:
-        return _kept(_SAME_RUN[key], _never)
+        return pickle.loads(_KEPT[_SAME_RUN[key]])
     inputs = _fixture_run(stack)
     run = plan_config(*inputs)
     _SAME_RUN[key] = _run_key(*inputs)
     return run
-
-
-def _never() -> ProgramRun:
-    raise AssertionError("a run named in _SAME_RUN is kept")
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, set | frozenset):
-        return sorted(value)
-    raise TypeError(f"plan() cannot key its cache on {type(value).__name__}")
 
 
 def _plain(value: Any) -> Any:

@@ -190,7 +190,7 @@ class AwsClients:
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
             region_name=self.region,
-            botocore_session=_botocore_session(),
+            botocore_session=botocore_session(),
         )
         return AwsClients(session, self.settings, self.region, self.limits)
 
@@ -229,7 +229,7 @@ def stack_clients(settings: AwsSettings, region: str, limits: CallLimits | None 
     Raises AccountAccessError when a hop of the web identity / assume-role chain fails.
     """
     notes: list[str] = []
-    core = _botocore_session()
+    core = botocore_session()
     _apply_files_and_profile(core, settings, notes)
     keys = _static_keys(settings, notes)
     session = boto3.Session(botocore_session=core, region_name=region, **keys)
@@ -319,7 +319,7 @@ def duration_seconds(duration: str) -> int:
 
 
 # --- settings as botocore understands them ----------------------------------------------------------
-def _botocore_session() -> botocore.session.Session:
+def botocore_session() -> botocore.session.Session:
     """A botocore session sharing the service models already read: every account's session needs
     the same few, and reading a model (EC2's is megabytes of JSON) costs more than the calls."""
     core = botocore.session.Session()

@@ -8,7 +8,6 @@ about a second and a half of CPU, and each test resets the account anyway.
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import subprocess
@@ -19,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
-import botocore.loaders
-import botocore.session
 import pytest
+
+from tools.preflight.aws_session import botocore_session
 
 REGION = "us-west-2"
 
@@ -93,14 +92,7 @@ def account(emulator: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> b
     return emulated_session()
 
 
-@functools.cache
-def _model_loader() -> botocore.loaders.Loader:
-    return botocore.loaders.create_loader()
-
-
 def emulated_session(**credentials: str) -> boto3.Session:
-    """A boto3 session in the emulated region that reads each service's model once per test run (a
-    new session reads them again: EC2's is megabytes of JSON), as preflight's own sessions do."""
-    core = botocore.session.Session()
-    core.register_component("data_loader", _model_loader())
-    return boto3.Session(region_name=REGION, botocore_session=core, **credentials)
+    """A boto3 session in the emulated region that reads each service's model once per test run, as
+    preflight's own sessions do (a new session reads them again: EC2's is megabytes of JSON)."""
+    return boto3.Session(region_name=REGION, botocore_session=botocore_session(), **credentials)
