@@ -15,6 +15,7 @@ measured on different days. Exit status: `make test`'s, when a run fails.
 
 from __future__ import annotations
 
+import argparse
 import re
 import resource
 import subprocess
@@ -94,7 +95,9 @@ def line(label: str, run: Run) -> str:
 
 
 def main(argv: list[str]) -> int:
-    warm = int(argv[1]) if argv[:1] == ["--warm"] else 1
+    parser = argparse.ArgumentParser(prog="python -m bench.suite_time", description=__doc__.splitlines()[0])
+    parser.add_argument("--warm", type=int, default=1, metavar="N", help="warm runs after the fresh one (default 1)")
+    warm = parser.parse_args(argv).warm
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
     print(f"commit {head.strip()}" + (" (uncommitted changes are not measured)" if dirty.strip() else ""), flush=True)
