@@ -95,7 +95,7 @@ def line(label: str, run: Run) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.suite_time", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.suite_time", description="Time make test on a fresh clone.")
     parser.add_argument("--warm", type=int, default=1, metavar="N", help="warm runs after the fresh one (default 1)")
     warm = parser.parse_args(argv).warm
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout

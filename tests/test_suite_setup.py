@@ -4,9 +4,12 @@ A stale name costs no correctness, only the time it was there to save, so nothin
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sysconfig
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import DEALT_FIRST, REPO, SHARED_SETUP_FOLDERS
 
@@ -44,13 +47,9 @@ def test_the_plan_cache_tells_apart_configs_that_differ_only_in_private_attribut
 
 
 def test_the_plan_cache_refuses_a_value_it_cannot_key_on() -> None:
-    import pytest
-
     from tests.conftest import _plain
 
-    assert _plain({"cidr": __import__("ipaddress").ip_network("10.0.0.0/16"), "path": Path("a")}) == {
-        "cidr": "10.0.0.0/16",
-        "path": "a",
-    }
+    cidr, path = ipaddress.ip_network("10.0.0.0/16"), Path("a")
+    assert _plain({"cidr": cidr, "path": path}) == {"cidr": "10.0.0.0/16", "path": "a"}
     with pytest.raises(TypeError, match="cannot key on object"):
         _plain(object())

@@ -460,6 +460,5 @@ def test_every_globally_unique_name_holds_its_account_id(stack: str) -> None:
     run = planned(stack)
     accounts = provider_accounts(run)
     named = [r for r in run.registrations.values() if NAMED_TYPES.get(r.type, ("", ""))[1] == "global"]
-    for reg in named:
-        assert accounts[reg.provider] in reg.inputs[NAMED_TYPES[reg.type][0]], reg.urn
-    assert named or stack != "openshift"  # the ignition bucket
+    assert [r.urn for r in named if accounts[r.provider] not in r.inputs[NAMED_TYPES[r.type][0]]] == []
+    assert named or stack != "openshift"  # the ignition bucket: at least one stack has a name to check
